@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dbdev - an in-kernel device bus for virtual machines.
+ *
+ * A device emulation driver embeds a struct dbdev_device in its own state,
+ * gives it a static const struct dbdev_device_ops and registers it with the
+ * I/O manager of a VM (struct dbdev_manager) together with the list of
+ * resources it was assigned.  The manager routes each port-I/O or MMIO access
+ * to the device whose range contains the whole access.
+ *
+ * Dispatch (dbdev_mmio_read() and friends) is lock-free: it may run on any
+ * number of CPUs at once, beside registration, unregistration and
+ * transactions, and it writes no shared cache line unless the device asked
+ * to be serialised.  Dispatch and every device callback run in process
+ * context and may sleep.
+ */
+#ifndef _DBDEV_H
+#define _DBDEV_H
+
+#include <linux/if_ether.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+/* ------------------------------------------------------------------------
+ * Resources
+ */
+
+/**
+ * enum dbdev_res_type - kind of a resource assigned to a device
+ * @DBDEV_RES_PIO: port-I/O range, inside the 16-bit port space
+ * @DBDEV_RES_MMIO: guest-physical MMIO range
+ * @DBDEV_RES_MEM: guest-physical memory range (not trapped)
+ * @DBDEV_RES_LEGACY_IRQ: one legacy (INTx / ISA) interrupt line
+ * @DBDEV_RES_MSI: a block of message-signalled interrupt vectors
+ * @DBDEV_RES_KVM_SLOT: one KVM memory slot
+ * @DBDEV_RES_MAC: an Ethernet MAC address
+ */
+enum dbdev_res_type {
+	DBDEV_RES_PIO,
+	DBDEV_RES_MMIO,
+	DBDEV_RES_MEM,
+	DBDEV_RES_LEGACY_IRQ,
+	DBDEV_RES_MSI,
+	DBDEV_RES_KVM_SLOT,
+	DBDEV_RES_MAC,
+	DBDEV_RES_NR_TYPES,
+};
+
+/**
+ * enum dbdev_msi_type - flavour of an MSI block
+ * @DBDEV_MSI_PCI: PCI MSI (at most 32 vectors)
+ * @DBDEV_MSI_PCI_MSIX: PCI MSI-X (at most 2048 vectors)
+ * @DBDEV_MSI_GENERIC: platform MSI / GSIs (e.g. virtio-mmio)
+ */
+enum dbdev_msi_type {
+	DBDEV_MSI_PCI,
+	DBDEV_MSI_PCI_MSIX,
+	DBDEV_MSI_GENERIC,
+	DBDEV_MSI_NR_TYPES,
+};
+
+/** DBDEV_PIO_LIMIT - size of the port-I/O address space */
+#define DBDEV_PIO_LIMIT		0x10000ULL
+/** DBDEV_PCI_MSI_MAX - most vectors in a PCI MSI block */
+#define DBDEV_PCI_MSI_MAX	32
+/** DBDEV_PCI_MSIX_MAX - most vectors in a PCI MSI-X block */
+#define DBDEV_PCI_MSIX_MAX	2048
+
+/**
+ * struct dbdev_resource - one resource assigned to a device
+ * @type: which member of the union is valid
+ * @range: base and size in bytes, for %DBDEV_RES_PIO, %DBDEV_RES_MMIO and
+ *	   %DBDEV_RES_MEM
+ * @range.base: first address
+ * @range.size: length in bytes, not zero
+ * @irq: the line, for %DBDEV_RES_LEGACY_IRQ
+ * @msi: the vector block, for %DBDEV_RES_MSI
+ * @msi.type: PCI MSI, PCI MSI-X or generic
+ * @msi.base: first vector
+ * @msi.size: number of vectors, not zero
+ * @slot: the slot number, for %DBDEV_RES_KVM_SLOT
+ * @mac: the address, for %DBDEV_RES_MAC
+ */
+struct dbdev_resource {
+	enum dbdev_res_type type;
+	union {
+		struct {
+			u64 base;
+			u64 size;
+		} range;
+		u32 irq;
+		struct {
+			enum dbdev_msi_type type;
+			u32 base;
+			u32 size;
+		} msi;
+		u32 slot;
+		u8 mac[ETH_ALEN];
+	};
+};
+
+#define DBDEV_RES_RANGE(t, b, s) \
+	((struct dbdev_resource){ .type = (t), .range = { (b), (s) } })
+/** DBDEV_PIO(b, s) - port-I/O range of @s ports at @b */
+#define DBDEV_PIO(b, s)		DBDEV_RES_RANGE(DBDEV_RES_PIO, b, s)
+/** DBDEV_MMIO(b, s) - MMIO range of @s bytes at @b */
+#define DBDEV_MMIO(b, s)	DBDEV_RES_RANGE(DBDEV_RES_MMIO, b, s)
+/** DBDEV_MEM(b, s) - memory range of @s bytes at @b */
+#define DBDEV_MEM(b, s)		DBDEV_RES_RANGE(DBDEV_RES_MEM, b, s)
+/** DBDEV_LEGACY_IRQ(n) - legacy interrupt line @n */
+#define DBDEV_LEGACY_IRQ(n) \
+	((struct dbdev_resource){ .type = DBDEV_RES_LEGACY_IRQ, .irq = (n) })
+/** DBDEV_MSI(t, b, s) - MSI block of type @t, @s vectors from @b */
+#define DBDEV_MSI(t, b, s) \
+	((struct dbdev_resource){ .type = DBDEV_RES_MSI, \
+				  .msi = { (t), (b), (s) } })
+/** DBDEV_KVM_SLOT(n) - KVM memory slot @n */
+#define DBDEV_KVM_SLOT(n) \
+	((struct dbdev_resource){ .type = DBDEV_RES_KVM_SLOT, .slot = (n) })
+
+/**
+ * struct dbdev_resources - an ordered, read-only list of resources
+ * @res: the entries
+ * @nr: how many
+ *
+ * A view: it does not own @res.
+ */
+struct dbdev_resources {
+	const struct dbdev_resource *res;
+	unsigned int nr;
+};
+
+int dbdev_resource_validate(const struct dbdev_resource *res);
+unsigned int dbdev_res_count(const struct dbdev_resources *list,
+			     enum dbdev_res_type type);
+const struct dbdev_resource *dbdev_res_nth(const struct dbdev_resources *list,
+					   enum dbdev_res_type type,
+					   unsigned int n);
+const struct dbdev_resource *dbdev_res_msi(const struct dbdev_resources *list,
+					   enum dbdev_msi_type type);
+
+/**
+ * dbdev_for_each_res() - walk the resources of one type, in list order
+ * @r: const struct dbdev_resource * cursor
+ * @list: the list
+ * @t: the &enum dbdev_res_type to visit
+ * @i: unsigned int index scratch
+ */
+#define dbdev_for_each_res(r, list, t, i)				\
+	for ((i) = 0; (i) < (list)->nr; (i)++)				\
+		if ((r) = &(list)->res[i], (r)->type != (t)) {} else
+
+/* ------------------------------------------------------------------------
+ * Constraints: what a device needs before it knows where
+ */
+
+/**
+ * enum dbdev_con_type - kind of a resource constraint
+ * @DBDEV_CON_PIO: port-I/O range of a size and alignment
+ * @DBDEV_CON_MMIO: MMIO range of a size and alignment
+ * @DBDEV_CON_MEM: memory range of a size and alignment
+ * @DBDEV_CON_LEGACY_IRQ: one legacy interrupt line, optionally a fixed one
+ * @DBDEV_CON_PCI_MSI: a PCI MSI block of @size vectors
+ * @DBDEV_CON_PCI_MSIX: a PCI MSI-X block of @size vectors
+ * @DBDEV_CON_GENERIC_MSI: a generic MSI block of @size vectors
+ * @DBDEV_CON_KVM_SLOT: @size KVM memory slots, optionally from a fixed one
+ */
+enum dbdev_con_type {
+	DBDEV_CON_PIO,
+	DBDEV_CON_MMIO,
+	DBDEV_CON_MEM,
+	DBDEV_CON_LEGACY_IRQ,
+	DBDEV_CON_PCI_MSI,
+	DBDEV_CON_PCI_MSIX,
+	DBDEV_CON_GENERIC_MSI,
+	DBDEV_CON_KVM_SLOT,
+	DBDEV_CON_NR_TYPES,
+};
+
+/* struct dbdev_constraint.flags */
+/** DBDEV_CON_F_WINDOW - the range must lie inside [@min, @max] */
+#define DBDEV_CON_F_WINDOW	BIT(0)
+/** DBDEV_CON_F_FIXED - the IRQ or first slot must be exactly @fixed */
+#define DBDEV_CON_F_FIXED	BIT(1)
+
+/** DBDEV_PIO_ALIGN - default alignment of a port-I/O constraint */
+#define DBDEV_PIO_ALIGN		1
+/** DBDEV_MMIO_ALIGN - default alignment of MMIO and memory constraints */
+#define DBDEV_MMIO_ALIGN	0x1000
+
+/**
+ * struct dbdev_constraint - a resource a device needs, not yet placed
+ * @type: the kind
+ * @flags: %DBDEV_CON_F_WINDOW (address kinds) and %DBDEV_CON_F_FIXED
+ *	   (legacy IRQ and KVM slot); no others
+ * @size: bytes for address kinds, vectors for MSI kinds, slots for
+ *	  %DBDEV_CON_KVM_SLOT, 1 for %DBDEV_CON_LEGACY_IRQ
+ * @align: power-of-two alignment of an address kind, 0 otherwise
+ * @min: lowest acceptable address of the range, with %DBDEV_CON_F_WINDOW
+ * @max: highest acceptable address of the range (inclusive), with
+ *	 %DBDEV_CON_F_WINDOW
+ * @fixed: the required IRQ or first slot, with %DBDEV_CON_F_FIXED
+ *
+ * Use the DBDEV_CON_*() initialisers: they fill in the reference defaults
+ * (port I/O aligned to 1, MMIO and memory to 0x1000, no window).
+ */
+struct dbdev_constraint {
+	enum dbdev_con_type type;
+	u32 flags;
+	u64 size;
+	u64 align;
+	u64 min;
+	u64 max;
+	u32 fixed;
+};
+
+#define DBDEV_CON_ADDR(t, s, a, f, lo, hi) \
+	((struct dbdev_constraint){ .type = (t), .size = (s), .align = (a), \
+				    .flags = (f), .min = (lo), .max = (hi) })
+/** DBDEV_CON_PIO(s) - @s ports anywhere */
+#define DBDEV_CON_PIO(s) \
+	DBDEV_CON_ADDR(DBDEV_CON_PIO, s, DBDEV_PIO_ALIGN, 0, 0, 0)
+/** DBDEV_CON_MMIO(s) - @s bytes of MMIO anywhere, page aligned */
+#define DBDEV_CON_MMIO(s) \
+	DBDEV_CON_ADDR(DBDEV_CON_MMIO, s, DBDEV_MMIO_ALIGN, 0, 0, 0)
+/** DBDEV_CON_MEM(s) - @s bytes of memory anywhere, page aligned */
+#define DBDEV_CON_MEM(s) \
+	DBDEV_CON_ADDR(DBDEV_CON_MEM, s, DBDEV_MMIO_ALIGN, 0, 0, 0)
+/** DBDEV_CON_WINDOW(t, s, a, lo, hi) - @s bytes aligned to @a in [@lo, @hi] */
+#define DBDEV_CON_WINDOW(t, s, a, lo, hi) \
+	DBDEV_CON_ADDR(t, s, a, DBDEV_CON_F_WINDOW, lo, hi)
+/** DBDEV_CON_LEGACY_IRQ() - any legacy interrupt line */
+#define DBDEV_CON_LEGACY_IRQ() \
+	((struct dbdev_constraint){ .type = DBDEV_CON_LEGACY_IRQ, .size = 1 })
+/** DBDEV_CON_LEGACY_IRQ_AT(n) - exactly legacy interrupt line @n */
+#define DBDEV_CON_LEGACY_IRQ_AT(n) \
+	((struct dbdev_constraint){ .type = DBDEV_CON_LEGACY_IRQ, .size = 1, \
+				    .flags = DBDEV_CON_F_FIXED, .fixed = (n) })
+/** DBDEV_CON_MSI(t, n) - @n vectors of MSI constraint kind @t */
+#define DBDEV_CON_MSI(t, n) \
+	((struct dbdev_constraint){ .type = (t), .size = (n) })
+/** DBDEV_CON_KVM_SLOTS(n) - @n consecutive KVM slots anywhere */
+#define DBDEV_CON_KVM_SLOTS(n) \
+	((struct dbdev_constraint){ .type = DBDEV_CON_KVM_SLOT, .size = (n) })
+/** DBDEV_CON_KVM_SLOTS_AT(first, n) - @n KVM slots from @first */
+#define DBDEV_CON_KVM_SLOTS_AT(first, n) \
+	((struct dbdev_constraint){ .type = DBDEV_CON_KVM_SLOT, .size = (n), \
+				    .flags = DBDEV_CON_F_FIXED, \
+				    .fixed = (first) })
+
+int dbdev_constraint_validate(const struct dbdev_constraint *con);
+
+/* ------------------------------------------------------------------------
+ * Devices
+ */
+
+struct dbdev_device;
+struct dbdev_manager;
+struct dbdev_binding;
+
+/**
+ * struct dbdev_device_ops - what a device does
+ * @read: MMIO read of @len bytes at @offset inside the range at @base
+ * @write: MMIO write of @len bytes at @offset inside the range at @base
+ * @pio_read: port-I/O read of @len bytes at @offset inside the range at @base
+ * @pio_write: port-I/O write of @len bytes at @offset inside the range at
+ *	       @base
+ * @release: optional; called once when dbdev_manager_destroy() drops a
+ *	     device that was still registered, after its last callback has
+ *	     returned.  A driver that unregisters its device itself gets no
+ *	     call.
+ *
+ * @len is 1 to 8 and [@offset, @offset + @len) lies inside the range.  @data
+ * is little-endian, as the guest sees it.  A callback returns 0 or a negative
+ * errno, which the dispatcher returns to its caller.  Callbacks run in
+ * process context and may sleep; without %DBDEV_DEVICE_SERIALIZED they may
+ * run on several CPUs at once.  A device with a port-I/O range must have
+ * both port-I/O callbacks, one with an MMIO range both MMIO callbacks.
+ */
+struct dbdev_device_ops {
+	int (*read)(struct dbdev_device *dev, u64 base, u64 offset,
+		    void *data, unsigned int len);
+	int (*write)(struct dbdev_device *dev, u64 base, u64 offset,
+		     const void *data, unsigned int len);
+	int (*pio_read)(struct dbdev_device *dev, u16 base, u16 offset,
+			void *data, unsigned int len);
+	int (*pio_write)(struct dbdev_device *dev, u16 base, u16 offset,
+			 const void *data, unsigned int len);
+	void (*release)(struct dbdev_device *dev);
+};
+
+/* dbdev_device_init() flags */
+/** DBDEV_DEVICE_SERIALIZED - the core runs one callback at a time */
+#define DBDEV_DEVICE_SERIALIZED	BIT(0)
+
+/**
+ * struct dbdev_device - a device on a dbdev bus, embedded in driver state
+ * @ops: the callbacks
+ * @flags: %DBDEV_DEVICE_SERIALIZED or 0
+ * @io_lock: held around every callback of a serialised device
+ * @mgr: the manager the device is bound to, or %NULL (private)
+ * @binding: the resources and bus entries of the current registration
+ *	     (private)
+ * @node: entry in the manager's device list (private)
+ * @staged: the device is registered as an open transaction sees it
+ *	    (private)
+ *
+ * Initialise with dbdev_device_init().  Everything but @ops and @flags
+ * belongs to the core, under the manager's lock.
+ */
+struct dbdev_device {
+	const struct dbdev_device_ops *ops;
+	unsigned int flags;
+	struct mutex io_lock;
+	struct dbdev_manager *mgr;
+	struct dbdev_binding *binding;
+	struct list_head node;
+	bool staged;
+};
+
+void dbdev_device_init(struct dbdev_device *dev,
+		       const struct dbdev_device_ops *ops, unsigned int flags);
+struct dbdev_resources dbdev_device_resources(const struct dbdev_device *dev);
+struct dbdev_resources dbdev_device_trapped(const struct dbdev_device *dev);
+
+/* ------------------------------------------------------------------------
+ * The I/O manager of one VM
+ */
+
+/** DBDEV_MAX_RESOURCES - most resources in one registration */
+#define DBDEV_MAX_RESOURCES	64
+/** DBDEV_MAX_ACCESS - longest single access, in bytes */
+#define DBDEV_MAX_ACCESS	8
+/** DBDEV_MAX_NESTING - deepest chain of dispatches from inside callbacks */
+#define DBDEV_MAX_NESTING	4
+
+struct dbdev_manager *dbdev_manager_create(void);
+void dbdev_manager_destroy(struct dbdev_manager *mgr);
+
+int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
+		   const struct dbdev_resource *res, unsigned int nr);
+int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev);
+
+/*
+ * Transactions.  One may be open per manager; the handle is valid from
+ * dbdev_tx_begin() to dbdev_tx_commit() or dbdev_tx_cancel().
+ */
+struct dbdev_tx;
+
+struct dbdev_tx *dbdev_tx_begin(struct dbdev_manager *mgr);
+int dbdev_tx_register(struct dbdev_tx *tx, struct dbdev_device *dev,
+		      const struct dbdev_resource *res, unsigned int nr);
+int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev);
+void dbdev_tx_commit(struct dbdev_tx *tx);
+void dbdev_tx_cancel(struct dbdev_tx *tx);
+
+/*
+ * Dispatch.  Errors of the core, each distinct from the others:
+ *   -EINVAL   @len is 0 or more than DBDEV_MAX_ACCESS;
+ *   -ENODEV   no registered range contains @addr;
+ *   -ERANGE   the access starts inside a range but runs past its end;
+ *   -EDEADLK  the access would re-enter a device whose callback is already
+ *	       running in this thread, or nest deeper than DBDEV_MAX_NESTING.
+ * In each of these cases no device is called.  Otherwise the callback's own
+ * result is returned.
+ */
+int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
+		    unsigned int len);
+int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,
+		     unsigned int len);
+int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
+		   unsigned int len);
+int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
+		    unsigned int len);
+
+#endif /* _DBDEV_H */
