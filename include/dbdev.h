@@ -35,6 +35,7 @@
  * @DBDEV_RES_MSI: a block of message-signalled interrupt vectors
  * @DBDEV_RES_KVM_SLOT: one KVM memory slot
  * @DBDEV_RES_MAC: an Ethernet MAC address
+ * @DBDEV_RES_NR_TYPES: number of kinds
  */
 enum dbdev_res_type {
 	DBDEV_RES_PIO,
@@ -52,6 +53,7 @@ enum dbdev_res_type {
  * @DBDEV_MSI_PCI: PCI MSI (at most 32 vectors)
  * @DBDEV_MSI_PCI_MSIX: PCI MSI-X (at most 2048 vectors)
  * @DBDEV_MSI_GENERIC: platform MSI / GSIs (e.g. virtio-mmio)
+ * @DBDEV_MSI_NR_TYPES: number of flavours
  */
 enum dbdev_msi_type {
 	DBDEV_MSI_PCI,
@@ -141,15 +143,32 @@ const struct dbdev_resource *dbdev_res_msi(const struct dbdev_resources *list,
 					   enum dbdev_msi_type type);
 
 /**
+ * dbdev_res_next() - the next resource of one type, for dbdev_for_each_res()
+ * @list: the list
+ * @type: the type
+ * @i: index to start from; left at the entry found
+ *
+ * Return: the entry, or %NULL if none is left.
+ */
+static inline const struct dbdev_resource *
+dbdev_res_next(const struct dbdev_resources *list, enum dbdev_res_type type,
+	       unsigned int *i)
+{
+	for (; *i < list->nr; (*i)++)
+		if (list->res[*i].type == type)
+			return &list->res[*i];
+	return NULL;
+}
+
+/**
  * dbdev_for_each_res() - walk the resources of one type, in list order
  * @r: const struct dbdev_resource * cursor
  * @list: the list
- * @t: the &enum dbdev_res_type to visit
- * @i: unsigned int index scratch
+ * @type: the &enum dbdev_res_type to visit
  */
-#define dbdev_for_each_res(r, list, t, i)				\
-	for ((i) = 0; (i) < (list)->nr; (i)++)				\
-		if ((r) = &(list)->res[i], (r)->type != (t)) {} else
+#define dbdev_for_each_res(r, list, type)				\
+	for (unsigned int __i = 0;					\
+	     ((r) = dbdev_res_next(list, type, &__i)); __i++)
 
 /* ------------------------------------------------------------------------
  * Constraints: what a device needs before it knows where
@@ -165,6 +184,7 @@ const struct dbdev_resource *dbdev_res_msi(const struct dbdev_resources *list,
  * @DBDEV_CON_PCI_MSIX: a PCI MSI-X block of @size vectors
  * @DBDEV_CON_GENERIC_MSI: a generic MSI block of @size vectors
  * @DBDEV_CON_KVM_SLOT: @size KVM memory slots, optionally from a fixed one
+ * @DBDEV_CON_NR_TYPES: number of kinds
  */
 enum dbdev_con_type {
 	DBDEV_CON_PIO,
@@ -312,7 +332,7 @@ struct dbdev_device_ops {
 struct dbdev_device {
 	const struct dbdev_device_ops *ops;
 	unsigned int flags;
-	struct mutex io_lock;
+	struct mutex io_lock;	/* see dbdev_core.c */
 	struct dbdev_manager *mgr;
 	struct dbdev_binding *binding;
 	struct list_head node;
@@ -332,7 +352,10 @@ struct dbdev_resources dbdev_device_trapped(const struct dbdev_device *dev);
 #define DBDEV_MAX_RESOURCES	64
 /** DBDEV_MAX_ACCESS - longest single access, in bytes */
 #define DBDEV_MAX_ACCESS	8
-/** DBDEV_MAX_NESTING - deepest chain of dispatches from inside callbacks */
+/**
+ * DBDEV_MAX_NESTING - most device callbacks one thread may be inside at once
+ * (a callback may dispatch to another device, which may dispatch further)
+ */
 #define DBDEV_MAX_NESTING	4
 
 struct dbdev_manager *dbdev_manager_create(void);
@@ -352,7 +375,7 @@ struct dbdev_tx *dbdev_tx_begin(struct dbdev_manager *mgr);
 int dbdev_tx_register(struct dbdev_tx *tx, struct dbdev_device *dev,
 		      const struct dbdev_resource *res, unsigned int nr);
 int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev);
-void dbdev_tx_commit(struct dbdev_tx *tx);
+int dbdev_tx_commit(struct dbdev_tx *tx);
 void dbdev_tx_cancel(struct dbdev_tx *tx);
 
 /*
