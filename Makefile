@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of dbdev.ko and the test targets.  See README.md.
+#
+#   make            build dbdev.ko with W=1 against the installed 6.1 headers
+#                   (or KDIR=/path/to/kernel/build)
+#   make clean      remove the module build products
+#   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12
+#   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
+#   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
+#   make test       deps, check and kunit; ends with "N passed, N failed"
+#   make deps       install missing Debian packages, prepare the cache
+
+KDIR ?= $(shell tools/kdir.sh 6.1)
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m W=1
+
+CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
+
+all: modules
+
+modules:
+	$(KBUILD) modules
+
+clean:
+	$(KBUILD) clean
+
+check:
+	@tools/check.sh
+
+$(CHECKS):
+	@tools/check.sh $@
+
+kunit:
+	@tools/kunit.sh
+
+test:
+	@tools/test.sh
+
+deps:
+	@tools/deps.sh
+
+.PHONY: all modules clean check $(CHECKS) kunit test deps

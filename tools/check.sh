@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tools/check.sh [STEP...]
+# Static checks and builds of dbdev; every step passes only with no finding:
+#   checkpatch  scripts/checkpatch.pl --strict of linux-source-6.1
+#   sparse      the module build against the 6.1 headers with C=2
+#   kernel-doc  scripts/kernel-doc -none -v (6.1's spelling of -Wall)
+#   build-6.1   the module build with W=1 against the installed 6.1 headers
+#   build-6.12  the same against the newest Debian 12 6.12 headers
+# Builds happen in copies of the sources under $CACHE/check.  Ends with the
+# line "check: N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+lock check
+ensure_source61
+mapfile -t FILES < <(kernel_sources)
+SCRIPTS=$SRC61/scripts
+
+checkpatch() {
+	"$SCRIPTS/checkpatch.pl" --strict --no-tree --quiet --no-summary \
+		--show-types -f "${FILES[@]}"
+}
+
+kernel_doc() {
+	local out
+	out=$("$SCRIPTS/kernel-doc" -none -v "${FILES[@]}" 2>&1) || return 1
+	out=$(grep -Ev ': info: |^[0-9]+ (warnings|errors)$' <<<"$out" || true)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+
+# build KDIR [MAKE ARGS]: build the module in a copy of the sources; any
+# warning or error in the output is a finding.
+build() {
+	local kdir=$1 dir=$CACHE/check/$STEP out rc=0
+	shift
+	[ -d "$kdir" ] || { echo "no kernel headers at '$kdir'"; return 1; }
+	copy_sources "$dir"
+	echo "KDIR=$kdir"
+	out=$(make -C "$kdir" M="$dir" CONFIG_DBDEV=m -j"$(nproc)" "$@" \
+		modules 2>&1) || rc=$?
+	out=${out//$dir\//}		# report paths as in the repo
+	echo "$out"
+	[ "$rc" = 0 ] && [ -f "$dir/dbdev.ko" ] &&
+		! grep -Eqi 'warning|error' <<<"$out"
+}
+
+run_step() {
+	case $1 in
+	checkpatch) checkpatch ;;
+	sparse) build "$(tools/kdir.sh 6.1)" C=2 ;;
+	kernel-doc) kernel_doc ;;
+	build-6.1) build "$(tools/kdir.sh 6.1)" W=1 ;;
+	build-6.12) build "$(tools/kdir.sh 6.12)" W=1 ;;
+	*) echo "unknown step"; return 1 ;;
+	esac
+}
+
+cd "$TOP"
+[ $# -gt 0 ] || set -- checkpatch sparse kernel-doc build-6.1 build-6.12
+passed=0 failed=0
+for STEP in "$@"; do
+	echo "=== $STEP"
+	if run_step "$STEP" 2>&1; then
+		echo "PASS: $STEP"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: $STEP"
+		failed=$((failed + 1))
+	fi
+done
+echo "check: $passed passed, $failed failed"
+[ "$failed" = 0 ]

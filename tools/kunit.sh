@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs the dbdev KUnit suites under UML with kunit.py from Debian's
+# linux-source-6.1, extracted in $CACHE.  The repo's sources are copied
+# into drivers/dbdev of that tree; the kernel is built in $UML_BUILD, where
+# the full kernel log is kept as test.log.  Ends with the line
+# "kunit: N passed, N failed" (see tools/kunit_results.py).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+lock uml
+ensure_source61
+
+# Make drivers/dbdev a copy of the repo (copies: a symlink would let kbuild
+# find the out-of-tree build's stale objects) and hook it in, idempotently.
+copy_sources "$SRC61/drivers/dbdev"
+grep -qxF 'source "drivers/dbdev/Kconfig"' "$SRC61/drivers/Kconfig" ||
+	sed -i '$i source "drivers/dbdev/Kconfig"\n' "$SRC61/drivers/Kconfig"
+# shellcheck disable=SC2016
+grep -qxF 'obj-$(CONFIG_DBDEV) += dbdev/' "$SRC61/drivers/Makefile" ||
+	echo 'obj-$(CONFIG_DBDEV) += dbdev/' >>"$SRC61/drivers/Makefile"
+
+# kunit.py always gives UML mem=1G, after any --kernel_args.
+rm -f "$UML_BUILD/test.log"
+rc=0
+(cd "$SRC61" && python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$TOP/kunit/kunitconfig" --build_dir="$UML_BUILD" \
+	--jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-1800}" </dev/null) || rc=$?
+
+echo "Kernel log: $UML_BUILD/test.log"
+[ "$rc" = 0 ] || echo "kunit.py exited with status $rc"
+python3 "$TOP/tools/kunit_results.py" "$UML_BUILD/test.log" "$TOP"/kunit/*.c

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a dbdev KUnit run from its full kernel log.
+
+Usage: kunit_results.py KERNEL_LOG SUITE_SOURCE...
+
+Every test case of every suite that SUITE_SOURCE files define counts once.
+A case passes only if it reported "ok" without "# SKIP" and no kernel report
+(KASAN, lockdep, RCU, list or object debugging, WARNING, BUG, ...) that
+mentions dbdev was printed while it ran.  A planned case that never reported
+and a suite that never ran count as failed too.  Ends with the line
+"kunit: N passed, N failed"; exits 1 if anything failed.
+"""
+
+import re
+import sys
+
+TIME = re.compile(r'^\[\s*\d+\.\d+\] ?')
+SUITE_DEF = re.compile(r'struct\s+kunit_suite\s+\w+\s*=\s*\{[^;]*?'
+                       r'\.name\s*=\s*"([^"]+)"', re.S)
+SUBTEST = re.compile(r'^ {4}# Subtest: (\S+)')
+PLAN = re.compile(r'^ {4}1\.\.(\d+)')
+CASE = re.compile(r'^ {4}(not )?ok \d+ (?:- )?(\S+)(.*)')
+SUITE_END = re.compile(r'^(not )?ok \d+ (?:- )?(\S+)')
+# A line that is KUnit's own output ends any kernel report before it.
+KTAP = re.compile(r'^\s*(KTAP version|# |\d+\.\.\d+|(not )?ok \d+)')
+# First lines of kernel reports, and the lines that close one.
+REPORT = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+                    r'-+\[ cut here \]-+|kernel BUG at|Kernel panic|'
+                    r'general protection fault|Oops|list_(add|del) corruption|'
+                    r'Unable to handle)')
+CLOSE = re.compile(r'^(=+|-+\[ end .*\]-+)\s*$')
+
+
+def expected_suites(paths):
+    names = []
+    for path in paths:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            names += SUITE_DEF.findall(f.read())
+    return names
+
+
+def main():
+    log_path, sources = sys.argv[1], sys.argv[2:]
+    expected = expected_suites(sources)
+    try:
+        with open(log_path, encoding='utf-8', errors='replace') as f:
+            lines = [TIME.sub('', l.rstrip('\r\n')) for l in f]
+    except FileNotFoundError:
+        lines = []
+
+    results = {}      # suite -> list of (case, ok, why)
+    plans = {}        # suite -> planned number of cases
+    ended = {}        # suite -> its own result line said ok (and no report)
+    reports = []      # (where, lines) of each report that mentions dbdev
+    failed = []       # why, for each failure outside the test cases
+    suite = None      # the suite running
+    report = None     # lines of the kernel report being read
+    tainted = False   # a dbdev report came since the last result line
+
+    def close_report():
+        nonlocal report, tainted
+        if report and re.search('dbdev', '\n'.join(report), re.I):
+            reports.append((suite or 'no suite', report))
+            if suite:
+                tainted = True
+            else:
+                failed.append('kernel report outside the suites')
+        report = None
+
+    for line in lines:
+        if report is not None and CLOSE.match(line):
+            report.append(line)
+            close_report()
+            continue
+        if KTAP.match(line):
+            close_report()
+        elif REPORT.match(line) and (report is None or 'cut here' in line):
+            close_report()
+            report = [line]
+            continue
+        elif report is not None:
+            report.append(line)
+            continue
+
+        if m := SUBTEST.match(line):
+            suite = m.group(1)
+            results.setdefault(suite, [])
+        elif suite and (m := PLAN.match(line)):
+            plans[suite] = int(m.group(1))
+        elif suite and (m := CASE.match(line)):
+            ok, why = not m.group(1), 'failed'
+            if '# SKIP' in m.group(3):
+                ok, why = False, 'skipped'
+            elif tainted:
+                ok, why = False, 'kernel report'
+            results[suite].append((m.group(2), ok, why))
+            tainted = False
+        elif suite and (m := SUITE_END.match(line)) and m.group(2) == suite:
+            ended[suite] = not m.group(1) and not tainted
+            suite, tainted = None, False
+    close_report()
+
+    passed = 0
+    for name in expected:
+        if name not in results:
+            failed.append(f'{name}: the suite did not run')
+            continue
+        cases = results[name]
+        passed += sum(ok for _, ok, _ in cases)
+        failed += [f'{name}.{c}: {why}' for c, ok, why in cases if not ok]
+        lost = plans.get(name, len(cases)) - len(cases)
+        if lost > 0 or name not in ended:
+            failed += [f'{name}: a planned case never reported '
+                       '(crash or timeout?)'] * max(lost, 1)
+        elif not ended[name] and all(ok for _, ok, _ in cases):
+            failed.append(f'{name}: the suite failed (init, exit or a '
+                          'kernel report)')
+    if not expected:
+        failed.append('no KUnit suite is defined in the sources')
+
+    for where, text in reports:
+        print(f'--- kernel report mentioning dbdev, in {where} ---')
+        print('\n'.join(text))
+    for why in failed:
+        print(f'FAIL: {why}')
+    print(f'kunit: {passed} passed, {len(failed)} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
+#
+# Shared settings and helpers of the dbdev build and test scripts.
+# Sourced by tools/*.sh; not meant to be run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${DBDEV_CACHE:-/var/cache/dbdev}
+SRC61=$CACHE/linux-source-6.1		# extracted Debian linux-source-6.1
+UML_BUILD=$CACHE/uml-build		# kunit.py --build_dir
+
+# The kernel sources of the repo, relative to $TOP: what checkpatch,
+# kernel-doc and the build copies see.
+kernel_sources() {
+	(cd "$TOP" && find . -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' &&
+		find include kunit -name '*.[ch]') | sed 's|^\./||' | sort
+}
+
+# copy_sources DIR: make DIR a fresh copy of the kernel sources and Kbuild
+# files (not symlinks, and never the build products lying in the repo).
+copy_sources() {
+	local files
+	mapfile -t files < <(kernel_sources)
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$TOP" && cp -p --parents Kbuild Kconfig "${files[@]}" "$1")
+}
+
+# ensure_source61: extract /usr/src/linux-source-6.1.tar.xz into $SRC61
+# unless the version there matches the installed package already.
+ensure_source61() {
+	local want have
+	want=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+	want=${want%%-*}
+	have=$(sed -n 's/^SUBLEVEL = //p' "$SRC61/Makefile" 2>/dev/null || true)
+	[ "6.1.$have" = "$want" ] && return
+	echo "Extracting linux-source-$want into $SRC61 ..."
+	rm -rf "$SRC61" "$SRC61.tmp"
+	mkdir -p "$SRC61.tmp"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$SRC61.tmp"
+	mv "$SRC61.tmp/linux-source-6.1" "$SRC61"
+	rmdir "$SRC61.tmp"
+}
+
+# lock NAME: hold an exclusive lock on the cache until the script exits, so
+# that two runs never share a build tree at the same time.
+lock() {
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/$1.lock"
+	flock 9
+}
