@@ -21,12 +21,15 @@ grep -qxF 'source "drivers/dbdev/Kconfig"' "$SRC61/drivers/Kconfig" ||
 grep -qxF 'obj-$(CONFIG_DBDEV) += dbdev/' "$SRC61/drivers/Makefile" ||
 	echo 'obj-$(CONFIG_DBDEV) += dbdev/' >>"$SRC61/drivers/Makefile"
 
-# kunit.py always gives UML mem=1G, after any --kernel_args.
+# kunit.py gives UML mem=1G after any --kernel_args, so that is what the
+# tests get (enough for 100,000 devices).  kasan_multi_shot: report every
+# KASAN bug, not only the first, so that each case is judged on its own.
 rm -f "$UML_BUILD/test.log"
 rc=0
 (cd "$SRC61" && python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="$TOP/kunit/kunitconfig" --build_dir="$UML_BUILD" \
-	--jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-1800}" </dev/null) || rc=$?
+	--jobs="$(nproc)" --timeout="${KUNIT_TIMEOUT:-1800}" \
+	--kernel_args=kasan_multi_shot </dev/null) || rc=$?
 
 echo "Kernel log: $UML_BUILD/test.log"
 [ "$rc" = 0 ] || echo "kunit.py exited with status $rc"
