@@ -231,7 +231,6 @@ void dbdev_device_init(struct dbdev_device *dev,
 	dev->mgr = NULL;
 	dev->binding = NULL;
 	INIT_LIST_HEAD(&dev->node);
-	dev->staged = false;
 }
 EXPORT_SYMBOL_GPL(dbdev_device_init);
 
@@ -279,79 +278,173 @@ static int dbdev_range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static bool dbdev_ops_cover(const struct dbdev_device_ops *ops,
-			    enum dbdev_res_type type)
+/* Can @ops serve a port-I/O (@pio) or MMIO (@mmio) range? */
+static bool dbdev_ops_serve(const struct dbdev_device_ops *ops, bool pio,
+			    bool mmio)
 {
-	if (type == DBDEV_RES_PIO)
-		return ops->pio_read && ops->pio_write;
-	if (type == DBDEV_RES_MMIO)
-		return ops->read && ops->write;
-	return true;
+	return (!pio || (ops->pio_read && ops->pio_write)) &&
+	       (!mmio || (ops->read && ops->write));
 }
 
-/*
- * Check a registration request and build its binding: a copy of the
- * resources and one bus entry per PIO or MMIO range, sorted, with overlaps
- * inside the request refused.  Nothing is shared yet.
- */
-static struct dbdev_binding *dbdev_binding_create(struct dbdev_device *dev,
-						  const struct dbdev_resource *res,
-						  unsigned int nr)
+static int dbdev_check_resources(const struct dbdev_device *dev,
+				 const struct dbdev_resource *res,
+				 unsigned int nr)
 {
-	struct dbdev_resource *assigned, *trapped;
-	struct dbdev_binding *b;
-	unsigned int i, nr_trapped = 0;
+	unsigned int i;
 	int err;
 
 	if (!dev->ops || (nr && !res))
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	if (nr > DBDEV_MAX_RESOURCES)
-		return ERR_PTR(-E2BIG);
+		return -E2BIG;
 	for (i = 0; i < nr; i++) {
 		err = dbdev_resource_validate(&res[i]);
 		if (err)
-			return ERR_PTR(err);
-		if (!dbdev_ops_cover(dev->ops, res[i].type))
-			return ERR_PTR(-EINVAL);
-		if (res[i].type == DBDEV_RES_PIO ||
-		    res[i].type == DBDEV_RES_MMIO)
-			nr_trapped++;
+			return err;
+		if (!dbdev_ops_serve(dev->ops, res[i].type == DBDEV_RES_PIO,
+				     res[i].type == DBDEV_RES_MMIO))
+			return -EINVAL;
 	}
+	return 0;
+}
 
-	b = kzalloc(struct_size(b, ranges, nr_trapped) +
-		    (nr + nr_trapped) * sizeof(*res), GFP_KERNEL_ACCOUNT);
+/*
+ * Check constraints for @dev (%NULL: a plain allocation) and count the
+ * resources they turn into.
+ */
+static int dbdev_check_constraints(const struct dbdev_device *dev,
+				   const struct dbdev_constraint *con,
+				   unsigned int nr, unsigned int *count)
+{
+	unsigned int i;
+	int err;
+
+	if ((dev && !dev->ops) || (nr && !con))
+		return -EINVAL;
+	*count = 0;
+	for (i = 0; i < nr; i++) {
+		err = dbdev_constraint_validate(&con[i]);
+		if (err)
+			return err;
+		if (dev && !dbdev_ops_serve(dev->ops,
+					    con[i].type == DBDEV_CON_PIO,
+					    con[i].type == DBDEV_CON_MMIO))
+			return -EINVAL;
+		*count += dbdev_con_outputs(&con[i]);
+		if (*count > DBDEV_MAX_RESOURCES)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * A binding has room for @nr resources and bus entries and @nr_ext pool
+ * extents, laid out after the structure: ranges, extents, assigned,
+ * trapped.
+ */
+static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
+						 unsigned int nr,
+						 unsigned int nr_ext)
+{
+	struct dbdev_resource *res;
+	struct dbdev_binding *b;
+	unsigned int i;
+
+	b = kzalloc(sizeof(*b) + nr * (sizeof(*b->ranges) + 2 * sizeof(*res)) +
+		    nr_ext * sizeof(*b->ext), GFP_KERNEL_ACCOUNT);
 	if (!b)
-		return ERR_PTR(-ENOMEM);
-	assigned = (struct dbdev_resource *)&b->ranges[nr_trapped];
-	trapped = assigned + nr;
-	b->assigned = (struct dbdev_resources){ assigned, nr };
-	b->trapped = (struct dbdev_resources){ trapped, nr_trapped };
-	memcpy(assigned, res, nr * sizeof(*res));
+		return NULL;
+	b->dev = dev;
+	b->ranges = (struct dbdev_range *)(b + 1);
+	b->ext = (struct dbdev_extent *)(b->ranges + nr);
+	b->nr_ext = nr_ext;
+	res = (struct dbdev_resource *)(b->ext + nr_ext);
+	b->assigned = (struct dbdev_resources){ res, nr };
+	b->trapped = (struct dbdev_resources){ res + nr, 0 };
+	for (i = 0; i < nr_ext; i++)
+		b->ext[i].owner = b;
+	return b;
+}
 
-	for (i = 0, nr_trapped = 0; i < nr; i++) {
-		struct dbdev_range *r = &b->ranges[nr_trapped];
+/* The writable view of the binding's resource arrays. */
+static struct dbdev_resource *dbdev_binding_res(struct dbdev_binding *b)
+{
+	return (struct dbdev_resource *)(b->ext + b->nr_ext);
+}
+
+/*
+ * Derive the trapped list and the bus entries from the assigned resources;
+ * refuse ranges of the binding that overlap each other on one bus.
+ */
+static int dbdev_binding_index(struct dbdev_binding *b)
+{
+	struct dbdev_resource *res = dbdev_binding_res(b);
+	struct dbdev_resource *trapped = res + b->assigned.nr;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < b->assigned.nr; i++) {
+		struct dbdev_range *r = &b->ranges[n];
 
 		if (res[i].type != DBDEV_RES_PIO &&
 		    res[i].type != DBDEV_RES_MMIO)
 			continue;
-		trapped[nr_trapped++] = res[i];
+		trapped[n++] = res[i];
 		r->base = res[i].range.base;
 		r->last = res[i].range.base + res[i].range.size - 1;
-		r->dev = dev;
+		r->dev = b->dev;
 		r->bus = res[i].type == DBDEV_RES_PIO ? DBDEV_BUS_PIO :
 							DBDEV_BUS_MMIO;
 	}
+	b->trapped.nr = n;
 
-	sort(b->ranges, nr_trapped, sizeof(b->ranges[0]), dbdev_range_cmp,
-	     NULL);
-	for (i = 1; i < nr_trapped; i++) {
+	sort(b->ranges, n, sizeof(b->ranges[0]), dbdev_range_cmp, NULL);
+	for (i = 1; i < n; i++)
 		if (b->ranges[i].bus == b->ranges[i - 1].bus &&
-		    b->ranges[i].base <= b->ranges[i - 1].last) {
-			kfree(b);
-			return ERR_PTR(-EEXIST);
-		}
+		    b->ranges[i].base <= b->ranges[i - 1].last)
+			return -EEXIST;
+	return 0;
+}
+
+/* A binding of explicit resources for @dev, checked, not yet shared. */
+static struct dbdev_binding *dbdev_binding_explicit(struct dbdev_device *dev,
+						    const struct dbdev_resource *res,
+						    unsigned int nr)
+{
+	unsigned int i, nr_ext = 0;
+	struct dbdev_binding *b;
+	int err;
+
+	err = dbdev_check_resources(dev, res, nr);
+	if (err)
+		return ERR_PTR(err);
+	for (i = 0; i < nr; i++)
+		nr_ext += dbdev_res_extents(&res[i]);
+	b = dbdev_binding_alloc(dev, nr, nr_ext);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	memcpy(dbdev_binding_res(b), res, nr * sizeof(*res));
+	err = dbdev_binding_index(b);
+	if (err) {
+		kfree(b);
+		return ERR_PTR(err);
 	}
 	return b;
+}
+
+/* An empty binding for what @con will turn into. */
+static struct dbdev_binding *dbdev_binding_for(struct dbdev_device *dev,
+					       const struct dbdev_constraint *con,
+					       unsigned int nr)
+{
+	struct dbdev_binding *b;
+	unsigned int count;
+	int err;
+
+	err = dbdev_check_constraints(dev, con, nr, &count);
+	if (err)
+		return ERR_PTR(err);
+	b = dbdev_binding_alloc(dev, count, count);
+	return b ?: ERR_PTR(-ENOMEM);
 }
 
 static void dbdev_binding_free_rcu(struct rcu_head *head)
@@ -359,17 +452,60 @@ static void dbdev_binding_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct dbdev_binding, rcu));
 }
 
+/* Give the binding's resources back to the pools, or take them again. */
+static void dbdev_binding_release(struct dbdev_binding *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_ext; i++)
+		dbdev_pools_release(&b->ext[i]);
+}
+
+static void dbdev_binding_restore(struct dbdev_binding *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_ext; i++)
+		dbdev_pools_restore(&b->ext[i]);
+}
+
+/* Mark the binding's explicit resources used, all or none. */
+static int dbdev_binding_reserve(struct dbdev_manager *mgr,
+				 struct dbdev_binding *b)
+{
+	unsigned int i, used = 0;
+	int n;
+
+	for (i = 0; i < b->assigned.nr; i++) {
+		n = dbdev_pools_reserve(&mgr->pools, &b->assigned.res[i],
+					&b->ext[used]);
+		if (n < 0) {
+			dbdev_binding_release(b);
+			return n;
+		}
+		used += n;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Staging and publishing changes
  *
- * Every change is first made in the staged copy of the buses, where the
- * checks of later steps see it, and recorded as a step.  Publishing flips
- * dispatchers onto the staged copy and replays the steps on the other one.
+ * Every change is first made in the staged copy of the buses and in the
+ * pools, where the checks of later steps see it, and recorded as a step.
+ * Publishing flips dispatchers onto the staged copy and replays the steps
+ * on the other one; cancelling undoes them, newest first.
  */
 
+/*
+ * A staged step: @b was added for @dev, or removed from it.  A device can
+ * have a binding removed and a new one added in one transaction (a BAR that
+ * moves): dispatch sees the old one until the commit.
+ */
 struct dbdev_tx_op {
 	struct list_head node;
 	struct dbdev_device *dev;
+	struct dbdev_binding *b;
 	bool add;
 };
 
@@ -388,15 +524,11 @@ static void dbdev_apply(struct dbdev_manager *mgr, enum dbdev_copy copy,
 	}
 }
 
-static int dbdev_stage_register(struct dbdev_manager *mgr,
-				struct dbdev_device *dev,
-				struct dbdev_binding *b)
+static int dbdev_bus_conflicts(struct dbdev_manager *mgr,
+			       const struct dbdev_binding *b)
 {
 	unsigned int i;
 
-	lockdep_assert_held(&mgr->lock);
-	if (dev->mgr)
-		return -EBUSY;
 	for (i = 0; i < b->trapped.nr; i++) {
 		const struct dbdev_range *r = &b->ranges[i];
 
@@ -404,11 +536,48 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 					 r->bus, r->base, r->last))
 			return -EEXIST;
 	}
+	return 0;
+}
+
+/*
+ * Stage the registration of @b's device: with @con, place the constraints
+ * in the pools first; else reserve @b's explicit resources.  Bus overlaps
+ * (-EEXIST) are checked before pool conflicts (-EBUSY).
+ */
+static int dbdev_stage_register(struct dbdev_manager *mgr,
+				struct dbdev_binding *b,
+				const struct dbdev_constraint *con,
+				unsigned int nr_con)
+{
+	struct dbdev_device *dev = b->dev;
+	int err;
+
+	lockdep_assert_held(&mgr->lock);
+	if (dev->binding || (dev->mgr && dev->mgr != mgr))
+		return -EBUSY;
+	if (con) {
+		err = dbdev_pools_alloc(&mgr->pools, con, nr_con,
+					dbdev_binding_res(b), b->ext);
+		if (err)
+			return err;
+		err = dbdev_binding_index(b) ?: dbdev_bus_conflicts(mgr, b);
+		if (err) {
+			dbdev_binding_release(b);
+			return err;
+		}
+	} else {
+		err = dbdev_bus_conflicts(mgr, b) ?:
+		      dbdev_binding_reserve(mgr, b);
+		if (err)
+			return err;
+	}
+
 	dbdev_apply(mgr, DBDEV_COPY_STAGED, b, true);
-	dev->mgr = mgr;
-	dev->binding = b;
-	dev->staged = true;
-	list_add_tail(&dev->node, &mgr->devices);
+	if (!dev->mgr) {
+		dev->mgr = mgr;
+		list_add_tail(&dev->node, &mgr->devices);
+	}
+	WRITE_ONCE(dev->binding, b);
 	return 0;
 }
 
@@ -416,24 +585,31 @@ static int dbdev_stage_unregister(struct dbdev_manager *mgr,
 				  struct dbdev_device *dev)
 {
 	lockdep_assert_held(&mgr->lock);
-	if (dev->mgr != mgr || !dev->staged)
+	if (dev->mgr != mgr || !dev->binding)
 		return -ENOENT;
 	dbdev_apply(mgr, DBDEV_COPY_STAGED, dev->binding, false);
-	dev->staged = false;
+	dbdev_binding_release(dev->binding);
+	WRITE_ONCE(dev->binding, NULL);
 	return 0;
 }
 
-/* Unbind @dev and queue its binding on @dead, to be freed after a grace. */
-static void dbdev_detach(struct dbdev_device *dev, struct list_head *dead)
+/* Unbind the devices of @ops that the steps left without a binding. */
+static void dbdev_detach_unbound(struct list_head *ops)
 {
-	list_add_tail(&dev->binding->dead, dead);
-	list_del_init(&dev->node);
-	WRITE_ONCE(dev->binding, NULL);
-	dev->mgr = NULL;
-	dev->staged = false;
+	struct dbdev_tx_op *op;
+
+	list_for_each_entry(op, ops, node) {
+		if (op->dev->mgr && !op->dev->binding) {
+			list_del_init(&op->dev->node);
+			op->dev->mgr = NULL;
+		}
+	}
 }
 
-/* Make the staged state of @ops visible at once; unbind what it removed. */
+/*
+ * Make the staged state of @ops visible at once; queue the bindings they
+ * removed on @dead.
+ */
 static void dbdev_publish(struct dbdev_manager *mgr, struct list_head *ops,
 			  struct list_head *dead)
 {
@@ -442,15 +618,16 @@ static void dbdev_publish(struct dbdev_manager *mgr, struct list_head *ops,
 	lockdep_assert_held(&mgr->lock);
 	dbdev_buses_flip(&mgr->buses);
 	list_for_each_entry(op, ops, node)
-		dbdev_apply(mgr, DBDEV_COPY_PUBLISHED, op->dev->binding, op->add);
+		dbdev_apply(mgr, DBDEV_COPY_PUBLISHED, op->b, op->add);
 	dbdev_buses_flip(&mgr->buses);
 
 	list_for_each_entry(op, ops, node)
 		if (!op->add)
-			dbdev_detach(op->dev, dead);
+			list_add_tail(&op->b->link, dead);
+	dbdev_detach_unbound(ops);
 }
 
-/* Undo @ops in the staged copy, newest first; unbind what they added. */
+/* Undo @ops, newest first; queue the bindings they added on @dead. */
 static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 			  struct list_head *dead)
 {
@@ -458,12 +635,20 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 
 	lockdep_assert_held(&mgr->lock);
 	list_for_each_entry_reverse(op, ops, node) {
-		dbdev_apply(mgr, DBDEV_COPY_STAGED, op->dev->binding, !op->add);
-		op->dev->staged = !op->add;
+		if (op->add) {
+			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, false);
+			dbdev_binding_release(op->b);
+		} else {
+			dbdev_binding_restore(op->b);
+			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, true);
+		}
+		WRITE_ONCE(op->dev->binding, op->add ? NULL : op->b);
 	}
+
 	list_for_each_entry(op, ops, node)
 		if (op->add)
-			dbdev_detach(op->dev, dead);
+			list_add_tail(&op->b->link, dead);
+	dbdev_detach_unbound(ops);
 }
 
 /*
@@ -479,7 +664,7 @@ static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 		return;
 	if (wait)
 		synchronize_srcu(&mgr->srcu);
-	list_for_each_entry_safe(b, tmp, dead, dead) {
+	list_for_each_entry_safe(b, tmp, dead, link) {
 		if (wait)
 			kfree(b);
 		else
@@ -501,38 +686,18 @@ static void dbdev_tx_close(struct dbdev_tx *tx)
  * Registration and transactions
  */
 
-/**
- * dbdev_register() - put a device on the buses of a manager
- * @mgr: the VM's manager
- * @dev: the device, set up with dbdev_device_init()
- * @res: its resources; copied, so the caller may reuse the array
- * @nr: how many
- *
- * The device lands on the PIO bus for each port range and on the MMIO bus
- * for each MMIO range, all at once or not at all.  Other resource kinds are
- * recorded for dbdev_device_resources().
- *
- * Context: process context; takes the manager's lock.  May be called from a
- * device callback.
- * Return: 0; -EINVAL for an invalid resource or a range without the
- * callbacks to serve it; -E2BIG for more than %DBDEV_MAX_RESOURCES; -EEXIST
- * if a range overlaps another on the same bus; -EBUSY if @dev is already
- * registered or a transaction is open; -ENOMEM.  On error nothing changed.
- */
-int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
-		   const struct dbdev_resource *res, unsigned int nr)
+/* Register @b's device outside a transaction, with @con if given. */
+static int dbdev_register_binding(struct dbdev_manager *mgr,
+				  struct dbdev_binding *b,
+				  const struct dbdev_constraint *con,
+				  unsigned int nr_con)
 {
-	struct dbdev_tx_op op = { .dev = dev, .add = true };
-	struct dbdev_binding *b;
+	struct dbdev_tx_op op = { .dev = b->dev, .b = b, .add = true };
 	LIST_HEAD(ops);
 	int err;
 
-	b = dbdev_binding_create(dev, res, nr);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
-
 	mutex_lock(&mgr->lock);
-	err = mgr->tx.open ? -EBUSY : dbdev_stage_register(mgr, dev, b);
+	err = mgr->tx.open ? -EBUSY : dbdev_stage_register(mgr, b, con, nr_con);
 	if (!err) {
 		list_add(&op.node, &ops);
 		dbdev_publish(mgr, &ops, NULL);
@@ -543,15 +708,68 @@ int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
 		kfree(b);
 	return err;
 }
+
+/**
+ * dbdev_register() - put a device on the buses of a manager
+ * @mgr: the VM's manager
+ * @dev: the device, set up with dbdev_device_init()
+ * @res: its resources; copied, so the caller may reuse the array
+ * @nr: how many
+ *
+ * The device lands on the PIO bus for each port range and on the MMIO bus
+ * for each MMIO range, all at once or not at all.  Every resource that lies
+ * in one of the manager's pools is marked used there, so the allocator
+ * never hands it out; all are reported by dbdev_device_resources().
+ *
+ * Context: process context; takes the manager's lock.  May be called from a
+ * device callback.
+ * Return: 0; -EINVAL for an invalid resource or a range without the
+ * callbacks to serve it; -E2BIG for more than %DBDEV_MAX_RESOURCES; -EEXIST
+ * if a range overlaps another on the same bus; -EBUSY if @dev is already
+ * registered, a transaction is open, or a resource is already used in its
+ * pool; -ENOMEM.  On error nothing changed.
+ */
+int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
+		   const struct dbdev_resource *res, unsigned int nr)
+{
+	struct dbdev_binding *b = dbdev_binding_explicit(dev, res, nr);
+
+	return IS_ERR(b) ? PTR_ERR(b) : dbdev_register_binding(mgr, b, NULL, 0);
+}
 EXPORT_SYMBOL_GPL(dbdev_register);
+
+/**
+ * dbdev_register_alloc() - allocate resources for a device and register it
+ * @mgr: the VM's manager
+ * @dev: the device, set up with dbdev_device_init()
+ * @con: what it needs
+ * @nr: how many constraints
+ *
+ * One step: the constraints are placed in the manager's pools (see
+ * dbdev_alloc()) and the device is registered with the result, which
+ * dbdev_device_resources() reports in constraint order.  Unregistering the
+ * device gives the resources back.
+ *
+ * Context: as dbdev_register().
+ * Return: 0, an error of dbdev_alloc(), or one of dbdev_register().  On
+ * error nothing changed.
+ */
+int dbdev_register_alloc(struct dbdev_manager *mgr, struct dbdev_device *dev,
+			 const struct dbdev_constraint *con, unsigned int nr)
+{
+	struct dbdev_binding *b = dbdev_binding_for(dev, con, nr);
+
+	return IS_ERR(b) ? PTR_ERR(b) : dbdev_register_binding(mgr, b, con, nr);
+}
+EXPORT_SYMBOL_GPL(dbdev_register_alloc);
 
 /**
  * dbdev_unregister() - take a device off the buses of its manager
  * @mgr: the manager it was registered with
  * @dev: the device
  *
- * When this returns 0, no callback of @dev is running and none will start:
- * the driver may free it.
+ * Its resources go back to the pools.  When this returns 0, no callback of
+ * @dev is running and none will start: the driver may free it.
  *
  * Context: process context, not from a device callback; sleeps for an SRCU
  * grace period.
@@ -569,6 +787,7 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 		return -EDEADLK;
 
 	mutex_lock(&mgr->lock);
+	op.b = dev->mgr == mgr ? dev->binding : NULL;
 	err = mgr->tx.open ? -EBUSY : dbdev_stage_unregister(mgr, dev);
 	if (!err) {
 		list_add(&op.node, &ops);
@@ -586,8 +805,9 @@ EXPORT_SYMBOL_GPL(dbdev_unregister);
  * @mgr: the VM's manager
  *
  * Until dbdev_tx_commit() or dbdev_tx_cancel(), dispatch keeps seeing the
- * state before the transaction, and dbdev_register() and dbdev_unregister()
- * on @mgr fail with -EBUSY rather than wait.
+ * state before the transaction, and dbdev_register(), dbdev_unregister(),
+ * dbdev_alloc(), dbdev_free() and dbdev_pools_set() on @mgr fail with
+ * -EBUSY rather than wait.
  *
  * Return: the transaction, or ERR_PTR(-EBUSY) if one is already open.
  */
@@ -610,33 +830,42 @@ static struct dbdev_manager *dbdev_tx_manager(struct dbdev_tx *tx)
 	return container_of(tx, struct dbdev_manager, tx);
 }
 
-/* Record a staged step, or drop it if staging failed. */
+/*
+ * Stage one step: register @b's device (with @con if given), or with @b
+ * %NULL unregister @dev.  On error a given @b is freed.
+ */
 static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
-			 struct dbdev_binding *b)
+			 struct dbdev_binding *b,
+			 const struct dbdev_constraint *con, unsigned int nr_con)
 {
 	struct dbdev_manager *mgr = dbdev_tx_manager(tx);
 	struct dbdev_tx_op *op;
 	int err;
 
 	op = kmalloc(sizeof(*op), GFP_KERNEL_ACCOUNT);
-	if (!op)
+	if (!op) {
+		kfree(b);
 		return -ENOMEM;
+	}
 	op->dev = dev;
 	op->add = !!b;
 
 	mutex_lock(&mgr->lock);
+	op->b = b ?: (dev->mgr == mgr ? dev->binding : NULL);
 	if (WARN_ON_ONCE(!tx->open))
 		err = -EINVAL;
 	else if (b)
-		err = dbdev_stage_register(mgr, dev, b);
+		err = dbdev_stage_register(mgr, b, con, nr_con);
 	else
 		err = dbdev_stage_unregister(mgr, dev);
 	if (!err)
 		list_add_tail(&op->node, &tx->ops);
 	mutex_unlock(&mgr->lock);
 
-	if (err)
+	if (err) {
 		kfree(op);
+		kfree(b);
+	}
 	return err;
 }
 
@@ -649,39 +878,57 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
  *
  * As dbdev_register(), checked against the state the earlier steps of @tx
  * leave, and visible to dispatch only from dbdev_tx_commit().  A device
- * unregistered in @tx cannot be registered again before the commit.
+ * unregistered earlier in @tx may register again in it, with other
+ * resources: that moves it, and dispatch finds it at its old place until
+ * the commit and at its new place after.
  *
  * Return: as dbdev_register(), but never -EBUSY for the open transaction.
  */
 int dbdev_tx_register(struct dbdev_tx *tx, struct dbdev_device *dev,
 		      const struct dbdev_resource *res, unsigned int nr)
 {
-	struct dbdev_binding *b;
-	int err;
+	struct dbdev_binding *b = dbdev_binding_explicit(dev, res, nr);
 
-	b = dbdev_binding_create(dev, res, nr);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
-	err = dbdev_tx_step(tx, dev, b);
-	if (err)
-		kfree(b);
-	return err;
+	return IS_ERR(b) ? PTR_ERR(b) : dbdev_tx_step(tx, dev, b, NULL, 0);
 }
 EXPORT_SYMBOL_GPL(dbdev_tx_register);
+
+/**
+ * dbdev_tx_register_alloc() - dbdev_register_alloc() inside a transaction
+ * @tx: the open transaction
+ * @dev: the device
+ * @con: what it needs
+ * @nr: how many constraints
+ *
+ * The resources are taken from the pools at once, so later steps cannot
+ * get them; dbdev_tx_cancel() gives them back.
+ *
+ * Return: as dbdev_register_alloc(), but never -EBUSY for the open
+ * transaction.
+ */
+int dbdev_tx_register_alloc(struct dbdev_tx *tx, struct dbdev_device *dev,
+			    const struct dbdev_constraint *con, unsigned int nr)
+{
+	struct dbdev_binding *b = dbdev_binding_for(dev, con, nr);
+
+	return IS_ERR(b) ? PTR_ERR(b) : dbdev_tx_step(tx, dev, b, con, nr);
+}
+EXPORT_SYMBOL_GPL(dbdev_tx_register_alloc);
 
 /**
  * dbdev_tx_unregister() - unregister a device inside a transaction
  * @tx: the open transaction
  * @dev: the device, registered as the earlier steps of @tx leave it
  *
- * Dispatch keeps reaching @dev until dbdev_tx_commit().
+ * Its resources are free for the later steps of @tx at once; dispatch
+ * keeps reaching @dev until dbdev_tx_commit().
  *
  * Return: 0, -ENOENT if @dev is not registered in the transaction's view,
  * or -ENOMEM.
  */
 int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev)
 {
-	return dbdev_tx_step(tx, dev, NULL);
+	return dbdev_tx_step(tx, dev, NULL, NULL, 0);
 }
 EXPORT_SYMBOL_GPL(dbdev_tx_unregister);
 
@@ -722,8 +969,9 @@ EXPORT_SYMBOL_GPL(dbdev_tx_commit);
  * dbdev_tx_cancel() - drop every step of a transaction
  * @tx: the open transaction
  *
- * Devices registered in @tx are unregistered again, devices unregistered in
- * it stay registered; dispatch never saw any of it.
+ * Devices registered in @tx are unregistered again and their allocated
+ * resources go back to the pools; devices unregistered in it stay
+ * registered with all they had.  Dispatch never saw any of it.
  *
  * Context: process context; does not wait, so a device callback may call it.
  */
@@ -744,6 +992,168 @@ void dbdev_tx_cancel(struct dbdev_tx *tx)
 EXPORT_SYMBOL_GPL(dbdev_tx_cancel);
 
 /* ------------------------------------------------------------------------
+ * The allocator
+ */
+
+/**
+ * dbdev_alloc() - turn constraints into resources
+ * @mgr: the VM's manager, whose pools are used
+ * @con: what is needed
+ * @nr: how many constraints
+ * @res: filled with the resources, in constraint order
+ * @max: room in @res
+ *
+ * All or nothing.  Address ranges go first fit at the lowest address that
+ * has the size and power-of-two alignment inside the optional window (MMIO
+ * tries the windows in order); a legacy IRQ is the lowest free line, or
+ * exactly the fixed one; a PCI MSI block is aligned to its size rounded up
+ * to a power of two, MSI-X and generic blocks are not aligned; KVM slots
+ * are the lowest free run, or exactly the fixed one, and give one resource
+ * per slot; a MAC is the lowest free one of the pool.  Each resource can
+ * later be freed on its own with dbdev_free().
+ *
+ * Context: process context; takes the manager's lock.
+ * Return: how many resources were written; -EINVAL for an invalid
+ * constraint or a window or fixed number outside every pool of its kind;
+ * -E2BIG if the result has more than @max or %DBDEV_MAX_RESOURCES entries;
+ * -ENOSPC if something does not fit; -EBUSY if a fixed IRQ or slot is
+ * taken or a transaction is open; -ENOMEM.  On error the pools are as
+ * before.
+ */
+int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
+		unsigned int nr, struct dbdev_resource *res, unsigned int max)
+{
+	struct dbdev_binding *b = dbdev_binding_for(NULL, con, nr);
+	int err;
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	if (b->assigned.nr > max) {
+		kfree(b);
+		return -E2BIG;
+	}
+
+	mutex_lock(&mgr->lock);
+	err = mgr->tx.open ? -EBUSY :
+	      dbdev_pools_alloc(&mgr->pools, con, nr, dbdev_binding_res(b),
+				b->ext);
+	if (!err && b->assigned.nr) {
+		b->live = b->assigned.nr;
+		list_add_tail(&b->link, &mgr->grants);
+		memcpy(res, b->assigned.res, b->assigned.nr * sizeof(*res));
+	}
+	mutex_unlock(&mgr->lock);
+
+	if (err || !b->assigned.nr) {
+		kfree(b);
+		return err;
+	}
+	return b->assigned.nr;
+}
+EXPORT_SYMBOL_GPL(dbdev_alloc);
+
+/**
+ * dbdev_free() - give resources from dbdev_alloc() back
+ * @mgr: the manager they came from
+ * @res: the resources, each exactly as dbdev_alloc() returned it
+ * @nr: how many
+ *
+ * All or nothing.  Freed space merges with its free neighbours.
+ *
+ * Context: process context; takes the manager's lock.
+ * Return: 0; -EINVAL if an entry is invalid, was never allocated, is
+ * already free, is only part of an allocation or appears twice; -EBUSY if
+ * an entry belongs to a registered device (unregister it instead) or a
+ * transaction is open.  On error the pools are unchanged.
+ */
+int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
+	       unsigned int nr)
+{
+	struct dbdev_extent *e;
+	unsigned int i, j;
+	int err = 0;
+
+	if (nr && !res)
+		return -EINVAL;
+	for (i = 0; i < nr; i++)
+		if (dbdev_resource_validate(&res[i]))
+			return -EINVAL;
+
+	mutex_lock(&mgr->lock);
+	if (mgr->tx.open)
+		err = -EBUSY;
+	for (i = 0; i < nr && !err; i++) {
+		e = dbdev_pools_find(&mgr->pools, &res[i]);
+		if (!e || e->marked)
+			err = -EINVAL;
+		else if (e->owner->dev)
+			err = -EBUSY;
+		else
+			e->marked = true;
+	}
+	if (err) {
+		for (j = 0; j < i; j++) {
+			e = dbdev_pools_find(&mgr->pools, &res[j]);
+			if (e)
+				e->marked = false;
+		}
+	} else {
+		for (i = 0; i < nr; i++) {
+			e = dbdev_pools_find(&mgr->pools, &res[i]);
+			e->marked = false;
+			dbdev_pools_release(e);
+			if (!--e->owner->live) {
+				list_del(&e->owner->link);
+				kfree(e->owner);
+			}
+		}
+	}
+	mutex_unlock(&mgr->lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dbdev_free);
+
+/**
+ * dbdev_pools_get() - read the pool configuration of a manager
+ * @mgr: the VM's manager
+ * @cfg: filled in; see &struct dbdev_pool_config for the defaults
+ */
+void dbdev_pools_get(struct dbdev_manager *mgr, struct dbdev_pool_config *cfg)
+{
+	mutex_lock(&mgr->lock);
+	*cfg = mgr->pools.cfg;
+	mutex_unlock(&mgr->lock);
+}
+EXPORT_SYMBOL_GPL(dbdev_pools_get);
+
+/**
+ * dbdev_pools_set() - set the pool configuration of a manager
+ * @mgr: the VM's manager, not used yet
+ * @cfg: the pools: every window with min <= max inside its space, port I/O
+ *	 within 16 bits, IRQ, MSI and slot numbers within 32 bits, 1 to
+ *	 %DBDEV_MAX_MMIO_WINDOWS ascending disjoint MMIO windows, and a
+ *	 locally administered unicast MAC prefix
+ *
+ * Return: 0; -EINVAL if @cfg is malformed; -EBUSY once a device is
+ * registered, a resource allocated or a transaction open.
+ */
+int dbdev_pools_set(struct dbdev_manager *mgr,
+		    const struct dbdev_pool_config *cfg)
+{
+	int err;
+
+	mutex_lock(&mgr->lock);
+	if (mgr->tx.open || !list_empty(&mgr->devices) ||
+	    !list_empty(&mgr->grants))
+		err = -EBUSY;
+	else
+		err = dbdev_pools_configure(&mgr->pools, cfg);
+	mutex_unlock(&mgr->lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dbdev_pools_set);
+
+/* ------------------------------------------------------------------------
  * Managers
  */
 
@@ -752,7 +1162,8 @@ EXPORT_SYMBOL_GPL(dbdev_tx_cancel);
  *
  * Context: process context; the memory is charged to the caller's memory
  * cgroup.
- * Return: the manager, with empty buses, or ERR_PTR(-ENOMEM).
+ * Return: the manager, with empty buses and the default pools, or
+ * ERR_PTR(-ENOMEM).
  */
 struct dbdev_manager *dbdev_manager_create(void)
 {
@@ -770,7 +1181,9 @@ struct dbdev_manager *dbdev_manager_create(void)
 	dbdev_buses_init(&mgr->buses);
 	mutex_init(&mgr->lock);
 	INIT_LIST_HEAD(&mgr->devices);
+	INIT_LIST_HEAD(&mgr->grants);
 	INIT_LIST_HEAD(&mgr->tx.ops);
+	dbdev_pools_configure(&mgr->pools, NULL);
 	return mgr;
 }
 EXPORT_SYMBOL_GPL(dbdev_manager_create);
@@ -781,7 +1194,8 @@ EXPORT_SYMBOL_GPL(dbdev_manager_create);
  *
  * Cancels an open transaction, unregisters every device, waits until none
  * of their callbacks runs, then calls each one's ->release() and frees
- * everything.  The caller must not dispatch on @mgr any more.
+ * everything, allocations included.  The caller must not dispatch on @mgr
+ * any more.
  *
  * Context: process context, not from a device callback.
  */
@@ -800,10 +1214,13 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 		dbdev_tx_close(&mgr->tx);
 	}
 	dbdev_buses_clear(&mgr->buses);
-	list_for_each_entry_safe(dev, tmp, &mgr->devices, node) {
-		dbdev_detach(dev, &dead);
-		list_add_tail(&dev->node, &gone);
+	list_for_each_entry(dev, &mgr->devices, node) {
+		list_add_tail(&dev->binding->link, &dead);
+		WRITE_ONCE(dev->binding, NULL);
+		dev->mgr = NULL;
 	}
+	list_splice_init(&mgr->devices, &gone);
+	list_splice_init(&mgr->grants, &dead);
 	mutex_unlock(&mgr->lock);
 
 	dbdev_reap(mgr, &dead, true);

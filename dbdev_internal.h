@@ -70,22 +70,106 @@ void dbdev_buses_erase(struct dbdev_buses *b, enum dbdev_copy copy,
 void dbdev_buses_flip(struct dbdev_buses *b);
 void dbdev_buses_clear(struct dbdev_buses *b);
 
+/*
+ * Resource pools (dbdev_alloc.c).  The MMIO pools are consecutive, one per
+ * configured window.
+ */
+enum dbdev_pool_id {
+	DBDEV_POOL_PIO,
+	DBDEV_POOL_MMIO,
+	DBDEV_POOL_MEM = DBDEV_POOL_MMIO + DBDEV_MAX_MMIO_WINDOWS,
+	DBDEV_POOL_LEGACY_IRQ,
+	DBDEV_POOL_MSI,
+	DBDEV_POOL_KVM_SLOT,
+	DBDEV_POOL_MAC,
+	DBDEV_NR_POOLS,
+};
+
 /**
- * struct dbdev_binding - what one registration of a device put in place
+ * struct dbdev_pool - one window of addresses or numbers and what is used
+ * @root: the extents in use, keyed by base, augmented with @max_gap
+ * @lo: first number of the window
+ * @hi: last number of the window
+ */
+struct dbdev_pool {
+	struct rb_root root;
+	u64 lo;
+	u64 hi;
+};
+
+struct dbdev_binding;
+
+/**
+ * struct dbdev_extent - numbers in use in a pool, for one resource
+ * @rb: node in the pool's tree
+ * @base: first number
+ * @last: last number, inclusive
+ * @gap: how many free numbers lie just below @base
+ * @max_gap: the largest @gap in the subtree
+ * @pool: the pool, or %NULL for a resource outside every pool
+ * @owner: the binding the extent belongs to
+ * @marked: scratch flag of dbdev_free()
+ */
+struct dbdev_extent {
+	struct rb_node rb;
+	u64 base;
+	u64 last;
+	u64 gap;
+	u64 max_gap;
+	struct dbdev_pool *pool;
+	struct dbdev_binding *owner;
+	bool marked;
+};
+
+/**
+ * struct dbdev_pools - every pool of a manager
+ * @pool: indexed by &enum dbdev_pool_id
+ * @cfg: the configuration they were built from
+ */
+struct dbdev_pools {
+	struct dbdev_pool pool[DBDEV_NR_POOLS];
+	struct dbdev_pool_config cfg;
+};
+
+int dbdev_pools_configure(struct dbdev_pools *p,
+			  const struct dbdev_pool_config *cfg);
+int dbdev_pools_reserve(struct dbdev_pools *p, const struct dbdev_resource *r,
+			struct dbdev_extent *e);
+int dbdev_pools_alloc(struct dbdev_pools *p,
+		      const struct dbdev_constraint *con, unsigned int nr,
+		      struct dbdev_resource *res, struct dbdev_extent *ext);
+void dbdev_pools_release(struct dbdev_extent *e);
+void dbdev_pools_restore(struct dbdev_extent *e);
+struct dbdev_extent *dbdev_pools_find(struct dbdev_pools *p,
+				      const struct dbdev_resource *r);
+unsigned int dbdev_con_outputs(const struct dbdev_constraint *con);
+unsigned int dbdev_res_extents(const struct dbdev_resource *r);
+
+/**
+ * struct dbdev_binding - the resources of one registration or allocation
  * @rcu: for freeing after an SRCU grace period
- * @dead: entry on a list of bindings to free
- * @assigned: the resources as registered, in order
+ * @link: on the manager's grant list, or on a list of bindings to free
+ * @dev: the registered device, or %NULL for a grant of dbdev_alloc()
+ * @live: for a grant, how many of its extents are not yet freed
+ * @assigned: the resources, in order
  * @trapped: the PIO and MMIO ones among them, in order
  * @ranges: the bus entries, one per trapped resource
+ * @ext: the pool extents: one per resource placed by the allocator, or
+ *	 dbdev_res_extents() per explicit resource, some unused
+ * @nr_ext: how many
  *
- * The two resource arrays follow @ranges in the same allocation.
+ * The arrays follow the structure in the same allocation.
  */
 struct dbdev_binding {
 	struct rcu_head rcu;
-	struct list_head dead;
+	struct list_head link;
+	struct dbdev_device *dev;
+	unsigned int live;
 	struct dbdev_resources assigned;
 	struct dbdev_resources trapped;
-	struct dbdev_range ranges[];
+	struct dbdev_range *ranges;
+	struct dbdev_extent *ext;
+	unsigned int nr_ext;
 };
 
 /**
@@ -104,6 +188,8 @@ struct dbdev_tx {
  * @srcu: covers each dispatch from lookup to the callback's return
  * @lock: serialises writers: registration, transactions, teardown
  * @devices: every device bound to this manager, via &dbdev_device.node
+ * @grants: the bindings of dbdev_alloc() not yet wholly freed
+ * @pools: the resource pools of the allocator
  * @tx: the transaction, if one is open
  */
 struct dbdev_manager {
@@ -112,6 +198,8 @@ struct dbdev_manager {
 
 	struct mutex lock ____cacheline_aligned_in_smp;
 	struct list_head devices;
+	struct list_head grants;
+	struct dbdev_pools pools;
 	struct dbdev_tx tx;
 };
 

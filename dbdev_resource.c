@@ -76,7 +76,7 @@ EXPORT_SYMBOL_GPL(dbdev_resource_validate);
  *
  * Address kinds need a non-zero size, a power-of-two alignment and, with
  * %DBDEV_CON_F_WINDOW, a window with @min <= @max inside the address space.
- * A legacy IRQ asks for exactly one line; MSI kinds for 1 to the most
+ * A legacy IRQ or a MAC asks for exactly one; MSI kinds for 1 to the most
  * vectors of their type; KVM slots for at least one slot.  A flag that the
  * kind does not take is an error.
  *
@@ -110,6 +110,11 @@ int dbdev_constraint_validate(const struct dbdev_constraint *con)
 	case DBDEV_CON_GENERIC_MSI:
 		allowed = 0;
 		if (!dbdev_msi_size_ok(dbdev_con_msi_type(con->type), con->size))
+			return -EINVAL;
+		break;
+	case DBDEV_CON_MAC:
+		allowed = 0;
+		if (con->size != 1)
 			return -EINVAL;
 		break;
 	case DBDEV_CON_KVM_SLOT:

@@ -184,6 +184,7 @@ dbdev_res_next(const struct dbdev_resources *list, enum dbdev_res_type type,
  * @DBDEV_CON_PCI_MSIX: a PCI MSI-X block of @size vectors
  * @DBDEV_CON_GENERIC_MSI: a generic MSI block of @size vectors
  * @DBDEV_CON_KVM_SLOT: @size KVM memory slots, optionally from a fixed one
+ * @DBDEV_CON_MAC: one MAC address from the manager's pool
  * @DBDEV_CON_NR_TYPES: number of kinds
  */
 enum dbdev_con_type {
@@ -195,6 +196,7 @@ enum dbdev_con_type {
 	DBDEV_CON_PCI_MSIX,
 	DBDEV_CON_GENERIC_MSI,
 	DBDEV_CON_KVM_SLOT,
+	DBDEV_CON_MAC,
 	DBDEV_CON_NR_TYPES,
 };
 
@@ -215,7 +217,7 @@ enum dbdev_con_type {
  * @flags: %DBDEV_CON_F_WINDOW (address kinds) and %DBDEV_CON_F_FIXED
  *	   (legacy IRQ and KVM slot); no others
  * @size: bytes for address kinds, vectors for MSI kinds, slots for
- *	  %DBDEV_CON_KVM_SLOT, 1 for %DBDEV_CON_LEGACY_IRQ
+ *	  %DBDEV_CON_KVM_SLOT, 1 for %DBDEV_CON_LEGACY_IRQ and %DBDEV_CON_MAC
  * @align: power-of-two alignment of an address kind, 0 otherwise
  * @min: lowest acceptable address of the range, with %DBDEV_CON_F_WINDOW
  * @max: highest acceptable address of the range (inclusive), with
@@ -269,7 +271,64 @@ struct dbdev_constraint {
 				    .flags = DBDEV_CON_F_FIXED, \
 				    .fixed = (first) })
 
+/** DBDEV_CON_MAC() - a MAC address from the manager's pool */
+#define DBDEV_CON_MAC() \
+	((struct dbdev_constraint){ .type = DBDEV_CON_MAC, .size = 1 })
+
 int dbdev_constraint_validate(const struct dbdev_constraint *con);
+
+/* ------------------------------------------------------------------------
+ * Resource pools: where the allocator of a manager places constraints
+ */
+
+/**
+ * struct dbdev_window - an inclusive range of addresses or numbers
+ * @min: first
+ * @max: last
+ */
+struct dbdev_window {
+	u64 min;
+	u64 max;
+};
+
+/** DBDEV_MAX_MMIO_WINDOWS - most MMIO windows of one manager */
+#define DBDEV_MAX_MMIO_WINDOWS	4
+/** DBDEV_MAC_PREFIX_LEN - bytes of a MAC pool's fixed prefix */
+#define DBDEV_MAC_PREFIX_LEN	3
+
+/**
+ * struct dbdev_pool_config - the resource pools of one manager (one VM)
+ * @pio: port-I/O space; default the whole [0, 0xffff]
+ * @mmio: MMIO windows, ascending and disjoint; default two: the 32-bit hole
+ *	  [0xd0000000, 0xfebfffff] below the IOAPIC, and the 64-bit window
+ *	  [0x8000000000, 0xffffffffff] (512 GiB to 1 TiB, inside 40 physical
+ *	  address bits)
+ * @nr_mmio: how many of @mmio are used, 1 to %DBDEV_MAX_MMIO_WINDOWS
+ * @mem: guest-memory window for device memory; default [4 GiB, 512 GiB)
+ * @legacy_irq: legacy interrupt lines; default [5, 23]: the IOAPIC pins
+ *		above the timer, keyboard, cascade and the two serial ports
+ * @msi: MSI vectors as KVM GSIs; default [24, 4095], above the IOAPIC pins
+ *	 and inside KVM's 4096 routes
+ * @kvm_slot: KVM memory slots; default [0, 32763], all of x86 KVM's user
+ *	      slots
+ * @mac_prefix: the first three bytes of every allocated MAC address; must
+ *		be a locally administered unicast prefix; default 02:db:de,
+ *		which leaves 2^24 addresses
+ *
+ * Whatever part of an explicitly registered resource lies inside the pools
+ * of its kind is marked used there, so the allocator never hands it out; a
+ * resource outside every pool is not tracked.
+ */
+struct dbdev_pool_config {
+	struct dbdev_window pio;
+	struct dbdev_window mmio[DBDEV_MAX_MMIO_WINDOWS];
+	unsigned int nr_mmio;
+	struct dbdev_window mem;
+	struct dbdev_window legacy_irq;
+	struct dbdev_window msi;
+	struct dbdev_window kvm_slot;
+	u8 mac_prefix[DBDEV_MAC_PREFIX_LEN];
+};
 
 /* ------------------------------------------------------------------------
  * Devices
@@ -320,11 +379,10 @@ struct dbdev_device_ops {
  * @flags: %DBDEV_DEVICE_SERIALIZED or 0
  * @io_lock: held around every callback of a serialised device
  * @mgr: the manager the device is bound to, or %NULL (private)
- * @binding: the resources and bus entries of the current registration
- *	     (private)
+ * @binding: the resources and bus entries of the registration, as the
+ *	     latest step of an open transaction leaves it; %NULL if that
+ *	     step unregistered the device (private)
  * @node: entry in the manager's device list (private)
- * @staged: the device is registered as an open transaction sees it
- *	    (private)
  *
  * Initialise with dbdev_device_init().  Everything but @ops and @flags
  * belongs to the core, under the manager's lock.
@@ -336,7 +394,6 @@ struct dbdev_device {
 	struct dbdev_manager *mgr;
 	struct dbdev_binding *binding;
 	struct list_head node;
-	bool staged;
 };
 
 void dbdev_device_init(struct dbdev_device *dev,
@@ -361,8 +418,18 @@ struct dbdev_resources dbdev_device_trapped(const struct dbdev_device *dev);
 struct dbdev_manager *dbdev_manager_create(void);
 void dbdev_manager_destroy(struct dbdev_manager *mgr);
 
+void dbdev_pools_get(struct dbdev_manager *mgr, struct dbdev_pool_config *cfg);
+int dbdev_pools_set(struct dbdev_manager *mgr,
+		    const struct dbdev_pool_config *cfg);
+int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
+		unsigned int nr, struct dbdev_resource *res, unsigned int max);
+int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
+	       unsigned int nr);
+
 int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
 		   const struct dbdev_resource *res, unsigned int nr);
+int dbdev_register_alloc(struct dbdev_manager *mgr, struct dbdev_device *dev,
+			 const struct dbdev_constraint *con, unsigned int nr);
 int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev);
 
 /*
@@ -374,6 +441,8 @@ struct dbdev_tx;
 struct dbdev_tx *dbdev_tx_begin(struct dbdev_manager *mgr);
 int dbdev_tx_register(struct dbdev_tx *tx, struct dbdev_device *dev,
 		      const struct dbdev_resource *res, unsigned int nr);
+int dbdev_tx_register_alloc(struct dbdev_tx *tx, struct dbdev_device *dev,
+			    const struct dbdev_constraint *con, unsigned int nr);
 int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev);
 int dbdev_tx_commit(struct dbdev_tx *tx);
 void dbdev_tx_cancel(struct dbdev_tx *tx);
