@@ -18,11 +18,12 @@ CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
 
 all: modules
 
-modules:
-	$(KBUILD) modules
+modules clean: kdir
+	$(KBUILD) $@
 
-clean:
-	$(KBUILD) clean
+kdir:
+	@test -d "$(KDIR)" || { echo "No kernel build tree '$(KDIR)':" \
+		"install the headers (tools/deps.sh) or pass KDIR=" >&2; exit 1; }
 
 check:
 	@tools/check.sh
@@ -39,4 +40,4 @@ test:
 deps:
 	@tools/deps.sh
 
-.PHONY: all modules clean check $(CHECKS) kunit test deps
+.PHONY: all modules clean kdir check $(CHECKS) kunit test deps

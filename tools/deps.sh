@@ -25,6 +25,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-lock source
 ensure_source61
 echo "Dependencies ready."

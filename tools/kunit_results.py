@@ -14,6 +14,7 @@ failed too.  Ends with the line
 "kunit: N passed, N failed"; exits 1 if anything failed.
 """
 
+import os
 import re
 import sys
 
@@ -36,7 +37,7 @@ CLOSE = re.compile(r'^(=+|-+\[ end .*\]-+)\s*$')
 
 def expected_suites(paths):
     names = []
-    for path in paths:
+    for path in filter(os.path.exists, paths):
         with open(path, encoding='utf-8', errors='replace') as f:
             names += SUITE_DEF.findall(f.read())
     return names

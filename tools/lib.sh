@@ -32,14 +32,18 @@ ensure_source61() {
 	local want have
 	want=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	want=${want%%-*}
-	have=$(sed -n 's/^SUBLEVEL = //p' "$SRC61/Makefile" 2>/dev/null || true)
-	[ "6.1.$have" = "$want" ] && return
-	echo "Extracting linux-source-$want into $SRC61 ..."
-	rm -rf "$SRC61" "$SRC61.tmp"
-	mkdir -p "$SRC61.tmp"
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$SRC61.tmp"
-	mv "$SRC61.tmp/linux-source-6.1" "$SRC61"
-	rmdir "$SRC61.tmp"
+	mkdir -p "$CACHE"
+	(
+		flock 8
+		have=$(sed -n 's/^SUBLEVEL = //p' "$SRC61/Makefile" 2>/dev/null || true)
+		[ "6.1.$have" != "$want" ] || exit 0
+		echo "Extracting linux-source-$want into $SRC61 ..."
+		rm -rf "$SRC61" "$SRC61.tmp"
+		mkdir -p "$SRC61.tmp"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$SRC61.tmp"
+		mv "$SRC61.tmp/linux-source-6.1" "$SRC61"
+		rmdir "$SRC61.tmp"
+	) 8>"$CACHE/source.lock"
 }
 
 # lock NAME: hold an exclusive lock on the cache until the script exits, so
