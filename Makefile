@@ -8,6 +8,7 @@
 #   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
+#   make bench      the benchmark table (allocator, registration, dispatch)
 #   make test       deps, check and kunit; ends with "N passed, N failed"
 #   make deps       install missing Debian packages, prepare the cache
 
@@ -31,6 +32,9 @@ check:
 $(CHECKS):
 	@tools/check.sh $@
 
+bench:
+	@tools/bench.sh
+
 kunit:
 	@tools/kunit.sh
 
@@ -40,4 +44,4 @@ test:
 deps:
 	@tools/deps.sh
 
-.PHONY: all modules clean kdir check $(CHECKS) kunit test deps
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit test deps

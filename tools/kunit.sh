@@ -10,16 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 lock uml
-ensure_source61
-
-# Make drivers/dbdev a copy of the repo (copies: a symlink would let kbuild
-# find the out-of-tree build's stale objects) and hook it in, idempotently.
-copy_sources "$SRC61/drivers/dbdev"
-grep -qxF 'source "drivers/dbdev/Kconfig"' "$SRC61/drivers/Kconfig" ||
-	sed -i '$i source "drivers/dbdev/Kconfig"\n' "$SRC61/drivers/Kconfig"
-# shellcheck disable=SC2016
-grep -qxF 'obj-$(CONFIG_DBDEV) += dbdev/' "$SRC61/drivers/Makefile" ||
-	echo 'obj-$(CONFIG_DBDEV) += dbdev/' >>"$SRC61/drivers/Makefile"
+prepare_tree
 
 # kunit.py gives UML mem=1G after any --kernel_args, so that is what the
 # tests get (enough for 100,000 devices).  kasan_multi_shot: report every
@@ -33,4 +24,5 @@ rc=0
 
 echo "Kernel log: $UML_BUILD/test.log"
 [ "$rc" = 0 ] || echo "kunit.py exited with status $rc"
-python3 "$TOP/tools/kunit_results.py" "$UML_BUILD/test.log" "$TOP"/kunit/*.c
+python3 "$TOP/tools/kunit_results.py" "$UML_BUILD/test.log" \
+	"$TOP"/kunit/*_test.c

@@ -53,3 +53,16 @@ lock() {
 	exec 9>"$CACHE/$1.lock"
 	flock 9
 }
+
+# prepare_tree: make drivers/dbdev of $SRC61 a copy of the repo (copies: a
+# symlink would let kbuild find the out-of-tree build's stale objects) and
+# hook it into the tree's Kconfig and Makefile, idempotently.
+prepare_tree() {
+	ensure_source61
+	copy_sources "$SRC61/drivers/dbdev"
+	grep -qxF 'source "drivers/dbdev/Kconfig"' "$SRC61/drivers/Kconfig" ||
+		sed -i '$i source "drivers/dbdev/Kconfig"\n' "$SRC61/drivers/Kconfig"
+	# shellcheck disable=SC2016
+	grep -qxF 'obj-$(CONFIG_DBDEV) += dbdev/' "$SRC61/drivers/Makefile" ||
+		echo 'obj-$(CONFIG_DBDEV) += dbdev/' >>"$SRC61/drivers/Makefile"
+}
