@@ -410,6 +410,7 @@ static void tx_swap_under_dispatch(struct kunit *test)
 	struct dbdev_tx *tx;
 	unsigned int i, cur = 0, spins = 0;
 	unsigned int bad_commit = 0, bad_after = 0;
+	unsigned long start = jiffies;
 	u8 b;
 	int ret;
 
@@ -452,7 +453,8 @@ static void tx_swap_under_dispatch(struct kunit *test)
 		ret = dbdev_mmio_read(ctx->mgr, SWAP_MMIO + 3, &b, 1);
 		if (ret || b != cdev_byte(dev[cur]->id, 3, 0))
 			bad_after++;
-		if (i % 16 == 15)
+		/* an odd period, so the workers get either device to see */
+		if (i % 5 == 4)
 			usleep_range(50, 100);
 	}
 	stop_workers(ctx);
@@ -475,9 +477,10 @@ static void tx_swap_under_dispatch(struct kunit *test)
 	KUNIT_EXPECT_GT(test, atomic_read(&wm->hits[2]), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&wp->hits[1]), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&wp->hits[2]), 0);
-	kunit_info(test, "mmio %d+%d pio %d+%d answers over %u swaps",
+	kunit_info(test, "mmio %d+%d pio %d+%d answers over %u swaps in %u ms",
 		   atomic_read(&wm->hits[1]), atomic_read(&wm->hits[2]),
-		   atomic_read(&wp->hits[1]), atomic_read(&wp->hits[2]), i);
+		   atomic_read(&wp->hits[1]), atomic_read(&wp->hits[2]), i,
+		   jiffies_to_msecs(jiffies - start));
 }
 
 /* ------------------------------------------------------------------------
@@ -496,6 +499,7 @@ static void churn_under_dispatch(struct kunit *test)
 	struct worker *wm, *wp;
 	unsigned int i, spins = 0;
 	unsigned int bad_reg = 0, bad_unreg = 0, busy_after = 0;
+	unsigned long start = jiffies;
 	int ret;
 
 	for (i = 0; i < 2; i++) {
@@ -562,9 +566,10 @@ static void churn_under_dispatch(struct kunit *test)
 	KUNIT_EXPECT_GT(test, atomic_read(&wp->ok), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&wm->enodev), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&wp->enodev), 0);
-	kunit_info(test, "mmio %d ok %d enodev, pio %d ok %d enodev",
+	kunit_info(test, "mmio %d ok %d enodev, pio %d ok %d enodev, %u ms",
 		   atomic_read(&wm->ok), atomic_read(&wm->enodev),
-		   atomic_read(&wp->ok), atomic_read(&wp->enodev));
+		   atomic_read(&wp->ok), atomic_read(&wp->enodev),
+		   jiffies_to_msecs(jiffies - start));
 
 	/* and afterwards the place is empty */
 	KUNIT_EXPECT_EQ(test, dbdev_unregister(ctx->mgr, &dev[0]->dev),

@@ -13,6 +13,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -214,6 +215,7 @@ static void scale_100k_ranges(struct kunit *test)
 	struct scale_ctx *ctx = test->priv;
 	struct dbdev_resource *res;
 	unsigned int i, j, bad = 0, bad_reg = 0;
+	unsigned long start = jiffies;
 	int ret;
 
 	res = kunit_kcalloc(test, SCALE_RANGES, sizeof(*res), GFP_KERNEL);
@@ -237,6 +239,8 @@ static void scale_100k_ranges(struct kunit *test)
 		}
 	}
 	KUNIT_ASSERT_EQ(test, bad_reg, 0U);
+	kunit_info(test, "registered in %u ms",
+		   jiffies_to_msecs(jiffies - start));
 	KUNIT_EXPECT_EQ(test, dbdev_device_trapped(&ctx->devs[7].dev).nr,
 			(unsigned int)SCALE_RANGES);
 
@@ -281,6 +285,7 @@ static void scale_100k_ranges(struct kunit *test)
 		bad += scale_check_dev(test, ctx, i, false);
 	KUNIT_EXPECT_EQ(test, bad, 0U);
 	KUNIT_EXPECT_EQ(test, dbdev_device_resources(&ctx->devs[1].dev).nr, 0U);
+	kunit_info(test, "done in %u ms", jiffies_to_msecs(jiffies - start));
 }
 
 static struct kunit_case dbdev_scale_cases[] = {
