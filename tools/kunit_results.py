@@ -8,9 +8,9 @@ Every test case of every suite that SUITE_SOURCE files define counts once.
 A case passes only if it reported "ok" without "# SKIP" and no kernel report
 (KASAN, lockdep, RCU, list or object debugging, WARNING, BUG, ...) came
 while it ran.  Outside the dbdev suites only reports that mention dbdev
-count (UML 6.1 itself warns at boot, and splats from force_flush_all).
-A planned case that never reported and a suite that never ran count as
-failed too.  Ends with the line
+count: UML 6.1 warns at boot by itself, and splats from force_flush_all.
+A planned case that never reported, a suite that never ran, was skipped or
+has no cases count as failed too.  Ends with the line
 "kunit: N passed, N failed"; exits 1 if anything failed.
 """
 
@@ -59,7 +59,7 @@ def main():
     failed = []       # why, for each failure outside the test cases
     suite = None      # the suite running
     report = None     # lines of the kernel report being read
-    tainted = False   # a dbdev report came since the last result line
+    tainted = False   # a counted report came since the last result line
 
     def close_report():
         nonlocal report, tainted
@@ -102,7 +102,7 @@ def main():
             results[suite].append((m.group(2), ok, why))
             tainted = False
         elif suite and (m := SUITE_END.match(line)) and m.group(2) == suite:
-            ended[suite] = not m.group(1) and not tainted
+            ended[suite] = not (m.group(1) or tainted or '# SKIP' in line)
             suite, tainted = None, False
     close_report()
 
@@ -118,9 +118,10 @@ def main():
         if lost > 0 or name not in ended:
             failed += [f'{name}: a planned case never reported '
                        '(crash or timeout?)'] * max(lost, 1)
+        elif not cases:
+            failed.append(f'{name}: the suite has no test cases')
         elif not ended[name] and all(ok for _, ok, _ in cases):
-            failed.append(f'{name}: the suite failed (init, exit or a '
-                          'kernel report)')
+            failed.append(f'{name}: the suite failed or was skipped')
     if not expected:
         failed.append('no KUnit suite is defined in the sources')
 
