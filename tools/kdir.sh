@@ -30,34 +30,46 @@ newest_612() {
 		awk '{ print $1 }' | sort -V | tail -n1
 }
 
+# unpack DEBDIR ROOT ABI: extract the .debs and repoint the one absolute
+# path (the arch Makefile includes the common one from /usr/src; the
+# scripts and tools symlinks are relative).
+unpack() {
+	local deb
+	mkdir -p "$2"
+	for deb in "$1"/*.deb; do dpkg-deb -x "$deb" "$2"; done
+	sed -i "s|^include /usr/src/|include $2/usr/src/|" \
+		"$2/usr/src/linux-headers-$3/Makefile"
+	touch "$2/.done"
+}
+
 kdir_612() {
-	local pkg abi base root kdir tmp
-	pkg=$(newest_612)
-	if [ -z "$pkg" ]; then
-		apt-get update -qq >&2
+	local try pkg abi base root tmp
+	for try in 1 2; do	# 2: after apt-get update, if lists were stale
 		pkg=$(newest_612)
-	fi
-	[ -n "$pkg" ] || { echo "kdir.sh: apt knows no 6.12 headers" >&2; exit 1; }
-	abi=${pkg#linux-headers-}		# 6.12.N+deb12-amd64
-	base=${abi%-amd64}			# 6.12.N+deb12
-	root=$CACHE/linux-headers-6.12/$base
-	kdir=$root/usr/src/linux-headers-$abi
-	if [ ! -e "$root/.done" ]; then
-		echo "Fetching $pkg into $root ..." >&2
-		rm -rf "$CACHE/linux-headers-6.12"
-		tmp=$(mktemp -d)
-		chown _apt "$tmp" 2>/dev/null || true	# apt's download sandbox
-		(cd "$tmp" && apt-get download -q "$pkg" \
-			"linux-headers-$base-common" "linux-kbuild-$base" >&2)
-		mkdir -p "$root"
-		for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$root"; done
-		rm -rf "$tmp"
-		# The only absolute path: the arch Makefile includes the common
-		# one from /usr/src.  The scripts/tools symlinks are relative.
-		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
-		touch "$root/.done"
-	fi
-	echo "$kdir"
+		if [ -n "$pkg" ]; then
+			abi=${pkg#linux-headers-}	# 6.12.N+deb12-amd64
+			base=${abi%-amd64}		# 6.12.N+deb12
+			root=$CACHE/linux-headers-6.12/$base
+			if [ ! -e "$root/.done" ]; then
+				echo "Fetching $pkg into $root ..." >&2
+				tmp=$(mktemp -d)
+				chown _apt "$tmp" 2>/dev/null || true	# apt's sandbox
+				if (cd "$tmp" && apt-get download -q "$pkg" \
+					"linux-headers-$base-common" "linux-kbuild-$base" >&2); then
+					rm -rf "$CACHE/linux-headers-6.12"
+					unpack "$tmp" "$root" "$abi"
+				fi
+				rm -rf "$tmp"
+			fi
+			if [ -e "$root/.done" ]; then
+				echo "$root/usr/src/linux-headers-$abi"
+				return
+			fi
+		fi
+		[ "$try" = 2 ] || apt-get update -qq >&2
+	done
+	echo "kdir.sh: cannot fetch the 6.12 headers" >&2
+	exit 1
 }
 
 case "${1:-}" in
