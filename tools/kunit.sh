@@ -6,6 +6,7 @@
 # into drivers/dbdev of that tree; the kernel is built in $UML_BUILD, where
 # the full kernel log is kept as test.log.  Ends with the line
 # "kunit: N passed, N failed" (see tools/kunit_results.py).
+# KUNIT_TIMEOUT: seconds the tests may run (default 1800).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -2,7 +2,8 @@
 # shellcheck shell=bash disable=SC2034
 #
 # Shared settings and helpers of the dbdev build and test scripts.
-# Sourced by tools/*.sh; not meant to be run.
+# Sourced by tools/*.sh; not meant to be run.  DBDEV_CACHE moves the cache
+# (default /var/cache/dbdev).
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${DBDEV_CACHE:-/var/cache/dbdev}
