@@ -47,6 +47,19 @@ static u64 dbdev_mac_suffix(const u8 *mac)
 	return mac[3] << 16 | mac[4] << 8 | mac[5];
 }
 
+/* The MAC address with number @suffix in the pool. */
+static struct dbdev_resource dbdev_pool_mac(const struct dbdev_pools *p,
+					    u64 suffix)
+{
+	struct dbdev_resource r = { .type = DBDEV_RES_MAC };
+
+	memcpy(r.mac, p->cfg.mac_prefix, DBDEV_MAC_PREFIX_LEN);
+	r.mac[3] = suffix >> 16;
+	r.mac[4] = suffix >> 8;
+	r.mac[5] = suffix;
+	return r;
+}
+
 static u64 dbdev_extent_gap(struct dbdev_extent *e)
 {
 	return e->gap;
@@ -272,6 +285,65 @@ unsigned int dbdev_res_extents(const struct dbdev_resource *r)
 }
 
 /**
+ * dbdev_pools_overlap() - an extent in use that overlaps resource @r
+ * @p: the manager's pools
+ * @r: the resource, already validated
+ *
+ * Return: the lowest such extent of the first pool that has one, or %NULL.
+ */
+struct dbdev_extent *dbdev_pools_overlap(struct dbdev_pools *p,
+					 const struct dbdev_resource *r)
+{
+	unsigned int i, end;
+	enum dbdev_pool_id id;
+	u64 base, last;
+
+	if (!dbdev_res_key(p, r, &id, &base, &last))
+		return NULL;
+	dbdev_pools_span(p, id, &i, &end);
+	for (; i < end; i++) {
+		struct dbdev_pool *pool = &p->pool[i];
+		u64 lo = max(base, pool->lo), hi = min(last, pool->hi);
+		struct dbdev_extent *hit;
+
+		if (lo > hi)
+			continue;
+		hit = dbdev_pool_floor(pool, hi);
+		if (hit && hit->last >= lo)
+			return hit;
+	}
+	return NULL;
+}
+
+/**
+ * dbdev_pools_describe() - an extent as a resource of the kind of @like
+ * @p: the manager's pools
+ * @like: a resource of the pool's kind
+ * @e: an extent of a pool of that kind
+ *
+ * Return: the resource that covers exactly @e.
+ */
+struct dbdev_resource dbdev_pools_describe(const struct dbdev_pools *p,
+					   const struct dbdev_resource *like,
+					   const struct dbdev_extent *e)
+{
+	switch (like->type) {
+	case DBDEV_RES_PIO:
+	case DBDEV_RES_MMIO:
+	case DBDEV_RES_MEM:
+		return DBDEV_RES_RANGE(like->type, e->base, e->last - e->base + 1);
+	case DBDEV_RES_LEGACY_IRQ:
+		return DBDEV_LEGACY_IRQ(e->base);
+	case DBDEV_RES_MSI:
+		return DBDEV_MSI(like->msi.type, e->base, e->last - e->base + 1);
+	case DBDEV_RES_KVM_SLOT:
+		return DBDEV_KVM_SLOT(e->base);
+	default:
+		return dbdev_pool_mac(p, e->base);
+	}
+}
+
+/**
  * dbdev_pools_reserve() - mark an explicit resource used
  * @p: the manager's pools
  * @r: the resource, already validated
@@ -292,18 +364,9 @@ int dbdev_pools_reserve(struct dbdev_pools *p, const struct dbdev_resource *r,
 
 	if (!dbdev_res_key(p, r, &id, &base, &last))
 		return 0;
+	if (dbdev_pools_overlap(p, r))
+		return -EBUSY;
 	dbdev_pools_span(p, id, &first, &end);
-	for (i = first; i < end; i++) {
-		struct dbdev_pool *pool = &p->pool[i];
-		u64 lo = max(base, pool->lo), hi = min(last, pool->hi);
-		struct dbdev_extent *hit;
-
-		if (lo > hi)
-			continue;
-		hit = dbdev_pool_floor(pool, hi);
-		if (hit && hit->last >= lo)
-			return -EBUSY;
-	}
 	for (i = first; i < end; i++) {
 		struct dbdev_pool *pool = &p->pool[i];
 
@@ -385,8 +448,6 @@ static struct dbdev_resource dbdev_con_resource(const struct dbdev_pools *p,
 						const struct dbdev_constraint *con,
 						u64 base)
 {
-	struct dbdev_resource r = {};
-
 	switch (con->type) {
 	case DBDEV_CON_PIO:
 		return DBDEV_PIO(base, con->size);
@@ -399,12 +460,7 @@ static struct dbdev_resource dbdev_con_resource(const struct dbdev_pools *p,
 	case DBDEV_CON_KVM_SLOT:
 		return DBDEV_KVM_SLOT(base);
 	case DBDEV_CON_MAC:
-		r.type = DBDEV_RES_MAC;
-		memcpy(r.mac, p->cfg.mac_prefix, DBDEV_MAC_PREFIX_LEN);
-		r.mac[3] = base >> 16;
-		r.mac[4] = base >> 8;
-		r.mac[5] = base;
-		return r;
+		return dbdev_pool_mac(p, base);
 	default:
 		return DBDEV_MSI(dbdev_con_msi_type(con->type), base, con->size);
 	}

@@ -1153,6 +1153,50 @@ int dbdev_pools_set(struct dbdev_manager *mgr,
 }
 EXPORT_SYMBOL_GPL(dbdev_pools_set);
 
+/**
+ * dbdev_conflict() - what stands in the way of a resource
+ * @mgr: the VM's manager
+ * @res: the resource that could not be had
+ * @hit: filled with the existing resource it overlaps: a range on the same
+ *	 bus, else the part of a pool in use
+ * @owner: set to the device that holds @hit, or %NULL for an allocation
+ *
+ * For reporting a registration that failed with -EEXIST or -EBUSY; it sees
+ * the state as an open transaction leaves it.
+ *
+ * Return: true if something overlaps @res.
+ */
+bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
+		    struct dbdev_resource *hit, struct dbdev_device **owner)
+{
+	const struct dbdev_range *r = NULL;
+	struct dbdev_extent *e = NULL;
+
+	if (dbdev_resource_validate(res))
+		return false;
+
+	mutex_lock(&mgr->lock);
+	if (res->type == DBDEV_RES_PIO || res->type == DBDEV_RES_MMIO)
+		r = dbdev_buses_conflict(&mgr->buses, DBDEV_COPY_STAGED,
+					 res->type == DBDEV_RES_PIO ?
+					 DBDEV_BUS_PIO : DBDEV_BUS_MMIO,
+					 res->range.base,
+					 res->range.base + res->range.size - 1);
+	if (r) {
+		*hit = DBDEV_RES_RANGE(res->type, r->base, r->last - r->base + 1);
+		*owner = r->dev;
+	} else {
+		e = dbdev_pools_overlap(&mgr->pools, res);
+		if (e) {
+			*hit = dbdev_pools_describe(&mgr->pools, res, e);
+			*owner = e->owner->dev;
+		}
+	}
+	mutex_unlock(&mgr->lock);
+	return r || e;
+}
+EXPORT_SYMBOL_GPL(dbdev_conflict);
+
 /* ------------------------------------------------------------------------
  * Managers
  */
@@ -1235,6 +1279,27 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	kfree(mgr);
 }
 EXPORT_SYMBOL_GPL(dbdev_manager_destroy);
+
+static int __init dbdev_init(void)
+{
+	int err;
+
+	err = dbdev_testdev_init();
+	if (err)
+		return err;
+	err = dbdev_chardev_init();
+	if (err)
+		dbdev_testdev_exit();
+	return err;
+}
+module_init(dbdev_init);
+
+static void __exit dbdev_exit(void)
+{
+	dbdev_chardev_exit();
+	dbdev_testdev_exit();
+}
+module_exit(dbdev_exit);
 
 MODULE_DESCRIPTION("dbdev: in-kernel device bus for virtual machines");
 MODULE_LICENSE("GPL");

@@ -142,6 +142,11 @@ void dbdev_pools_release(struct dbdev_extent *e);
 void dbdev_pools_restore(struct dbdev_extent *e);
 struct dbdev_extent *dbdev_pools_find(struct dbdev_pools *p,
 				      const struct dbdev_resource *r);
+struct dbdev_extent *dbdev_pools_overlap(struct dbdev_pools *p,
+					 const struct dbdev_resource *r);
+struct dbdev_resource dbdev_pools_describe(const struct dbdev_pools *p,
+					   const struct dbdev_resource *like,
+					   const struct dbdev_extent *e);
 unsigned int dbdev_con_outputs(const struct dbdev_constraint *con);
 unsigned int dbdev_res_extents(const struct dbdev_resource *r);
 
@@ -216,5 +221,11 @@ static inline enum dbdev_msi_type dbdev_con_msi_type(enum dbdev_con_type t)
 		return DBDEV_MSI_NR_TYPES;
 	}
 }
+
+/* Module parts, set up by dbdev_init() in dbdev_core.c. */
+int dbdev_chardev_init(void);
+void dbdev_chardev_exit(void);
+int dbdev_testdev_init(void);
+void dbdev_testdev_exit(void);
 
 #endif /* _DBDEV_INTERNAL_H */

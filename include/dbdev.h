@@ -466,4 +466,43 @@ int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
 int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
 		    unsigned int len);
 
+bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
+		    struct dbdev_resource *hit, struct dbdev_device **owner);
+
+/* ------------------------------------------------------------------------
+ * Device types: what userspace instantiates through /dev/dbdev
+ */
+
+/**
+ * struct dbdev_type - a kind of device that /dev/dbdev can create
+ * @name: unique, at most 31 characters
+ * @owner: THIS_MODULE; pinned while a device of the type exists, so the
+ *	   driver cannot be unloaded under its devices
+ * @create: make a device, initialised with dbdev_device_init() and not
+ *	    registered, from the userspace parameter blob @params of @len
+ *	    bytes (untrusted: check everything); return it or an ERR_PTR()
+ * @destroy: free a device from @create once it is unregistered and none of
+ *	     its callbacks runs
+ * @ctl: optional; a command of the type (DBDEV_DEVICE_CTL): @buf holds
+ *	 @in_len bytes of input and has room for @out_max bytes of answer;
+ *	 return the answer's length or a negative errno.  Runs beside the
+ *	 device's callbacks.
+ * @node: in the list of types (private)
+ *
+ * Devices of a type must not set &dbdev_device_ops.release: the core calls
+ * @destroy.
+ */
+struct dbdev_type {
+	const char *name;
+	struct module *owner;
+	struct dbdev_device *(*create)(const void *params, size_t len);
+	void (*destroy)(struct dbdev_device *dev);
+	long (*ctl)(struct dbdev_device *dev, u32 op, void *buf,
+		    size_t in_len, size_t out_max);
+	struct list_head node;
+};
+
+int dbdev_type_register(struct dbdev_type *type);
+void dbdev_type_unregister(struct dbdev_type *type);
+
 #endif /* _DBDEV_H */

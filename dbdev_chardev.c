@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/dbdev: device types and the userspace interface.
+ *
+ * Each open file is a context, the device model of one VM: an I/O manager
+ * and the devices userspace created in it, by id.  Device types come from
+ * in-kernel drivers (dbdev_type_register()), as with KVM_CREATE_DEVICE.
+ * The ABI is in include/uapi/linux/dbdev.h.
+ *
+ * Locking
+ *
+ *   dbdev_types_lock	the list of types.  A device pins its type's module.
+ *   ctx->lock		serialises the ioctls that change or read the set of
+ *			devices: create, destroy, transactions, list, device
+ *			commands, pools.  It is taken before the manager's
+ *			own lock.  DBDEV_IO and DBDEV_IO_BATCH do not take
+ *			it: they dispatch lock-free, beside everything else.
+ *
+ * An ioctl holds a reference to the file, so release() never runs beside
+ * one; it destroys the manager and then the devices.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include "dbdev_internal.h"
+#include "uapi/linux/dbdev.h"
+
+static unsigned int max_devices = 1024;
+module_param(max_devices, uint, 0644);
+MODULE_PARM_DESC(max_devices, "Most devices in one /dev/dbdev context");
+
+static DEFINE_MUTEX(dbdev_types_lock);
+static LIST_HEAD(dbdev_types);
+
+/* ------------------------------------------------------------------------
+ * Device types
+ */
+
+static struct dbdev_type *dbdev_type_find(const char *name)
+{
+	struct dbdev_type *t;
+
+	lockdep_assert_held(&dbdev_types_lock);
+	list_for_each_entry(t, &dbdev_types, node)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/**
+ * dbdev_type_register() - offer a device type to /dev/dbdev
+ * @type: the type, which lives as long as its module
+ *
+ * Return: 0; -EINVAL for a name that is empty or too long, or a type
+ * without @create or @destroy; -EEXIST if the name is taken.
+ */
+int dbdev_type_register(struct dbdev_type *type)
+{
+	int err = 0;
+
+	if (!type->name || !type->name[0] ||
+	    strlen(type->name) >= DBDEV_TYPE_NAME_LEN ||
+	    !type->create || !type->destroy)
+		return -EINVAL;
+
+	mutex_lock(&dbdev_types_lock);
+	if (dbdev_type_find(type->name))
+		err = -EEXIST;
+	else
+		list_add_tail(&type->node, &dbdev_types);
+	mutex_unlock(&dbdev_types_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dbdev_type_register);
+
+/**
+ * dbdev_type_unregister() - withdraw a device type
+ * @type: the type
+ *
+ * Called from the driver's module exit, when no device of the type can
+ * exist any more (each one pins the module).
+ */
+void dbdev_type_unregister(struct dbdev_type *type)
+{
+	mutex_lock(&dbdev_types_lock);
+	list_del(&type->node);
+	mutex_unlock(&dbdev_types_lock);
+}
+EXPORT_SYMBOL_GPL(dbdev_type_unregister);
+
+/* The type called @name, with its module pinned, or %NULL. */
+static struct dbdev_type *dbdev_type_get(const char *name)
+{
+	struct dbdev_type *t;
+
+	mutex_lock(&dbdev_types_lock);
+	t = dbdev_type_find(name);
+	if (t && !try_module_get(t->owner))
+		t = NULL;
+	mutex_unlock(&dbdev_types_lock);
+	return t;
+}
+
+/* ------------------------------------------------------------------------
+ * Contexts and their devices
+ */
+
+/**
+ * struct dbdev_ctx - one open /dev/dbdev: the device model of one VM
+ * @mgr: its I/O manager
+ * @lock: see the top of the file
+ * @insts: its devices (struct dbdev_inst) by id
+ * @next_id: where the search for a free id starts (ids are not reused at
+ *	     once)
+ * @nr_insts: how many devices, at most @max_devices
+ * @tx: the open transaction, or %NULL
+ */
+struct dbdev_ctx {
+	struct dbdev_manager *mgr;
+	struct mutex lock;	/* see the top of the file */
+	struct xarray insts;
+	u32 next_id;
+	unsigned int nr_insts;
+	struct dbdev_tx *tx;
+};
+
+/**
+ * struct dbdev_inst - a device userspace created
+ * @id: its id in the context
+ * @dev: the device
+ * @type: its type, whose module it pins
+ * @tx_flags: DBDEV_INFO_TX_ADDED and/or DBDEV_INFO_TX_REMOVED while a
+ *	      transaction is open
+ * @nr_res: how many resources it has
+ * @res: its resources, as assigned at creation
+ */
+struct dbdev_inst {
+	u32 id;
+	struct dbdev_device *dev;
+	struct dbdev_type *type;
+	u32 tx_flags;
+	unsigned int nr_res;
+	struct dbdev_uresource res[];
+};
+
+/* Forget an instance whose device is no longer registered anywhere. */
+static void dbdev_inst_free(struct dbdev_ctx *ctx, struct dbdev_inst *inst)
+{
+	struct module *owner = inst->type->owner;
+
+	xa_erase(&ctx->insts, inst->id);
+	ctx->nr_insts--;
+	inst->type->destroy(inst->dev);
+	module_put(owner);
+	kfree(inst);
+}
+
+/*
+ * Unregister and free an instance; inside a transaction, only stage its
+ * removal, which the commit completes.
+ */
+static int dbdev_inst_destroy(struct dbdev_ctx *ctx, struct dbdev_inst *inst)
+{
+	int err;
+
+	lockdep_assert_held(&ctx->lock);
+	if (ctx->tx) {
+		err = dbdev_tx_unregister(ctx->tx, inst->dev);
+		if (!err)
+			inst->tx_flags |= DBDEV_INFO_TX_REMOVED;
+		return err;
+	}
+	err = dbdev_unregister(ctx->mgr, inst->dev);
+	if (!err)
+		dbdev_inst_free(ctx, inst);
+	return err;
+}
+
+/* The live instance @id, or %NULL (also once destroyed in the tx). */
+static struct dbdev_inst *dbdev_inst_lookup(struct dbdev_ctx *ctx, u32 id)
+{
+	struct dbdev_inst *inst = xa_load(&ctx->insts, id);
+
+	lockdep_assert_held(&ctx->lock);
+	if (!inst || (inst->tx_flags & DBDEV_INFO_TX_REMOVED))
+		return NULL;
+	return inst;
+}
+
+/* ------------------------------------------------------------------------
+ * Conversions between the ABI and the kernel API, whose numbering of kinds
+ * and flags is the same
+ */
+
+static_assert(DBDEV_UR_PIO == DBDEV_RES_PIO);
+static_assert(DBDEV_UR_MMIO == DBDEV_RES_MMIO);
+static_assert(DBDEV_UR_MEM == DBDEV_RES_MEM);
+static_assert(DBDEV_UR_LEGACY_IRQ == DBDEV_RES_LEGACY_IRQ);
+static_assert(DBDEV_UR_MSI == DBDEV_RES_MSI);
+static_assert(DBDEV_UR_KVM_SLOT == DBDEV_RES_KVM_SLOT);
+static_assert(DBDEV_UR_MAC == DBDEV_RES_MAC);
+static_assert(DBDEV_UMSI_PCI == DBDEV_MSI_PCI);
+static_assert(DBDEV_UMSI_PCI_MSIX == DBDEV_MSI_PCI_MSIX);
+static_assert(DBDEV_UMSI_GENERIC == DBDEV_MSI_GENERIC);
+static_assert(DBDEV_UC_PIO == DBDEV_CON_PIO);
+static_assert(DBDEV_UC_MMIO == DBDEV_CON_MMIO);
+static_assert(DBDEV_UC_MEM == DBDEV_CON_MEM);
+static_assert(DBDEV_UC_LEGACY_IRQ == DBDEV_CON_LEGACY_IRQ);
+static_assert(DBDEV_UC_PCI_MSI == DBDEV_CON_PCI_MSI);
+static_assert(DBDEV_UC_PCI_MSIX == DBDEV_CON_PCI_MSIX);
+static_assert(DBDEV_UC_GENERIC_MSI == DBDEV_CON_GENERIC_MSI);
+static_assert(DBDEV_UC_KVM_SLOT == DBDEV_CON_KVM_SLOT);
+static_assert(DBDEV_UC_MAC == DBDEV_CON_MAC);
+static_assert(DBDEV_UC_WINDOW == DBDEV_CON_F_WINDOW);
+static_assert(DBDEV_UC_FIXED == DBDEV_CON_F_FIXED);
+static_assert(DBDEV_MAX_ITEMS == DBDEV_MAX_RESOURCES);
+static_assert(DBDEV_UMMIO_WINDOWS == DBDEV_MAX_MMIO_WINDOWS);
+
+static void dbdev_res_to_user(const struct dbdev_resource *r,
+			      struct dbdev_uresource *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->type = r->type;
+	switch (r->type) {
+	case DBDEV_RES_PIO:
+	case DBDEV_RES_MMIO:
+	case DBDEV_RES_MEM:
+		u->base = r->range.base;
+		u->size = r->range.size;
+		break;
+	case DBDEV_RES_LEGACY_IRQ:
+		u->base = r->irq;
+		break;
+	case DBDEV_RES_MSI:
+		u->msi_type = r->msi.type;
+		u->base = r->msi.base;
+		u->size = r->msi.size;
+		break;
+	case DBDEV_RES_KVM_SLOT:
+		u->base = r->slot;
+		break;
+	default:
+		u->base = (u64)r->mac[0] << 40 | (u64)r->mac[1] << 32 |
+			  (u64)r->mac[2] << 24 | (u64)r->mac[3] << 16 |
+			  (u64)r->mac[4] << 8 | r->mac[5];
+		break;
+	}
+}
+
+static int dbdev_res_from_user(const struct dbdev_uresource *u,
+			       struct dbdev_resource *r)
+{
+	unsigned int i;
+
+	if (u->reserved || u->type >= DBDEV_RES_NR_TYPES ||
+	    (u->type != DBDEV_UR_MSI && u->msi_type))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->type = u->type;
+	switch (u->type) {
+	case DBDEV_UR_PIO:
+	case DBDEV_UR_MMIO:
+	case DBDEV_UR_MEM:
+		r->range.base = u->base;
+		r->range.size = u->size;
+		break;
+	case DBDEV_UR_MSI:
+		if (u->msi_type >= DBDEV_MSI_NR_TYPES ||
+		    u->base > U32_MAX || u->size > U32_MAX)
+			return -EINVAL;
+		r->msi.type = u->msi_type;
+		r->msi.base = u->base;
+		r->msi.size = u->size;
+		break;
+	case DBDEV_UR_MAC:
+		if (u->size || u->base >> 48)
+			return -EINVAL;
+		for (i = 0; i < ETH_ALEN; i++)
+			r->mac[i] = u->base >> (8 * (ETH_ALEN - 1 - i));
+		break;
+	default:		/* one number: an IRQ line or a KVM slot */
+		if (u->size || u->base > U32_MAX)
+			return -EINVAL;
+		if (u->type == DBDEV_UR_LEGACY_IRQ)
+			r->irq = u->base;
+		else
+			r->slot = u->base;
+		break;
+	}
+	return dbdev_resource_validate(r);
+}
+
+static int dbdev_con_from_user(const struct dbdev_uconstraint *u,
+			       struct dbdev_constraint *c)
+{
+	if (u->reserved || u->type >= DBDEV_CON_NR_TYPES)
+		return -EINVAL;
+	*c = (struct dbdev_constraint){
+		.type = u->type, .flags = u->flags, .size = u->size,
+		.align = u->align, .min = u->min, .max = u->max,
+		.fixed = u->fixed,
+	};
+	if (u->type <= DBDEV_UC_MEM && !c->align)
+		c->align = u->type == DBDEV_UC_PIO ? DBDEV_PIO_ALIGN :
+						     DBDEV_MMIO_ALIGN;
+	if ((u->type == DBDEV_UC_LEGACY_IRQ || u->type == DBDEV_UC_MAC) &&
+	    !c->size)
+		c->size = 1;
+	return dbdev_constraint_validate(c);
+}
+
+/*
+ * Copy an argument structure that starts with its size: at least @ksize
+ * bytes (the first version), at most a page, unknown tail bytes zero.
+ */
+static int dbdev_copy_arg(void *karg, size_t ksize, const void __user *uarg)
+{
+	u32 argsz;
+
+	if (get_user(argsz, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (argsz < ksize)
+		return -EINVAL;
+	if (argsz > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(karg, ksize, uarg, argsz);
+}
+
+/* ------------------------------------------------------------------------
+ * Creating and destroying devices
+ */
+
+/* Report in @arg what holds @want, if anything does; true if so. */
+static bool dbdev_report_one(struct dbdev_ctx *ctx,
+			     struct dbdev_create_device *arg,
+			     const struct dbdev_resource *want)
+{
+	struct dbdev_device *owner;
+	struct dbdev_resource hit;
+	struct dbdev_inst *inst;
+	unsigned long id;
+
+	if (!dbdev_conflict(ctx->mgr, want, &hit, &owner))
+		return false;
+	dbdev_res_to_user(&hit, &arg->conflict);
+	xa_for_each(&ctx->insts, id, inst)
+		if (owner && inst->dev == owner)
+			arg->conflict_id = inst->id;
+	return true;
+}
+
+/*
+ * Report in @arg the first existing resource that stands in the way of the
+ * items of a refused creation: an explicit resource, or the IRQ or slots a
+ * constraint fixes.
+ */
+static void dbdev_report_conflict(struct dbdev_ctx *ctx,
+				  struct dbdev_create_device *arg,
+				  const void *items)
+{
+	const struct dbdev_constraint *con = items;
+	const struct dbdev_resource *res = items;
+	struct dbdev_resource want;
+	unsigned int i, n;
+
+	for (i = 0; i < arg->nr_items; i++) {
+		if (!(arg->flags & DBDEV_CREATE_CONSTRAINTS)) {
+			if (dbdev_report_one(ctx, arg, &res[i]))
+				return;
+			continue;
+		}
+		if (!(con[i].flags & DBDEV_CON_F_FIXED))
+			continue;
+		for (n = 0; n < con[i].size; n++) {
+			want = con[i].type == DBDEV_CON_LEGACY_IRQ ?
+			       DBDEV_LEGACY_IRQ(con[i].fixed) :
+			       DBDEV_KVM_SLOT(con[i].fixed + n);
+			if (dbdev_report_one(ctx, arg, &want))
+				return;
+		}
+	}
+}
+
+/* Register @dev as @arg asks, in the open transaction if there is one. */
+static int dbdev_ctx_register(struct dbdev_ctx *ctx, struct dbdev_device *dev,
+			      struct dbdev_create_device *arg, void *items)
+{
+	bool cons = arg->flags & DBDEV_CREATE_CONSTRAINTS;
+	unsigned int nr = arg->nr_items;
+
+	if (ctx->tx)
+		return cons ? dbdev_tx_register_alloc(ctx->tx, dev, items, nr) :
+			      dbdev_tx_register(ctx->tx, dev, items, nr);
+	return cons ? dbdev_register_alloc(ctx->mgr, dev, items, nr) :
+		      dbdev_register(ctx->mgr, dev, items, nr);
+}
+
+/*
+ * Check and convert the items of @arg into @items (kernel resources or
+ * constraints); count the resources they give in *@count.
+ */
+static int dbdev_create_items(struct dbdev_create_device *arg, void **items,
+			      unsigned int *count)
+{
+	bool cons = arg->flags & DBDEV_CREATE_CONSTRAINTS;
+	size_t usize = cons ? sizeof(struct dbdev_uconstraint) :
+			      sizeof(struct dbdev_uresource);
+	size_t ksize = cons ? sizeof(struct dbdev_constraint) :
+			      sizeof(struct dbdev_resource);
+	unsigned int i;
+	void *u, *k;
+	int err = 0;
+
+	*count = 0;
+	if (!arg->nr_items) {
+		*items = NULL;
+		return 0;
+	}
+	u = memdup_user(u64_to_user_ptr(arg->items), arg->nr_items * usize);
+	if (IS_ERR(u))
+		return PTR_ERR(u);
+	k = kcalloc(arg->nr_items, ksize, GFP_KERNEL_ACCOUNT);
+	if (!k) {
+		kfree(u);
+		return -ENOMEM;
+	}
+	for (i = 0; i < arg->nr_items && !err; i++) {
+		if (cons) {
+			struct dbdev_constraint *c = k;
+
+			err = dbdev_con_from_user((struct dbdev_uconstraint *)u + i,
+						  &c[i]);
+			*count += err ? 0 : dbdev_con_outputs(&c[i]);
+		} else {
+			struct dbdev_resource *r = k;
+
+			err = dbdev_res_from_user((struct dbdev_uresource *)u + i,
+						  &r[i]);
+			*count += 1;
+		}
+	}
+	kfree(u);
+	if (err) {
+		kfree(k);
+		return err;
+	}
+	*items = k;
+	return 0;
+}
+
+static struct dbdev_inst *dbdev_inst_new(struct dbdev_type *type,
+					 struct dbdev_device *dev)
+{
+	struct dbdev_resources list = dbdev_device_resources(dev);
+	struct dbdev_inst *inst;
+	unsigned int i;
+
+	inst = kzalloc(struct_size(inst, res, list.nr), GFP_KERNEL_ACCOUNT);
+	if (!inst)
+		return NULL;
+	inst->dev = dev;
+	inst->type = type;
+	inst->nr_res = list.nr;
+	for (i = 0; i < list.nr; i++)
+		dbdev_res_to_user(&list.res[i], &inst->res[i]);
+	return inst;
+}
+
+static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_create_device arg;
+	struct dbdev_type *type = NULL;
+	struct dbdev_device *dev = NULL;
+	struct dbdev_inst *inst = NULL;
+	void *params = NULL, *items = NULL;
+	unsigned int count;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if ((arg.flags & ~DBDEV_CREATE_CONSTRAINTS) ||
+	    memchr_inv(arg.reserved, 0, sizeof(arg.reserved)) ||
+	    !memchr(arg.type, 0, sizeof(arg.type)) ||
+	    (arg.params_len && !arg.params))
+		return -EINVAL;
+	if (arg.nr_items > DBDEV_MAX_ITEMS || arg.params_len > DBDEV_PARAMS_MAX)
+		return -E2BIG;
+	arg.id = 0;
+	arg.nr_assigned = 0;
+	arg.conflict_id = 0;
+	memset(&arg.conflict, 0, sizeof(arg.conflict));
+
+	err = dbdev_create_items(&arg, &items, &count);
+	if (err)
+		return err;
+	if (arg.assigned && arg.assigned_max < count) {
+		err = -E2BIG;
+		goto out;
+	}
+	if (arg.params_len) {
+		params = memdup_user(u64_to_user_ptr(arg.params),
+				     arg.params_len);
+		if (IS_ERR(params)) {
+			err = PTR_ERR(params);
+			params = NULL;
+			goto out;
+		}
+	}
+
+	mutex_lock(&ctx->lock);
+	if (ctx->nr_insts >= max_devices) {
+		err = -EMFILE;
+		goto unlock;
+	}
+	type = dbdev_type_get(arg.type);
+	if (!type) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	dev = type->create(params, arg.params_len);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		dev = NULL;
+		goto unlock;
+	}
+	err = dbdev_ctx_register(ctx, dev, &arg, items);
+	if (err == -EEXIST || err == -EBUSY)
+		dbdev_report_conflict(ctx, &arg, items);
+	if (err)
+		goto unlock;
+
+	inst = dbdev_inst_new(type, dev);
+	err = inst ? xa_alloc_cyclic(&ctx->insts, &inst->id, inst,
+				     XA_LIMIT(1, INT_MAX), &ctx->next_id,
+				     GFP_KERNEL_ACCOUNT) : -ENOMEM;
+	if (err < 0) {
+		kfree(inst);
+		inst = NULL;
+		/* nobody saw it; undoing cannot fail */
+		WARN_ON(ctx->tx ? dbdev_tx_unregister(ctx->tx, dev) :
+				  dbdev_unregister(ctx->mgr, dev));
+		goto unlock;
+	}
+	err = 0;
+	ctx->nr_insts++;
+	if (ctx->tx)
+		inst->tx_flags = DBDEV_INFO_TX_ADDED;
+	arg.id = inst->id;
+	arg.nr_assigned = inst->nr_res;
+	if ((arg.assigned &&
+	     copy_to_user(u64_to_user_ptr(arg.assigned), inst->res,
+			  inst->nr_res * sizeof(inst->res[0]))) ||
+	    copy_to_user(uarg, &arg, sizeof(arg))) {
+		/* the caller cannot learn of it: take it back */
+		err = -EFAULT;
+		WARN_ON(dbdev_inst_destroy(ctx, inst));
+	}
+	mutex_unlock(&ctx->lock);
+	goto out;
+
+unlock:
+	if (dev)
+		type->destroy(dev);
+	if (type)
+		module_put(type->owner);
+	mutex_unlock(&ctx->lock);
+	if ((err == -EEXIST || err == -EBUSY) &&
+	    copy_to_user(uarg, &arg, sizeof(arg)))
+		err = -EFAULT;
+out:
+	kfree(params);
+	kfree(items);
+	return err;
+}
+
+static long dbdev_ioctl_destroy(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_destroy_device arg;
+	struct dbdev_inst *inst;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.reserved)
+		return -EINVAL;
+
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg.id);
+	err = inst ? dbdev_inst_destroy(ctx, inst) : -ENOENT;
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Transactions
+ */
+
+static long dbdev_ioctl_tx(struct dbdev_ctx *ctx, unsigned int cmd)
+{
+	struct dbdev_inst *inst;
+	unsigned long id;
+	bool commit = cmd == DBDEV_TX_COMMIT;
+	int err = 0;
+
+	mutex_lock(&ctx->lock);
+	if (cmd == DBDEV_TX_BEGIN) {
+		if (ctx->tx) {
+			err = -EBUSY;
+		} else {
+			ctx->tx = dbdev_tx_begin(ctx->mgr);
+			if (IS_ERR(ctx->tx)) {
+				err = PTR_ERR(ctx->tx);
+				ctx->tx = NULL;
+			}
+		}
+		goto unlock;
+	}
+	if (!ctx->tx) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	if (commit)
+		err = dbdev_tx_commit(ctx->tx);
+	else
+		dbdev_tx_cancel(ctx->tx);
+	if (err)
+		goto unlock;
+	ctx->tx = NULL;
+
+	/* what the commit removed, or the cancel never made, goes */
+	xa_for_each(&ctx->insts, id, inst) {
+		u32 gone = commit ? DBDEV_INFO_TX_REMOVED : DBDEV_INFO_TX_ADDED;
+
+		if (inst->tx_flags & gone)
+			dbdev_inst_free(ctx, inst);
+		else
+			inst->tx_flags = 0;
+	}
+unlock:
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * I/O injection
+ */
+
+/* Check one access as the ABI describes it. */
+static int dbdev_io_check(const struct dbdev_io *io)
+{
+	u64 bytes = (u64)io->size * io->count;
+
+	if (io->bus > DBDEV_IO_MMIO || io->dir > DBDEV_IO_WRITE ||
+	    !io->size || io->size > DBDEV_MAX_ACCESS || io->reserved0 ||
+	    !io->count)
+		return -EINVAL;
+	if (bytes > DBDEV_IO_MAX_BYTES)
+		return -E2BIG;
+	if (io->bus == DBDEV_IO_PIO && io->addr >= DBDEV_PIO_LIMIT)
+		return -EINVAL;
+	if (io->bus == DBDEV_IO_MMIO && io->addr > U64_MAX - (bytes - 1))
+		return -EINVAL;
+	return 0;
+}
+
+static int dbdev_io_element(struct dbdev_manager *mgr, const struct dbdev_io *io,
+			    u64 addr, void *data)
+{
+	if (io->bus == DBDEV_IO_PIO)
+		return io->dir == DBDEV_IO_WRITE ?
+		       dbdev_pio_write(mgr, addr, data, io->size) :
+		       dbdev_pio_read(mgr, addr, data, io->size);
+	return io->dir == DBDEV_IO_WRITE ?
+	       dbdev_mmio_write(mgr, addr, data, io->size) :
+	       dbdev_mmio_read(mgr, addr, data, io->size);
+}
+
+/*
+ * Run a checked access; its outcome goes to io->result and io->done.  Bad
+ * data pointers are found before any element runs.
+ */
+static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
+{
+	void __user *udata = u64_to_user_ptr(io->data);
+	size_t bytes = (size_t)io->size * io->count;
+	u8 small[DBDEV_MAX_ACCESS], *buf = small;
+	unsigned int i;
+	int ret = 0;
+
+	if (bytes > sizeof(small)) {
+		buf = kmalloc(bytes, GFP_KERNEL_ACCOUNT);
+		if (!buf)
+			return -ENOMEM;
+	}
+	if (io->dir == DBDEV_IO_WRITE ? copy_from_user(buf, udata, bytes) :
+					clear_user(udata, bytes)) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	io->result = 0;
+	for (i = 0; i < io->count && !io->result; i++) {
+		u64 addr = io->addr;
+
+		if (io->bus == DBDEV_IO_MMIO)
+			addr += (u64)i * io->size;
+		io->result = dbdev_io_element(mgr, io, addr,
+					      buf + i * io->size);
+	}
+	io->done = io->result ? i - 1 : i;
+	if (io->dir == DBDEV_IO_READ &&
+	    copy_to_user(udata, buf, (size_t)io->done * io->size))
+		ret = -EFAULT;
+out:
+	if (buf != small)
+		kfree(buf);
+	return ret;
+}
+
+static long dbdev_ioctl_io(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_io_one arg;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.flags)
+		return -EINVAL;
+	err = dbdev_io_check(&arg.io) ?: dbdev_io_run(ctx->mgr, &arg.io);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_io_batch arg;
+	struct dbdev_io *ios;
+	unsigned int i;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.reserved || !arg.nr)
+		return -EINVAL;
+	if (arg.nr > DBDEV_BATCH_MAX)
+		return -E2BIG;
+	ios = memdup_user(u64_to_user_ptr(arg.ios), arg.nr * sizeof(*ios));
+	if (IS_ERR(ios))
+		return PTR_ERR(ios);
+	for (i = 0; i < arg.nr && !err; i++)
+		err = dbdev_io_check(&ios[i]);
+	for (i = 0; i < arg.nr && !err; i++)
+		err = dbdev_io_run(ctx->mgr, &ios[i]);
+	if (!err && copy_to_user(u64_to_user_ptr(arg.ios), ios,
+				 arg.nr * sizeof(*ios)))
+		err = -EFAULT;
+	kfree(ios);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Listing, device commands, pools
+ */
+
+static long dbdev_ioctl_list(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_device_info __user *udev;
+	struct dbdev_uresource __user *ures;
+	struct dbdev_list_devices arg;
+	u32 nr_dev = 0, nr_res = 0;
+	struct dbdev_inst *inst;
+	unsigned long id;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.flags || memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
+		return -EINVAL;
+	udev = u64_to_user_ptr(arg.devices);
+	ures = u64_to_user_ptr(arg.resources);
+
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->insts, id, inst) {
+		nr_dev++;
+		nr_res += inst->nr_res;
+	}
+	if (nr_dev > arg.nr_devices || nr_res > arg.nr_resources) {
+		err = -E2BIG;
+	} else {
+		nr_dev = 0;
+		nr_res = 0;
+		xa_for_each(&ctx->insts, id, inst) {
+			struct dbdev_device_info info = {
+				.id = inst->id,
+				.nr_resources = inst->nr_res,
+				.first_resource = nr_res,
+				.flags = inst->tx_flags,
+			};
+
+			strscpy(info.type, inst->type->name, sizeof(info.type));
+			if (copy_to_user(&udev[nr_dev++], &info, sizeof(info)) ||
+			    copy_to_user(&ures[nr_res], inst->res,
+					 inst->nr_res * sizeof(inst->res[0]))) {
+				err = -EFAULT;
+				break;
+			}
+			nr_res += inst->nr_res;
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	if (err && err != -E2BIG)
+		return err;
+
+	arg.nr_devices = nr_dev;
+	arg.nr_resources = nr_res;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	return err;
+}
+
+static long dbdev_ioctl_ctl(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_device_ctl arg;
+	struct dbdev_inst *inst;
+	void *buf;
+	long ret;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.reserved0 || arg.reserved)
+		return -EINVAL;
+	if (arg.in_len > DBDEV_CTL_MAX || arg.out_len > DBDEV_CTL_MAX)
+		return -E2BIG;
+
+	buf = kvzalloc(max(arg.in_len, arg.out_len) ?: 1, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, u64_to_user_ptr(arg.buf), arg.in_len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg.id);
+	if (!inst)
+		ret = -ENOENT;
+	else if (!inst->type->ctl)
+		ret = -EOPNOTSUPP;
+	else
+		ret = inst->type->ctl(inst->dev, arg.op, buf, arg.in_len,
+				      arg.out_len);
+	mutex_unlock(&ctx->lock);
+	if (ret < 0)
+		goto out;
+
+	arg.out_len = min_t(long, ret, arg.out_len);
+	ret = 0;
+	if (copy_to_user(u64_to_user_ptr(arg.buf), buf, arg.out_len) ||
+	    copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+out:
+	kvfree(buf);
+	return ret;
+}
+
+static void dbdev_win_to_user(const struct dbdev_window *w,
+			      struct dbdev_uwindow *u)
+{
+	u->min = w->min;
+	u->max = w->max;
+}
+
+static void dbdev_win_from_user(const struct dbdev_uwindow *u,
+				struct dbdev_window *w)
+{
+	w->min = u->min;
+	w->max = u->max;
+}
+
+static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
+			      void __user *uarg)
+{
+	struct dbdev_pool_config cfg;
+	struct dbdev_upools arg;
+	unsigned int i;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.flags)
+		return -EINVAL;
+
+	if (cmd == DBDEV_GET_POOLS) {
+		dbdev_pools_get(ctx->mgr, &cfg);
+		memset(&arg, 0, sizeof(arg));
+		arg.argsz = sizeof(arg);
+		dbdev_win_to_user(&cfg.pio, &arg.pio);
+		for (i = 0; i < cfg.nr_mmio; i++)
+			dbdev_win_to_user(&cfg.mmio[i], &arg.mmio[i]);
+		dbdev_win_to_user(&cfg.mem, &arg.mem);
+		dbdev_win_to_user(&cfg.legacy_irq, &arg.legacy_irq);
+		dbdev_win_to_user(&cfg.msi, &arg.msi);
+		dbdev_win_to_user(&cfg.kvm_slot, &arg.kvm_slot);
+		arg.nr_mmio = cfg.nr_mmio;
+		memcpy(arg.mac_prefix, cfg.mac_prefix, sizeof(arg.mac_prefix));
+		return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	}
+
+	if (arg.reserved0 || memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (arg.nr_mmio > DBDEV_UMMIO_WINDOWS)
+		return -E2BIG;
+	for (i = arg.nr_mmio; i < DBDEV_UMMIO_WINDOWS; i++)
+		if (arg.mmio[i].min || arg.mmio[i].max)
+			return -EINVAL;
+	memset(&cfg, 0, sizeof(cfg));
+	dbdev_win_from_user(&arg.pio, &cfg.pio);
+	for (i = 0; i < arg.nr_mmio; i++)
+		dbdev_win_from_user(&arg.mmio[i], &cfg.mmio[i]);
+	dbdev_win_from_user(&arg.mem, &cfg.mem);
+	dbdev_win_from_user(&arg.legacy_irq, &cfg.legacy_irq);
+	dbdev_win_from_user(&arg.msi, &cfg.msi);
+	dbdev_win_from_user(&arg.kvm_slot, &cfg.kvm_slot);
+	cfg.nr_mmio = arg.nr_mmio;
+	memcpy(cfg.mac_prefix, arg.mac_prefix, sizeof(cfg.mac_prefix));
+
+	mutex_lock(&ctx->lock);
+	err = dbdev_pools_set(ctx->mgr, &cfg);
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * The misc device
+ */
+
+static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct dbdev_ctx *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case DBDEV_CREATE_DEVICE:
+		return dbdev_ioctl_create(ctx, uarg);
+	case DBDEV_DESTROY_DEVICE:
+		return dbdev_ioctl_destroy(ctx, uarg);
+	case DBDEV_IO:
+		return dbdev_ioctl_io(ctx, uarg);
+	case DBDEV_IO_BATCH:
+		return dbdev_ioctl_io_batch(ctx, uarg);
+	case DBDEV_TX_BEGIN:
+	case DBDEV_TX_COMMIT:
+	case DBDEV_TX_CANCEL:
+		return arg ? -EINVAL : dbdev_ioctl_tx(ctx, cmd);
+	case DBDEV_LIST_DEVICES:
+		return dbdev_ioctl_list(ctx, uarg);
+	case DBDEV_DEVICE_CTL:
+		return dbdev_ioctl_ctl(ctx, uarg);
+	case DBDEV_GET_POOLS:
+	case DBDEV_SET_POOLS:
+		return dbdev_ioctl_pools(ctx, cmd, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int dbdev_open(struct inode *inode, struct file *file)
+{
+	struct dbdev_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->mgr = dbdev_manager_create();
+	if (IS_ERR(ctx->mgr)) {
+		int err = PTR_ERR(ctx->mgr);
+
+		kfree(ctx);
+		return err;
+	}
+	mutex_init(&ctx->lock);
+	xa_init_flags(&ctx->insts, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	file->private_data = ctx;
+	return nonseekable_open(inode, file);
+}
+
+static int dbdev_release(struct inode *inode, struct file *file)
+{
+	struct dbdev_ctx *ctx = file->private_data;
+	struct dbdev_inst *inst;
+	unsigned long id;
+
+	/* unregisters everything and waits for the last callback */
+	dbdev_manager_destroy(ctx->mgr);
+	xa_for_each(&ctx->insts, id, inst)
+		dbdev_inst_free(ctx, inst);
+	xa_destroy(&ctx->insts);
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+	return 0;
+}
+
+static const struct file_operations dbdev_fops = {
+	.owner = THIS_MODULE,
+	.open = dbdev_open,
+	.release = dbdev_release,
+	.unlocked_ioctl = dbdev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice dbdev_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "dbdev",
+	.fops = &dbdev_fops,
+	.mode = 0600,
+};
+
+int dbdev_chardev_init(void)
+{
+	return misc_register(&dbdev_misc);
+}
+
+void dbdev_chardev_exit(void)
+{
+	misc_deregister(&dbdev_misc);
+}

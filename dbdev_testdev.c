@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "dbdev-test": the built-in device type for tests.  Memory-backed: offset
+ * o of any of its ranges is byte o of one store, initially zero; bytes past
+ * the store read 0xff and drop writes.  Every access is recorded in a
+ * bounded log that userspace drains with DBDEV_TEST_READ_LOG.
+ *
+ * Locking: tdev->lock guards the store, the log and the counters, for the
+ * callbacks (which may run on several CPUs at once) and the log reader.
+ */
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "dbdev_internal.h"
+#include "uapi/linux/dbdev.h"
+
+#define DBDEV_TEST_STORE_DEFAULT	4096
+#define DBDEV_TEST_LOG_DEFAULT		256
+
+struct dbdev_testdev {
+	struct dbdev_device dev;
+	struct mutex lock;		/* see the top of the file */
+	u8 *store;
+	u32 store_bytes;
+	struct dbdev_test_access *log;
+	u32 log_cap;
+	u32 log_head;			/* oldest entry */
+	u32 log_nr;
+	u32 dropped;
+	u32 seq;
+	u32 reads;
+	u32 writes;
+};
+
+static struct dbdev_testdev *to_testdev(struct dbdev_device *dev)
+{
+	return container_of(dev, struct dbdev_testdev, dev);
+}
+
+static int dbdev_testdev_access(struct dbdev_device *dev, u8 bus, u8 dir,
+				u64 base, u64 offset, void *data,
+				unsigned int len)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+	struct dbdev_test_access *a;
+	u8 *bytes = data;
+	unsigned int i;
+
+	mutex_lock(&t->lock);
+	for (i = 0; i < len; i++) {
+		bool inside = offset + i < t->store_bytes;
+
+		if (dir == DBDEV_IO_WRITE && inside)
+			t->store[offset + i] = bytes[i];
+		else if (dir == DBDEV_IO_READ)
+			bytes[i] = inside ? t->store[offset + i] : 0xff;
+	}
+
+	if (t->log_nr == t->log_cap) {
+		t->log_head = (t->log_head + 1) % t->log_cap;
+		t->log_nr--;
+		t->dropped++;
+	}
+	a = &t->log[(t->log_head + t->log_nr++) % t->log_cap];
+	*a = (struct dbdev_test_access){
+		.bus = bus, .dir = dir, .len = len, .seq = t->seq++,
+		.base = base, .offset = offset,
+	};
+	for (i = 0; i < len; i++)
+		a->data |= (u64)bytes[i] << (8 * i);
+	if (dir == DBDEV_IO_WRITE)
+		t->writes++;
+	else
+		t->reads++;
+	mutex_unlock(&t->lock);
+	return 0;
+}
+
+static int dbdev_testdev_read(struct dbdev_device *dev, u64 base, u64 offset,
+			      void *data, unsigned int len)
+{
+	return dbdev_testdev_access(dev, DBDEV_IO_MMIO, DBDEV_IO_READ, base,
+				    offset, data, len);
+}
+
+static int dbdev_testdev_write(struct dbdev_device *dev, u64 base,
+			       u64 offset, const void *data, unsigned int len)
+{
+	return dbdev_testdev_access(dev, DBDEV_IO_MMIO, DBDEV_IO_WRITE, base,
+				    offset, (void *)data, len);
+}
+
+static int dbdev_testdev_pio_read(struct dbdev_device *dev, u16 base,
+				  u16 offset, void *data, unsigned int len)
+{
+	return dbdev_testdev_access(dev, DBDEV_IO_PIO, DBDEV_IO_READ, base,
+				    offset, data, len);
+}
+
+static int dbdev_testdev_pio_write(struct dbdev_device *dev, u16 base,
+				   u16 offset, const void *data,
+				   unsigned int len)
+{
+	return dbdev_testdev_access(dev, DBDEV_IO_PIO, DBDEV_IO_WRITE, base,
+				    offset, (void *)data, len);
+}
+
+static const struct dbdev_device_ops dbdev_testdev_ops = {
+	.read = dbdev_testdev_read,
+	.write = dbdev_testdev_write,
+	.pio_read = dbdev_testdev_pio_read,
+	.pio_write = dbdev_testdev_pio_write,
+};
+
+static void dbdev_testdev_destroy(struct dbdev_device *dev)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+
+	mutex_destroy(&t->lock);
+	kvfree(t->store);
+	kvfree(t->log);
+	kfree(t);
+}
+
+static struct dbdev_device *dbdev_testdev_create(const void *params,
+						 size_t len)
+{
+	struct dbdev_test_params p = {
+		.store_bytes = DBDEV_TEST_STORE_DEFAULT,
+		.log_entries = DBDEV_TEST_LOG_DEFAULT,
+	};
+	struct dbdev_testdev *t;
+
+	if (len) {
+		if (len < sizeof(p))
+			return ERR_PTR(-EINVAL);
+		if (memchr_inv(params + sizeof(p), 0, len - sizeof(p)))
+			return ERR_PTR(-E2BIG);
+		memcpy(&p, params, sizeof(p));
+		if (p.argsz != len || p.reserved ||
+		    p.store_bytes > DBDEV_TEST_STORE_MAX ||
+		    p.log_entries > DBDEV_TEST_LOG_MAX)
+			return ERR_PTR(-EINVAL);
+		p.store_bytes = p.store_bytes ?: DBDEV_TEST_STORE_DEFAULT;
+		p.log_entries = p.log_entries ?: DBDEV_TEST_LOG_DEFAULT;
+	}
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->store = kvzalloc(p.store_bytes, GFP_KERNEL_ACCOUNT);
+	t->log = kvcalloc(p.log_entries, sizeof(*t->log), GFP_KERNEL_ACCOUNT);
+	if (!t->store || !t->log) {
+		kvfree(t->store);
+		kvfree(t->log);
+		kfree(t);
+		return ERR_PTR(-ENOMEM);
+	}
+	t->store_bytes = p.store_bytes;
+	t->log_cap = p.log_entries;
+	mutex_init(&t->lock);
+	dbdev_device_init(&t->dev, &dbdev_testdev_ops, 0);
+	return &t->dev;
+}
+
+/* DBDEV_TEST_READ_LOG: the counters, then the oldest entries that fit. */
+static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
+			      size_t in_len, size_t out_max)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+	struct dbdev_test_access *out = buf + sizeof(struct dbdev_test_log);
+	struct dbdev_test_log *head = buf;
+	u32 n;
+
+	if (op != DBDEV_TEST_READ_LOG)
+		return -EOPNOTSUPP;
+	if (in_len || out_max < sizeof(*head))
+		return -EINVAL;
+
+	mutex_lock(&t->lock);
+	n = min_t(size_t, t->log_nr, (out_max - sizeof(*head)) / sizeof(*out));
+	*head = (struct dbdev_test_log){
+		.nr = n, .dropped = t->dropped,
+		.reads = t->reads, .writes = t->writes,
+	};
+	t->dropped = 0;
+	while (n--) {
+		*out++ = t->log[t->log_head];
+		t->log_head = (t->log_head + 1) % t->log_cap;
+		t->log_nr--;
+	}
+	mutex_unlock(&t->lock);
+	return (void *)out - buf;
+}
+
+static struct dbdev_type dbdev_test_type = {
+	.name = DBDEV_TEST_TYPE,
+	.owner = THIS_MODULE,
+	.create = dbdev_testdev_create,
+	.destroy = dbdev_testdev_destroy,
+	.ctl = dbdev_testdev_ctl,
+};
+
+int dbdev_testdev_init(void)
+{
+	return dbdev_type_register(&dbdev_test_type);
+}
+
+void dbdev_testdev_exit(void)
+{
+	dbdev_type_unregister(&dbdev_test_type);
+}

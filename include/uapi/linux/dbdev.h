@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * dbdev userspace ABI: the ioctls of /dev/dbdev.
+ *
+ * Each open() of /dev/dbdev is one context, the device model of one VM: its
+ * own I/O manager with a PIO and an MMIO bus, and its own resource pools.
+ * Closing the file tears all of it down; one context never sees another's
+ * devices.
+ *
+ * Every argument structure starts with its size (argsz, set by the caller
+ * to sizeof() as it knows it), so the ioctl numbers carry none: a larger
+ * size is accepted if the bytes the kernel does not know are zero (else
+ * -E2BIG), a smaller one than the first version is -EINVAL.  Reserved
+ * fields and unknown flags must be zero (-EINVAL); counts over the limits
+ * below are -E2BIG.
+ * Pointers are __u64.  Bad pointers give -EFAULT.  A failed call changes
+ * nothing unless its description says otherwise.
+ *
+ * Errors every ioctl may return: -ENOTTY for an unknown ioctl, -EINVAL,
+ * -EFAULT, -ENOMEM, -EINTR.
+ */
+#ifndef _UAPI_LINUX_DBDEV_H
+#define _UAPI_LINUX_DBDEV_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DBDEV_IOC_MAGIC		0xDB
+
+/* Limits */
+#define DBDEV_MAX_ITEMS		64	/* resources or constraints per device */
+#define DBDEV_TYPE_NAME_LEN	32	/* including the terminating NUL */
+#define DBDEV_PARAMS_MAX	4096	/* bytes of a device type's parameters */
+#define DBDEV_IO_MAX_BYTES	4096	/* size * count of one access */
+#define DBDEV_BATCH_MAX		256	/* accesses in one DBDEV_IO_BATCH */
+#define DBDEV_CTL_MAX		65536	/* bytes in or out of one DBDEV_DEVICE_CTL */
+#define DBDEV_UMMIO_WINDOWS	4	/* MMIO windows of a context's pools */
+
+/* struct dbdev_uresource.type */
+#define DBDEV_UR_PIO		0	/* base, size: ports */
+#define DBDEV_UR_MMIO		1	/* base, size: guest-physical bytes */
+#define DBDEV_UR_MEM		2	/* base, size: guest-physical bytes */
+#define DBDEV_UR_LEGACY_IRQ	3	/* base: the line */
+#define DBDEV_UR_MSI		4	/* msi_type; base, size: vectors */
+#define DBDEV_UR_KVM_SLOT	5	/* base: the slot */
+/* base: the address; 02:db:de:00:00:01 is 0x02dbde000001 */
+#define DBDEV_UR_MAC		6
+
+/* struct dbdev_uresource.msi_type */
+#define DBDEV_UMSI_PCI		0
+#define DBDEV_UMSI_PCI_MSIX	1
+#define DBDEV_UMSI_GENERIC	2
+
+/**
+ * struct dbdev_uresource - one resource of a device
+ * @type: DBDEV_UR_*
+ * @msi_type: DBDEV_UMSI_* for DBDEV_UR_MSI, else 0
+ * @base: first address or number, as @type says
+ * @size: length of a range or MSI block; 0 for the single-number kinds
+ * @reserved: 0
+ */
+struct dbdev_uresource {
+	__u32 type;
+	__u32 msi_type;
+	__u64 base;
+	__u64 size;
+	__u64 reserved;
+};
+
+/* struct dbdev_uconstraint.type */
+#define DBDEV_UC_PIO		0
+#define DBDEV_UC_MMIO		1
+#define DBDEV_UC_MEM		2
+#define DBDEV_UC_LEGACY_IRQ	3
+#define DBDEV_UC_PCI_MSI	4
+#define DBDEV_UC_PCI_MSIX	5
+#define DBDEV_UC_GENERIC_MSI	6
+#define DBDEV_UC_KVM_SLOT	7
+#define DBDEV_UC_MAC		8
+
+/* struct dbdev_uconstraint.flags */
+#define DBDEV_UC_WINDOW		(1U << 0)	/* address kinds: inside [min, max] */
+#define DBDEV_UC_FIXED		(1U << 1)	/* IRQ, KVM slot: exactly @fixed */
+
+/**
+ * struct dbdev_uconstraint - a resource a device needs, not yet placed
+ * @type: DBDEV_UC_*
+ * @flags: DBDEV_UC_WINDOW, DBDEV_UC_FIXED
+ * @size: bytes, vectors or slots; 1 (or 0) for a legacy IRQ or a MAC
+ * @align: power of two for the address kinds, 0 for the default (1 for
+ *	   port I/O, 0x1000 for MMIO and memory); 0 for the other kinds
+ * @min: first acceptable address, with DBDEV_UC_WINDOW
+ * @max: last acceptable address (inclusive), with DBDEV_UC_WINDOW
+ * @fixed: the IRQ or first slot, with DBDEV_UC_FIXED
+ * @reserved: 0
+ */
+struct dbdev_uconstraint {
+	__u32 type;
+	__u32 flags;
+	__u64 size;
+	__u64 align;
+	__u64 min;
+	__u64 max;
+	__u32 fixed;
+	__u32 reserved;
+};
+
+/* struct dbdev_create_device.flags */
+#define DBDEV_CREATE_CONSTRAINTS	(1U << 0)	/* @items are constraints */
+
+/**
+ * struct dbdev_create_device - DBDEV_CREATE_DEVICE
+ * @argsz: sizeof(struct dbdev_create_device)
+ * @flags: DBDEV_CREATE_CONSTRAINTS, or 0 for explicit resources
+ * @type: NUL-terminated name of a registered device type ("dbdev-test", ...)
+ * @params: pointer to the type's parameter blob, or 0
+ * @params_len: its length, at most DBDEV_PARAMS_MAX
+ * @nr_items: how many resources or constraints @items holds, at most
+ *	      DBDEV_MAX_ITEMS
+ * @items: pointer to struct dbdev_uresource or struct dbdev_uconstraint
+ * @assigned: pointer to room for @assigned_max struct dbdev_uresource, or 0
+ * @assigned_max: that room; when too small for the answer: -E2BIG and no
+ *		  device (a KVM slot constraint of n gives n resources)
+ * @id: out: the new device's id, never 0
+ * @nr_assigned: out: how many resources the device got, written to
+ *		 @assigned in order
+ * @conflict_id: out, with -EEXIST or -EBUSY: the id of the device that
+ *		 holds @conflict, or 0 if none does (an allocation)
+ * @conflict: out, with -EEXIST or -EBUSY: the existing resource in the way
+ * @reserved: 0
+ *
+ * Creates a device of @type and registers it, with the given resources or
+ * with what the context's allocator makes of the given constraints.  While
+ * a transaction is open the device is part of it: invisible to I/O until
+ * DBDEV_TX_COMMIT, gone with DBDEV_TX_CANCEL.
+ *
+ * Errors: -ENOENT no such type; -EEXIST a range overlaps one on the same
+ * bus; -EBUSY a resource is taken in its pool (a fixed IRQ or slot, ...);
+ * -ENOSPC a constraint fits nowhere; -E2BIG @assigned_max too small;
+ * -EMFILE the context has its maximum of devices; -EINVAL a malformed
+ * resource or constraint, or parameters the type refuses.
+ */
+struct dbdev_create_device {
+	__u32 argsz;
+	__u32 flags;
+	char type[DBDEV_TYPE_NAME_LEN];
+	__u64 params;
+	__u32 params_len;
+	__u32 nr_items;
+	__u64 items;
+	__u64 assigned;
+	__u32 assigned_max;
+	__u32 id;
+	__u32 nr_assigned;
+	__u32 conflict_id;
+	struct dbdev_uresource conflict;
+	__u64 reserved[4];
+};
+
+/**
+ * struct dbdev_destroy_device - DBDEV_DESTROY_DEVICE
+ * @argsz: sizeof(struct dbdev_destroy_device)
+ * @id: the device
+ * @reserved: 0
+ *
+ * Unregisters and destroys the device; when the call returns no access
+ * reaches it any more.  Inside a transaction it goes at DBDEV_TX_COMMIT
+ * and stays with DBDEV_TX_CANCEL.  Errors: -ENOENT no such device (or
+ * already destroyed in the open transaction).
+ */
+struct dbdev_destroy_device {
+	__u32 argsz;
+	__u32 id;
+	__u64 reserved;
+};
+
+/* struct dbdev_io.bus and .dir */
+#define DBDEV_IO_PIO		0
+#define DBDEV_IO_MMIO		1
+#define DBDEV_IO_READ		0
+#define DBDEV_IO_WRITE		1
+
+/**
+ * struct dbdev_io - one access, possibly string (rep) I/O
+ * @bus: DBDEV_IO_PIO or DBDEV_IO_MMIO
+ * @dir: DBDEV_IO_READ or DBDEV_IO_WRITE
+ * @size: bytes per element, 1 to 8
+ * @reserved0: 0
+ * @count: elements, at least 1, @size * @count at most DBDEV_IO_MAX_BYTES;
+ *	   as KVM_EXIT_IO gives them
+ * @addr: port (below 0x10000) or guest-physical address
+ * @data: pointer to @size * @count bytes: read into, or written from
+ * @result: out: 0, or the negative errno of the first element that failed
+ *	    (-ENODEV no device there, -ERANGE the access runs past the end of
+ *	    the range, or the device's own error)
+ * @done: out: how many elements completed before that
+ *
+ * Port I/O sends every element to @addr, as string I/O does (the port stays,
+ * the data advances); MMIO sends element i to @addr + i * @size.
+ */
+struct dbdev_io {
+	__u8 bus;
+	__u8 dir;
+	__u8 size;
+	__u8 reserved0;
+	__u32 count;
+	__u64 addr;
+	__u64 data;
+	__s32 result;
+	__u32 done;
+};
+
+/**
+ * struct dbdev_io_one - DBDEV_IO
+ * @argsz: sizeof(struct dbdev_io_one)
+ * @flags: 0
+ * @io: the access; its @result and @done are written back
+ *
+ * The ioctl itself fails only for a malformed request; what the access
+ * did is in @io.result.
+ */
+struct dbdev_io_one {
+	__u32 argsz;
+	__u32 flags;
+	struct dbdev_io io;
+};
+
+/**
+ * struct dbdev_io_batch - DBDEV_IO_BATCH
+ * @argsz: sizeof(struct dbdev_io_batch)
+ * @nr: accesses in @ios, 1 to DBDEV_BATCH_MAX
+ * @ios: pointer to @nr struct dbdev_io, done in order; each one's @result
+ *	 and @done are written back
+ * @reserved: 0
+ *
+ * Every access is checked before the first one runs: one malformed access
+ * fails the call (-EINVAL) with none done.  A failing access does not stop
+ * the ones after it.
+ */
+struct dbdev_io_batch {
+	__u32 argsz;
+	__u32 nr;
+	__u64 ios;
+	__u64 reserved;
+};
+
+/* struct dbdev_device_info.flags */
+#define DBDEV_INFO_TX_ADDED	(1U << 0)	/* created in the open transaction */
+#define DBDEV_INFO_TX_REMOVED	(1U << 1)	/* destroyed in the open transaction */
+
+/**
+ * struct dbdev_device_info - one device in DBDEV_LIST_DEVICES
+ * @id: its id
+ * @nr_resources: how many resources it has
+ * @first_resource: index of the first in the resource array of the answer
+ * @flags: DBDEV_INFO_*
+ * @type: its type's name
+ */
+struct dbdev_device_info {
+	__u32 id;
+	__u32 nr_resources;
+	__u32 first_resource;
+	__u32 flags;
+	char type[DBDEV_TYPE_NAME_LEN];
+};
+
+/**
+ * struct dbdev_list_devices - DBDEV_LIST_DEVICES
+ * @argsz: sizeof(struct dbdev_list_devices)
+ * @flags: 0
+ * @nr_devices: in: room in @devices; out: how many devices there are
+ * @nr_resources: in: room in @resources; out: how many resources they have
+ * @devices: pointer to struct dbdev_device_info, in ascending id order
+ * @resources: pointer to struct dbdev_uresource
+ * @reserved: 0
+ *
+ * Errors: -E2BIG when either room is too small; the counts are written
+ * back, nothing else.
+ */
+struct dbdev_list_devices {
+	__u32 argsz;
+	__u32 flags;
+	__u32 nr_devices;
+	__u32 nr_resources;
+	__u64 devices;
+	__u64 resources;
+	__u64 reserved[2];
+};
+
+/**
+ * struct dbdev_device_ctl - DBDEV_DEVICE_CTL: a device type's own command
+ * @argsz: sizeof(struct dbdev_device_ctl)
+ * @id: the device
+ * @op: the command, defined by the device's type
+ * @in_len: bytes of input at @buf, at most DBDEV_CTL_MAX
+ * @out_len: in: room at @buf for the answer, at most DBDEV_CTL_MAX; out:
+ *	     bytes written
+ * @reserved0: 0
+ * @buf: pointer to the input, overwritten by the answer
+ * @reserved: 0
+ *
+ * Errors: -ENOENT no such device; -EOPNOTSUPP the type has no such
+ * command; whatever the type returns.
+ */
+struct dbdev_device_ctl {
+	__u32 argsz;
+	__u32 id;
+	__u32 op;
+	__u32 in_len;
+	__u32 out_len;
+	__u32 reserved0;
+	__u64 buf;
+	__u64 reserved;
+};
+
+/**
+ * struct dbdev_uwindow - an inclusive range of addresses or numbers
+ * @min: first
+ * @max: last
+ */
+struct dbdev_uwindow {
+	__u64 min;
+	__u64 max;
+};
+
+/**
+ * struct dbdev_upools - DBDEV_GET_POOLS, DBDEV_SET_POOLS
+ * @argsz: sizeof(struct dbdev_upools)
+ * @flags: 0
+ * @pio: port window
+ * @mmio: MMIO windows, ascending and disjoint
+ * @mem: guest-memory window
+ * @legacy_irq: legacy IRQ lines
+ * @msi: MSI vectors (GSIs)
+ * @kvm_slot: KVM memory slots
+ * @nr_mmio: used entries of @mmio, 1 to DBDEV_UMMIO_WINDOWS; unused ones 0
+ * @mac_prefix: first three bytes of allocated MAC addresses, locally
+ *		administered unicast
+ * @reserved0: 0
+ * @reserved: 0
+ *
+ * The defaults: port I/O [0, 0xffff]; MMIO [0xd0000000, 0xfebfffff] and
+ * [0x8000000000, 0xffffffffff]; memory [0x100000000, 0x7fffffffff]; legacy
+ * IRQs [5, 23]; MSI [24, 4095]; KVM slots [0, 32763]; MAC 02:db:de.
+ * DBDEV_SET_POOLS works only before the first device (-EBUSY after).
+ */
+struct dbdev_upools {
+	__u32 argsz;
+	__u32 flags;
+	struct dbdev_uwindow pio;
+	struct dbdev_uwindow mmio[DBDEV_UMMIO_WINDOWS];
+	struct dbdev_uwindow mem;
+	struct dbdev_uwindow legacy_irq;
+	struct dbdev_uwindow msi;
+	struct dbdev_uwindow kvm_slot;
+	__u32 nr_mmio;
+	__u8 mac_prefix[3];
+	__u8 reserved0;
+	__u64 reserved[2];
+};
+
+#define DBDEV_CREATE_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x01)
+#define DBDEV_DESTROY_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x02)
+#define DBDEV_IO		_IO(DBDEV_IOC_MAGIC, 0x03)
+#define DBDEV_IO_BATCH		_IO(DBDEV_IOC_MAGIC, 0x04)
+/* Transactions: -EBUSY to begin a second; -ENOENT to end none. */
+#define DBDEV_TX_BEGIN		_IO(DBDEV_IOC_MAGIC, 0x05)
+#define DBDEV_TX_COMMIT		_IO(DBDEV_IOC_MAGIC, 0x06)
+#define DBDEV_TX_CANCEL		_IO(DBDEV_IOC_MAGIC, 0x07)
+#define DBDEV_LIST_DEVICES	_IO(DBDEV_IOC_MAGIC, 0x08)
+#define DBDEV_DEVICE_CTL	_IO(DBDEV_IOC_MAGIC, 0x09)
+#define DBDEV_GET_POOLS		_IO(DBDEV_IOC_MAGIC, 0x0a)
+#define DBDEV_SET_POOLS		_IO(DBDEV_IOC_MAGIC, 0x0b)
+
+/*
+ * The built-in test device type, "dbdev-test": memory-backed (reads return
+ * what was written, initially zero; offset o of any of its ranges is byte o
+ * of one store, accesses past the store read 0xff and drop writes) and
+ * recording every access in a bounded log.
+ */
+#define DBDEV_TEST_TYPE		"dbdev-test"
+#define DBDEV_TEST_STORE_MAX	65536
+#define DBDEV_TEST_LOG_MAX	4096
+
+/**
+ * struct dbdev_test_params - the parameters of a "dbdev-test" device
+ * @argsz: sizeof(struct dbdev_test_params)
+ * @store_bytes: size of the store, 1 to DBDEV_TEST_STORE_MAX; 0: 4096
+ * @log_entries: capacity of the log, 1 to DBDEV_TEST_LOG_MAX; 0: 256.
+ *		 When full, the oldest entry is dropped.
+ * @reserved: 0
+ */
+struct dbdev_test_params {
+	__u32 argsz;
+	__u32 store_bytes;
+	__u32 log_entries;
+	__u32 reserved;
+};
+
+/**
+ * struct dbdev_test_access - one logged access
+ * @bus: DBDEV_IO_PIO or DBDEV_IO_MMIO
+ * @dir: DBDEV_IO_READ or DBDEV_IO_WRITE
+ * @len: bytes
+ * @reserved: 0
+ * @seq: its number since the device was created, from 0
+ * @base: the base of the range, as the device was called
+ * @offset: the offset inside the range
+ * @data: the bytes, little-endian in the low @len bytes
+ */
+struct dbdev_test_access {
+	__u8 bus;
+	__u8 dir;
+	__u8 len;
+	__u8 reserved;
+	__u32 seq;
+	__u64 base;
+	__u64 offset;
+	__u64 data;
+};
+
+/* DBDEV_DEVICE_CTL ops of "dbdev-test" */
+/*
+ * Out: struct dbdev_test_log then as many entries as fit, oldest first;
+ * they leave the log.
+ */
+#define DBDEV_TEST_READ_LOG	1
+
+/**
+ * struct dbdev_test_log - the head of the DBDEV_TEST_READ_LOG answer
+ * @nr: entries that follow
+ * @dropped: entries lost because the log was full, since the last read
+ * @reads: reads the device has served since it was created
+ * @writes: writes it has served
+ */
+struct dbdev_test_log {
+	__u32 nr;
+	__u32 dropped;
+	__u32 reads;
+	__u32 writes;
+};
+
+#endif /* _UAPI_LINUX_DBDEV_H */
