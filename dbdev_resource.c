@@ -77,8 +77,11 @@ EXPORT_SYMBOL_GPL(dbdev_resource_validate);
  * Address kinds need a non-zero size, a power-of-two alignment and, with
  * %DBDEV_CON_F_WINDOW, a window with @min <= @max inside the address space.
  * A legacy IRQ or a MAC asks for exactly one; MSI kinds for 1 to the most
- * vectors of their type; KVM slots for at least one slot.  A flag that the
- * kind does not take is an error.
+ * vectors of their type; KVM slots for at least one slot, all within 32
+ * bits.  A flag that the kind does not take, or a non-zero field that
+ * neither the kind nor its flags use (@align outside the address kinds,
+ * @min and @max without a window, @fixed without %DBDEV_CON_F_FIXED), is an
+ * error.
  *
  * Return: 0 if @con is well formed, -EINVAL if not.
  */
@@ -119,13 +122,18 @@ int dbdev_constraint_validate(const struct dbdev_constraint *con)
 		break;
 	case DBDEV_CON_KVM_SLOT:
 		allowed = DBDEV_CON_F_FIXED;
-		if (!con->size || con->size > U32_MAX)
+		if (!con->size || (u64)con->fixed + con->size - 1 > U32_MAX)
 			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
 	}
 	if (con->flags & ~allowed)
+		return -EINVAL;
+	/* a field that neither the kind nor its flags use must be zero */
+	if ((!(con->flags & DBDEV_CON_F_WINDOW) && (con->min || con->max)) ||
+	    (!(con->flags & DBDEV_CON_F_FIXED) && con->fixed) ||
+	    (allowed != DBDEV_CON_F_WINDOW && con->align))
 		return -EINVAL;
 	return 0;
 }

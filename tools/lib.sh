@@ -17,14 +17,22 @@ kernel_sources() {
 		find include kunit -name '*.[ch]') | sed 's|^\./||' | sort
 }
 
-# copy_sources DIR: make DIR a fresh copy of the kernel sources and Kbuild
-# files (not symlinks, and never the build products lying in the repo).
+# copy_sources DIR: make DIR hold exactly the kernel sources and Kbuild
+# files of the repo (copies, not symlinks, and never the build products
+# lying in the repo).  Only files whose content changed are rewritten, and
+# they get a new time stamp, so make rebuilds exactly what changed, even
+# when a file went back to older content.
 copy_sources() {
-	local files
-	mapfile -t files < <(kernel_sources)
-	rm -rf "$1"
-	mkdir -p "$1"
-	(cd "$TOP" && cp -p --parents Kbuild Kconfig "${files[@]}" "$1")
+	local f
+	local -A want=()
+	while read -r f; do
+		want[$f]=1
+		cmp -s "$TOP/$f" "$1/$f" || install -D -m 644 "$TOP/$f" "$1/$f"
+	done < <(kernel_sources; printf '%s\n' Kbuild Kconfig)
+	while read -r f; do
+		[ -n "${want[$f]:-}" ] || rm -f "$1/$f"
+	done < <(cd "$1" && find . -type f \( -name '*.[ch]' -o -name Kbuild \
+		-o -name Kconfig \) ! -name '*.mod.c' | sed 's|^\./||')
 }
 
 # ensure_source61: extract /usr/src/linux-source-6.1.tar.xz into $SRC61
