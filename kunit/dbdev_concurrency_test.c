@@ -526,7 +526,7 @@ static void churn_under_dispatch(struct kunit *test)
 			continue;
 		}
 		/* now and then, let the workers in while it is registered */
-		if (i % 8 == 0)
+		if (i % 16 == 0)
 			usleep_range(20, 40);
 		ret = dbdev_unregister(ctx->mgr, &c->dev);
 		if (ret)
@@ -536,7 +536,7 @@ static void churn_under_dispatch(struct kunit *test)
 			busy_after++;
 		WRITE_ONCE(c->dead, true);
 		/* and none may start: give a late one the chance to show */
-		if (i % 8 == 4)
+		if (i % 16 == 8)
 			usleep_range(20, 40);
 	}
 	/* let the workers run once more with nothing registered */
