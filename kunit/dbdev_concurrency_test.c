@@ -185,6 +185,12 @@ struct worker {
 	atomic_t bad_data;
 	atomic_t hits[4];
 	int first_err;
+	/* instead of dispatching: run @action once, keep its @result */
+	int (*action)(struct worker *w);
+	struct dbdev_manager *mgr;
+	void *arg;
+	int result;
+	int observed;
 	struct completion done;
 };
 
@@ -290,7 +296,10 @@ static int worker_fn(void *arg)
 	u64 off;
 
 	wait_for_completion(&w->ctx->go);
-	while (!kthread_should_stop() && (!w->iters || n < w->iters)) {
+	if (w->action)
+		w->result = w->action(w);
+	while (!w->action && !kthread_should_stop() &&
+	       (!w->iters || n < w->iters)) {
 		len = min_t(u64, lens[(n + w->idx) % ARRAY_SIZE(lens)], w->size);
 		off = (n * 7 + w->idx) % (w->size - len + 1);
 		worker_dispatch(w, off, len);
@@ -302,8 +311,7 @@ static int worker_fn(void *arg)
 	return 0;
 }
 
-static struct worker *start_worker(struct kunit *test, bool pio, u64 addr,
-				   u64 size, unsigned int iters)
+static struct worker *worker_new(struct kunit *test)
 {
 	struct conc_ctx *ctx = test->priv;
 	struct worker *w;
@@ -314,10 +322,6 @@ static struct worker *start_worker(struct kunit *test, bool pio, u64 addr,
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	w->ctx = ctx;
 	w->idx = ctx->nr;
-	w->pio = pio;
-	w->addr = addr;
-	w->size = size;
-	w->iters = iters;
 	atomic_set(&w->ok, 0);
 	atomic_set(&w->enodev, 0);
 	atomic_set(&w->other_err, 0);
@@ -325,9 +329,42 @@ static struct worker *start_worker(struct kunit *test, bool pio, u64 addr,
 	for (i = 0; i < ARRAY_SIZE(w->hits); i++)
 		atomic_set(&w->hits[i], 0);
 	init_completion(&w->done);
+	return w;
+}
+
+static void worker_start(struct kunit *test, struct worker *w)
+{
+	struct conc_ctx *ctx = test->priv;
+
 	w->task = kthread_run(worker_fn, w, "dbdev-kunit-%u", w->idx);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
 	ctx->w[ctx->nr++] = w;
+}
+
+static struct worker *start_worker(struct kunit *test, bool pio, u64 addr,
+				   u64 size, unsigned int iters)
+{
+	struct worker *w = worker_new(test);
+
+	w->pio = pio;
+	w->addr = addr;
+	w->size = size;
+	w->iters = iters;
+	worker_start(test, w);
+	return w;
+}
+
+/* A worker that runs @action once, with @arg, on manager @mgr. */
+static struct worker *start_action(struct kunit *test,
+				   int (*action)(struct worker *w),
+				   struct dbdev_manager *mgr, void *arg)
+{
+	struct worker *w = worker_new(test);
+
+	w->action = action;
+	w->mgr = mgr;
+	w->arg = arg;
+	worker_start(test, w);
 	return w;
 }
 
@@ -578,11 +615,217 @@ static void churn_under_dispatch(struct kunit *test)
 			-ENOENT);
 }
 
+/* ------------------------------------------------------------------------
+ * Unregistration, commit and teardown wait for a running callback
+ */
+
+/* A device whose callback, once armed, blocks until released. */
+struct bdev {
+	struct dbdev_device dev;
+	bool armed;
+	struct completion entered;
+	struct completion release;
+	atomic_t inside;
+	atomic_t calls;
+	atomic_t releases;
+	int inside_at_release;
+};
+
+static int bdev_io(struct dbdev_device *dev)
+{
+	struct bdev *b = container_of(dev, struct bdev, dev);
+
+	atomic_inc(&b->inside);
+	atomic_inc(&b->calls);
+	if (READ_ONCE(b->armed)) {
+		WRITE_ONCE(b->armed, false);
+		complete(&b->entered);
+		wait_for_completion_timeout(&b->release, 30 * HZ);
+	}
+	atomic_dec(&b->inside);
+	return 0;
+}
+
+static int bdev_read(struct dbdev_device *dev, u64 base, u64 offset,
+		     void *data, unsigned int len)
+{
+	return bdev_io(dev);
+}
+
+static int bdev_write(struct dbdev_device *dev, u64 base, u64 offset,
+		      const void *data, unsigned int len)
+{
+	return bdev_io(dev);
+}
+
+static void bdev_release(struct dbdev_device *dev)
+{
+	struct bdev *b = container_of(dev, struct bdev, dev);
+
+	b->inside_at_release = atomic_read(&b->inside);
+	atomic_inc(&b->releases);
+}
+
+static const struct dbdev_device_ops bdev_ops = {
+	.read = bdev_read,
+	.write = bdev_write,
+	.release = bdev_release,
+};
+
+#define BDEV_BASE	0x100000ULL
+
+static struct bdev *bdev_new(struct kunit *test, unsigned int flags)
+{
+	struct bdev *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	dbdev_device_init(&b->dev, &bdev_ops, flags);
+	init_completion(&b->entered);
+	init_completion(&b->release);
+	atomic_set(&b->inside, 0);
+	atomic_set(&b->calls, 0);
+	atomic_set(&b->releases, 0);
+	b->inside_at_release = -1;
+	return b;
+}
+
+static int act_dispatch(struct worker *w)
+{
+	u8 buf[4];
+
+	return dbdev_mmio_read(w->mgr, BDEV_BASE, buf, sizeof(buf));
+}
+
+static int act_unregister(struct worker *w)
+{
+	struct bdev *b = w->arg;
+	int ret = dbdev_unregister(w->mgr, &b->dev);
+
+	w->observed = atomic_read(&b->inside);
+	return ret;
+}
+
+static int act_commit_unregister(struct worker *w)
+{
+	struct bdev *b = w->arg;
+	struct dbdev_tx *tx = dbdev_tx_begin(w->mgr);
+	int ret;
+
+	if (IS_ERR_OR_NULL(tx))
+		return tx ? PTR_ERR(tx) : -EFAULT;
+	ret = dbdev_tx_unregister(tx, &b->dev);
+	if (ret) {
+		dbdev_tx_cancel(tx);
+		return ret;
+	}
+	ret = dbdev_tx_commit(tx);
+	w->observed = atomic_read(&b->inside);
+	return ret;
+}
+
+static int act_destroy(struct worker *w)
+{
+	struct bdev *b = w->arg;
+
+	dbdev_manager_destroy(w->mgr);
+	w->observed = atomic_read(&b->inside);
+	return 0;
+}
+
+enum wait_kind {
+	WAIT_UNREGISTER,
+	WAIT_COMMIT,
+	WAIT_DESTROY,
+};
+
+/*
+ * One kthread is inside a callback of b; another unregisters b (or commits
+ * its unregistration, or destroys the manager).  That must not return
+ * before the callback does, and ->release() must come after it.
+ */
+static void run_wait_for_callback(struct kunit *test, enum wait_kind kind,
+				  unsigned int flags)
+{
+	static int (* const actions[])(struct worker *w) = {
+		[WAIT_UNREGISTER] = act_unregister,
+		[WAIT_COMMIT] = act_commit_unregister,
+		[WAIT_DESTROY] = act_destroy,
+	};
+	struct conc_ctx *ctx = test->priv;
+	struct dbdev_manager *mgr = ctx->mgr;
+	struct bdev *b = bdev_new(test, flags);
+	struct worker *user, *killer;
+	u8 buf[4];
+
+	if (kind == WAIT_DESTROY) {
+		mgr = dbdev_manager_create();
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(mgr));
+	}
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &b->dev,
+					     &DBDEV_MMIO(BDEV_BASE, 0x10), 1),
+			0);
+	complete_all(&ctx->go);
+
+	WRITE_ONCE(b->armed, true);
+	user = start_action(test, act_dispatch, mgr, b);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&b->entered,
+							    10 * HZ) != 0);
+	killer = start_action(test, actions[kind], mgr, b);
+
+	/* the killer has run into the wait and must stay there */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&killer->done,
+							  HZ / 5), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->inside), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->releases), 0);
+
+	complete(&b->release);
+	KUNIT_EXPECT_TRUE(test, wait_worker(killer));
+	KUNIT_EXPECT_TRUE(test, wait_worker(user));
+	stop_workers(ctx);
+
+	KUNIT_EXPECT_EQ(test, user->result, 0);
+	KUNIT_EXPECT_EQ(test, killer->result, 0);
+	KUNIT_EXPECT_EQ(test, killer->observed, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->calls), 1);
+	if (kind == WAIT_DESTROY) {
+		KUNIT_EXPECT_EQ(test, atomic_read(&b->releases), 1);
+		KUNIT_EXPECT_EQ(test, b->inside_at_release, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->releases), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(mgr, BDEV_BASE, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, &b->dev), -ENOENT);
+}
+
+static void unregister_waits_for_callback(struct kunit *test)
+{
+	run_wait_for_callback(test, WAIT_UNREGISTER, 0);
+}
+
+static void unregister_waits_for_serialized_callback(struct kunit *test)
+{
+	run_wait_for_callback(test, WAIT_UNREGISTER, DBDEV_DEVICE_SERIALIZED);
+}
+
+static void commit_waits_for_callback(struct kunit *test)
+{
+	run_wait_for_callback(test, WAIT_COMMIT, 0);
+}
+
+static void destroy_waits_for_callback(struct kunit *test)
+{
+	run_wait_for_callback(test, WAIT_DESTROY, 0);
+}
+
 static struct kunit_case dbdev_concurrency_cases[] = {
 	KUNIT_CASE(serialized_one_at_a_time),
 	KUNIT_CASE(unserialized_overlaps),
 	KUNIT_CASE(tx_swap_under_dispatch),
 	KUNIT_CASE(churn_under_dispatch),
+	KUNIT_CASE(unregister_waits_for_callback),
+	KUNIT_CASE(unregister_waits_for_serialized_callback),
+	KUNIT_CASE(commit_waits_for_callback),
+	KUNIT_CASE(destroy_waits_for_callback),
 	{}
 };
 
