@@ -38,7 +38,8 @@ build() {
 	[ -d "$kdir" ] || { echo "no kernel headers at '$kdir'"; return 1; }
 	copy_sources "$dir"
 	echo "KDIR=$kdir"
-	out=$(make -C "$kdir" M="$dir" CONFIG_DBDEV=m -j"$(nproc)" "$@" \
+	out=$(make -C "$kdir" M="$dir" CONFIG_DBDEV=m CONFIG_DBDEV_SAMPLES=m \
+		-j"$(nproc)" "$@" \
 		modules 2>&1) || rc=$?
 	out=${out//$dir\//}		# report paths as in the repo
 	echo "$out"

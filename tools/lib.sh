@@ -14,7 +14,7 @@ UML_BUILD=$CACHE/uml-build		# kunit.py --build_dir
 # kernel-doc and the build copies see.
 kernel_sources() {
 	(cd "$TOP" && find . -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' &&
-		find include kunit -name '*.[ch]') | sed 's|^\./||' | sort
+		find include kunit samples -name '*.[ch]' ! -name '*.mod.c') | sed 's|^\./||' | sort
 }
 
 # copy_sources DIR: make DIR hold exactly the kernel sources and Kbuild
