@@ -364,28 +364,37 @@ static void on_alarm(int sig)
 	timed_out = 1;
 }
 
+static void count_line(const char *id, const char *who, const char *where,
+		       uint64_t reads, uint64_t writes, uint64_t exits)
+{
+	fprintf(stderr, "vmm: %3s  %-16s %-20s %8" PRIu64 " %8" PRIu64
+		" %8" PRIu64 "\n", id, who, where, reads, writes, exits);
+}
+
+/* The accesses of the run: each element of string I/O counts as one. */
 static void print_counts(uint64_t exits)
 {
+	char id[12], where[48];
 	unsigned int i;
 
-	fprintf(stderr, "vmm: accesses (elements of string I/O counted one by one):\n");
+	fprintf(stderr, "vmm: %3s  %-16s %-20s %8s %8s %8s\n", "id", "device",
+		"at", "reads", "writes", "exits");
 	for (i = 0; i < nr_devs; i++) {
 		struct dev *d = &devs[i];
 
-		fprintf(stderr, "vmm:   device %u %-16s %4s 0x%05" PRIx64
-			"-0x%05" PRIx64 ": %6" PRIu64 " reads %6" PRIu64
-			" writes in %6" PRIu64 " exits\n",
-			d->id, d->type, d->bus == DBDEV_IO_PIO ? "PIO" : "MMIO",
-			d->base, d->base + d->size - 1, d->reads, d->writes,
-			d->exits);
+		snprintf(id, sizeof(id), "%u", d->id);
+		snprintf(where, sizeof(where), "%-4s 0x%" PRIx64 "-0x%" PRIx64,
+			 d->bus == DBDEV_IO_PIO ? "PIO" : "MMIO", d->base,
+			 d->base + d->size - 1);
+		count_line(id, d->type, where, d->reads, d->writes, d->exits);
 	}
-	fprintf(stderr, "vmm:   %-42s: %6" PRIu64 " reads %6" PRIu64
-		" writes in %6" PRIu64 " exits\n", "no device", nodev.reads,
-		nodev.writes, nodev.exits);
-	fprintf(stderr, "vmm:   exit port 0x%x%-27s: %6" PRIu64 " reads %6" PRIu64
-		" writes in %6" PRIu64 " exits\n", EXIT_PORT, "", exitport.reads,
-		exitport.writes, exitport.exits);
-	fprintf(stderr, "vmm: %" PRIu64 " exits in all\n", exits);
+	count_line("-", "(no device)", "", nodev.reads, nodev.writes,
+		   nodev.exits);
+	snprintf(where, sizeof(where), "PIO  0x%x", EXIT_PORT);
+	count_line("-", "(exit port)", where, exitport.reads, exitport.writes,
+		   exitport.exits);
+	fprintf(stderr, "vmm: %" PRIu64 " exits in all; an element of string I/O counts as one access\n",
+		exits);
 }
 
 int main(int argc, char **argv)

@@ -66,14 +66,7 @@ head_out:
 	.asciz "--- the banner, one out instruction per byte:\n"
 head_rep:
 	.asciz "--- the banner again, one rep outsb:\n"
-banner:
-	.ascii "     _ _         _\n"
-	.ascii "  __| | |__   __| | _____   __\n"
-	.ascii " / _` | '_ \\ / _` |/ _ \\ \\ / /\n"
-	.ascii "| (_| | |_) | (_| |  __/\\ V /\n"
-	.ascii " \\__,_|_.__/ \\__,_|\\___| \\_/\n"
-	.ascii "\n"
-	.ascii "Hello from a real-mode KVM guest. These bytes went through\n"
-	.ascii "a 16550A UART that lives in the host kernel, in dbdev.\n"
+banner:				# the text tools/demotest.sh expects
+	.incbin "banner.txt"
 	.set banner_len, . - banner
 	.byte 0
