@@ -493,6 +493,7 @@ static void alloc_register_alloc(struct kunit *test)
 		DBDEV_CON_MAC(),
 	};
 	struct dbdev_resources list;
+	struct dbdev_resource res[3];
 	u8 buf[4];
 
 	KUNIT_ASSERT_EQ(test, dbdev_register_alloc(mgr, &a->dev, con,
@@ -544,6 +545,15 @@ static void alloc_register_alloc(struct kunit *test)
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, dbdev_device_resources(&c->dev).nr, 0U);
 	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, &c->dev), -ENOENT);
+	/* and so does an explicit one that meets a used pool entry */
+	res[0] = DBDEV_MMIO(0x9000, 0x10);
+	res[1] = DBDEV_PIO(0x200, 4);
+	res[2] = DBDEV_LEGACY_IRQ(5);
+	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, &c->dev, res, 3), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(mgr, 0x9000, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x200, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_device_resources(&c->dev).nr, 0U);
+	KUNIT_EXPECT_EQ(test, c->calls, 0U);
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(8), DBDEV_PIO(0x10, 8));
 	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(7));
 }
