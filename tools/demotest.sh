@@ -5,8 +5,9 @@
 # The tests of the KVM demo (tools/vmm): for each kernel line (default:
 # both), boots a QEMU VM with nested KVM (tools/vm/run.sh --kvm), which
 # loads dbdev and the sample modules, and there runs the VMM with
-#   banner     the UART output is byte for byte the expected text, both
-#              the copy sent with `out` and the one sent with `rep outsb`
+#   banner     the UART output is byte for byte the expected text: the
+#              copy sent with `out`, the one sent with `rep outsb` and the
+#              line with the register block's values read over MMIO
 #   selfcheck  the guest checks the UART and MMIO registers itself: status 0
 #   nodev      accesses to addresses no device owns are reported as such,
 #              read all ones, and the VMM runs on to the guest's exit
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 VMM=tools/vmm/vmm
 G=tools/vmm/guests
-CASES=(banner-out banner-rep-outsb selfcheck nodev halt)
+CASES=(banner-out banner-rep-outsb banner-mmio selfcheck nodev halt)
 
 # ------------------------------------------------------------------ in the VM
 in_vm() {
@@ -42,17 +43,21 @@ in_vm() {
 	# has NAME LINE: the VMM's stderr of NAME has exactly LINE
 	has() { grep -qxF -- "$2" "$t/$1.err"; }
 
-	# banner: stdout is the head line and the banner, twice, and nothing else
+	# banner: stdout is the head line and the banner, twice, then the
+	# register values, and nothing else
 	vmm banner
 	printf -- '--- the banner, one out instruction per byte:\n' >"$t/exp-out"
 	cat "$G/banner.txt" >>"$t/exp-out"
 	printf -- '--- the banner again, one rep outsb:\n' >"$t/exp-rep"
 	cat "$G/banner.txt" >>"$t/exp-rep"
-	local n_out
+	printf -- '--- the register block, over MMIO: ID 47524244 "DBRG", VERSION 00010000, COUNTER 00000000 00000001 00000002\n' >"$t/exp-mmio"
+	local n_out n_rep
 	n_out=$(stat -c %s "$t/exp-out")
+	n_rep=$(stat -c %s "$t/exp-rep")
 	head -c "$n_out" "$t/banner.out" >"$t/got-out"
-	tail -c +"$((n_out + 1))" "$t/banner.out" >"$t/got-rep"
-	for c in out rep; do
+	tail -c +"$((n_out + 1))" "$t/banner.out" | head -c "$n_rep" >"$t/got-rep"
+	tail -c +"$((n_out + n_rep + 1))" "$t/banner.out" >"$t/got-mmio"
+	for c in out rep mmio; do
 		local ok=0 why=
 		if [ "$(cat "$t/banner.rc")" != 0 ]; then
 			ok=1 why="exit status $(cat "$t/banner.rc")"
@@ -66,6 +71,7 @@ in_vm() {
 		case $c in
 		out) result banner-out "$ok" "$why" ;;
 		rep) result banner-rep-outsb "$ok" "$why" ;;
+		mmio) result banner-mmio "$ok" "$why" ;;
 		esac
 	done
 
@@ -76,7 +82,10 @@ in_vm() {
 	if [ "$rc" = 0 ] && grep -qx 'selfcheck: all [0-9]* checks passed' "$t/selfcheck.out"; then
 		result selfcheck 0
 	else
-		result selfcheck 1 "exit status $rc (the number of the failed check)"
+		case $rc in
+		125) result selfcheck 1 "the VMM failed (status 125)" ;;
+		*) result selfcheck 1 "exit status $rc: check $rc failed" ;;
+		esac
 	fi
 
 	# nodev: every unowned access reported, the guest saw all ones (status

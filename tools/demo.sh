@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tools/demo.sh [--kernel 6.1|6.12] [GUEST]
+# `make demo`: installs what is missing (tools/deps.sh), builds the VMM and
+# its guests (tools/vmm), boots Debian's kernel of that line (default 6.1)
+# in QEMU with -cpu max, where kvm-amd, dbdev.ko and the sample modules are
+# loaded (tools/vm/run.sh --kvm), and there runs the VMM with the guest
+# tools/vmm/guests/GUEST.bin (default banner).  Exits with the VMM's status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+	echo "usage: $0 [--kernel 6.1|6.12] [GUEST]" >&2
+	exit 2
+}
+
+if [ "${1:-}" = --in-vm ]; then		# inside the VM, from run.sh
+	echo "demo: in the VM: Linux $(uname -r); loaded:" \
+		"$(lsmod | awk 'NR > 1 { print $1 }' | grep -E '^(kvm|kvm_amd|kvm_intel|dbdev|dbdev_uart|dbdev_regs)$' | tac | xargs)"
+	echo "demo: tools/vmm/vmm tools/vmm/guests/$2.bin"
+	exec tools/vmm/vmm "tools/vmm/guests/$2.bin"
+fi
+
+line=6.1 guest=banner
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) [ $# -ge 2 ] || usage; line=$2; shift 2 ;;
+	-*) usage ;;
+	*) guest=$1; shift ;;
+	esac
+done
+
+tools/deps.sh
+make -s -C tools/vmm
+[ -f "tools/vmm/guests/$guest.bin" ] || { echo "no guest tools/vmm/guests/$guest.bin" >&2; exit 2; }
+echo "demo: booting Debian's $line kernel in QEMU (TCG, -cpu max) with kvm-amd, dbdev and the sample modules ..."
+exec tools/vm/run.sh --kernel "$line" --kvm -- tools/demo.sh --in-vm "$guest"
