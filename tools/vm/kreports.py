@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Find the kernel reports of a VM or UML run that involve dbdev.
+
+Usage: kreports.py KERNEL_LOG CONSOLE_LOG
+
+KERNEL_LOG is the guest's dmesg, saved after the command ran; CONSOLE_LOG is
+everything the guest printed.  A report (WARNING, BUG, KASAN, lockdep,
+Oops, ...) counts if its text mentions dbdev, not counting the "Modules
+linked in:" line, which names dbdev in every report once it is loaded.
+Reports that do not involve dbdev are ignored (UML 6.1 prints a lockdep-RCU
+splat from force_flush_all at shutdown by itself).  A kernel panic always
+counts.  Without a KERNEL_LOG (the guest died first) the console is read
+instead.  Prints what counts; exits 1 if anything does.
+"""
+
+import os
+import re
+import sys
+
+TIME = re.compile(r'^\[\s*\d+\.\d+\] ?')
+START = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+                   r'-+\[ cut here \]-+|kernel BUG at|Kernel panic|'
+                   r'general protection fault|Oops|list_(add|del) corruption|'
+                   r'Unable to handle|Internal error)')
+CLOSE = re.compile(r'^(=+|-+\[ end .*\]-+)\s*$')
+TRACE = re.compile(r'^(Call Trace:|stack backtrace:)')
+PANIC = re.compile(r'Kernel panic - not syncing')
+
+
+def read(path):
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            return [TIME.sub('', l.rstrip('\r\n')) for l in f]
+    except FileNotFoundError:
+        return None
+
+
+def reports(lines):
+    """Yield each report as a list of lines."""
+    block, traced = None, False
+    for line in lines:
+        if block is not None:
+            # A report ends at its closing line, at the next report, or
+            # at the first line after its stack trace that is not part of
+            # one (trace lines are indented).
+            if CLOSE.match(line):
+                yield block + [line]
+                block = None
+                continue
+            if traced and line and not line[0].isspace() \
+                    and not START.match(line):
+                yield block
+                block = None
+            elif not START.match(line) or 'cut here' in block[0]:
+                block.append(line)
+                traced = traced or bool(TRACE.match(line))
+                continue
+            else:
+                yield block
+                block = None
+        if START.match(line):
+            block, traced = [line], False
+    if block:
+        yield block
+
+
+def involves_dbdev(block):
+    return any('dbdev' in l.lower() for l in block
+               if not l.startswith('Modules linked in:'))
+
+
+def main():
+    klog, console = read(sys.argv[1]), read(sys.argv[2]) or []
+    found = [b for b in reports(klog if klog is not None else console)
+             if involves_dbdev(b) or PANIC.search(b[0])]
+    if klog is not None:
+        found += [[l] for l in console if PANIC.search(l)]
+    for block in found:
+        print('--- kernel report ---')
+        print('\n'.join(block))
+    return 1 if found else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tools/vm/run.sh [--kernel 6.1|6.12] [--kvm] -- CMD...
+#
+# Runs CMD as root in a QEMU (TCG) VM booted from the Debian 12 kernel of
+# that line (default 6.1), with dbdev.ko and the sample modules built from
+# this tree against the matching headers and loaded.  The guest sees the
+# host's / read-only and the project folder read-write at the same path
+# (9p), with its own /tmp; CMD runs in the current folder if it is inside
+# the project, else in the project folder, with DBDEV_VM=6.1 or 6.12.
+# --kvm also loads kvm-amd (with -cpu max), so the guest has /dev/kvm.
+#
+# Exits with CMD's status.  A kernel panic, a timeout (DBDEV_VM_TIMEOUT
+# seconds, default 600) or a kernel report (WARNING, BUG, Oops, ...) that
+# involves dbdev fails the run.  The kernel and its modules are cached in
+# $CACHE/vm/ABI; dbdev is rebuilt (incrementally) in $CACHE/vm/build-LINE.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tools/vm/common.sh"
+
+usage() {
+	echo "usage: $0 [--kernel 6.1|6.12] [--kvm] -- CMD..." >&2
+	exit 2
+}
+
+line=6.1 kvm=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) [ $# -ge 2 ] || usage; line=$2; shift 2 ;;
+	--kvm) kvm=1; shift ;;
+	--) shift; break ;;
+	*) usage ;;
+	esac
+done
+[ $# -gt 0 ] && { [ "$line" = 6.1 ] || [ "$line" = 6.12 ]; } || usage
+VM_NAME=$line VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-600}
+
+# modules ROOT ABI MODULE...: the .ko files of MODULE... and what they
+# depend on, in load order, each once.
+modules() {
+	local root=$1 abi=$2
+	shift 2
+	modprobe -d "$root" -S "$abi" --show-depends -a "$@" |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }'
+}
+
+# fetch_image ABI DIR: unpack linux-image-ABI's kernel into DIR/vmlinuz
+# and the modules the guest loads, uncompressed, into DIR/lib/modules,
+# listed in load order in boot.list (virtio PCI, 9p) and kvm.list.
+fetch_image() {
+	local abi=$1 dir=$2 tmp ko m
+	tmp=$(mktemp -d)
+	chown _apt "$tmp" 2>/dev/null || true	# apt's sandbox
+	echo "$VM_NAME: fetching linux-image-$abi ..." >&2
+	(cd "$tmp" && apt-get download -q "linux-image-$abi" >&2) ||
+		{ apt-get update -qq >&2 &&
+			(cd "$tmp" && apt-get download -q "linux-image-$abi" >&2); }
+	dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/root"
+	depmod -b "$tmp/root" "$abi"
+	rm -rf "$dir"
+	mkdir -p "$dir/lib/modules"
+	cp "$tmp/root/boot/vmlinuz-$abi" "$dir/vmlinuz"
+	modules "$tmp/root" "$abi" virtio_pci 9pnet_virtio 9p >"$tmp/boot"
+	modules "$tmp/root" "$abi" kvm_amd | grep -vxFf "$tmp/boot" >"$tmp/kvm"
+	for m in boot kvm; do
+		while read -r ko; do
+			case $ko in
+			*.xz) xz -dc "$ko" >"$dir/lib/modules/$(basename "$ko" .xz)" ;;
+			*) cp "$ko" "$dir/lib/modules/" ;;
+			esac
+			basename "$ko" .xz >>"$dir/lib/modules/$m.list"
+		done <"$tmp/$m"
+	done
+	rm -rf "$tmp"
+	touch "$dir/.done"
+}
+
+# build KDIR: build the modules in a copy of the sources, as `make` does,
+# and put them into $RUN with modules.list (dbdev.ko first).
+build() {
+	local dir=$CACHE/vm/build-$line
+	(
+		flock 8
+		copy_sources "$dir"
+		make -f "$TOP/Makefile" -C "$dir" KDIR="$1" -j"$(nproc)" \
+			modules >"$RUN/build.log" 2>&1 ||
+			{ cat "$RUN/build.log" >&2; exit 1; }
+		find "$dir" -name '*.ko' -exec cp {} "$RUN/" \;
+	) 8>"$CACHE/vm/build-$line.lock"
+	(cd "$RUN" && ls dbdev.ko && ls -- *.ko | grep -vx dbdev.ko || true) \
+		>"$RUN/modules.list"
+}
+
+kdir=$("$TOP/tools/kdir.sh" "$line")
+abi=${kdir##*/linux-headers-}
+img=$CACHE/vm/$abi
+mkdir -p "$CACHE/vm"
+(
+	flock 8
+	if [ ! -e "$img/.done" ]; then
+		fetch_image "$abi" "$img"
+	fi
+) 8>"$CACHE/vm/image.lock"
+
+new_run "$@"
+build "$kdir"
+printf 'VM_RUN=%q VM_TOP=%q VM_KVM=%s\n' "$RUN" "$TOP" "$kvm" >"$RUN/env"
+
+# The initramfs: busybox, /init and the modules of boot.list and kvm.list.
+mkdir -p "$RUN/initramfs"/{bin,dev,proc,sys,mnt,newroot,lib}
+cp /bin/busybox "$RUN/initramfs/bin/"
+cp "$TOP/tools/vm/init" "$RUN/initramfs/init"
+cp -r "$img/lib/modules" "$RUN/initramfs/lib/"
+(cd "$RUN/initramfs" && find . | cpio -o -H newc --quiet) >"$RUN/initramfs.cpio"
+rm -rf "$RUN/initramfs"
+
+cpu=()
+[ "$kvm" = 0 ] || cpu=(-cpu max)
+share=security_model=none,multidevs=remap
+rc=0
+timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -machine accel=tcg \
+	"${cpu[@]}" -smp 2 -m 1G -nographic -no-reboot -nic none \
+	-kernel "$img/vmlinuz" -initrd "$RUN/initramfs.cpio" \
+	-append "console=ttyS0 quiet panic=-1" \
+	-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$share" \
+	-virtfs "local,path=$RUN,mount_tag=run,$share" \
+	-virtfs "local,path=$TOP,mount_tag=project,$share" \
+	</dev/null 2>&1 | console || rc=${PIPESTATUS[0]}
+finish "$rc"
