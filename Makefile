@@ -9,7 +9,11 @@
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
 #   make bench      the benchmark table (allocator, registration, dispatch)
-#   make test       deps, check and kunit; ends with "N passed, N failed"
+#   make test       deps, check, kunit and the demo's tests; ends with
+#                   "N passed, N failed"
+#   make demo       the KVM demo: a real-mode guest whose UART and MMIO
+#                   registers live in dbdev, under nested KVM in a QEMU VM
+#   make vmm        the demo's VMM and guests (tools/vmm)
 #   make deps       install missing Debian packages, prepare the cache
 
 KDIR ?= $(shell tools/kdir.sh 6.1)
@@ -44,4 +48,10 @@ test:
 deps:
 	@tools/deps.sh
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit test deps
+demo:
+	@tools/demo.sh
+
+vmm:
+	$(MAKE) -C tools/vmm
+
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit test deps demo vmm
