@@ -172,6 +172,9 @@ static int var_value(const char *ref, const char *what, const char *whole,
 	unsigned int i, n = 0, k = 0;
 	int type;
 
+	if (!len)
+		return fail_usage("%s '%s': '@' needs a device name, as in @uart or @uart.pio",
+				  what, whole);
 	if (!v)
 		return fail_usage("%s '%s': no device is named @%.*s (name one with create --name NAME; @last is the latest)",
 				  what, whole, (int)len, ref);
@@ -282,6 +285,8 @@ static int parse_term(const char *t, const char *what, const char *whole,
 		shift = 40;
 		break;
 	}
+	if (*p == '_')
+		return fail_usage("%s '%s': '_' goes only between two digits", what, whole);
 	if (shift) {
 		if (n > UINT64_MAX >> shift)
 			return fail_usage("%s '%s': more than 64 bits", what, whole);
