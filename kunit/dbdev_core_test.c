@@ -16,6 +16,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
 
@@ -1333,6 +1334,66 @@ static void register_untrapped_no_bus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->calls, 2U);
 }
 
+/* dbdev_conflict() names what stands in the way, as a transaction sees it. */
+static void register_conflict_report(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new(test);
+	struct tdev *b = tdev_new(test);
+	struct dbdev_resource ra[] = {
+		DBDEV_MMIO(0x1000, 0x100),
+		DBDEV_PIO(0x60, 4),
+	};
+	struct dbdev_device *owner;
+	struct dbdev_resource hit, r;
+	struct dbdev_tx *tx;
+
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &a->dev, ra, 2), 0);
+
+	r = DBDEV_MMIO(0x10f0, 0x20);
+	memset(&hit, 0, sizeof(hit));
+	owner = NULL;
+	KUNIT_EXPECT_TRUE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	expect_same_res(test, &hit, &ra[0], 0);
+	KUNIT_EXPECT_PTR_EQ(test, owner, &a->dev);
+
+	r = DBDEV_PIO(0x5e, 3);
+	owner = NULL;
+	KUNIT_EXPECT_TRUE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	expect_same_res(test, &hit, &ra[1], 1);
+	KUNIT_EXPECT_PTR_EQ(test, owner, &a->dev);
+
+	/* adjacent, the other bus, invalid: nothing in the way */
+	r = DBDEV_MMIO(0x1100, 0x10);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	r = DBDEV_MMIO(0xfff, 1);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	r = DBDEV_PIO(0x1000, 0x100);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	r = DBDEV_MMIO(0x1000, 0);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+
+	/* the state an open transaction leaves */
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tx);
+	KUNIT_EXPECT_EQ(test, dbdev_tx_unregister(tx, &a->dev), 0);
+	r = DBDEV_MMIO(0x2000, 0x10);
+	KUNIT_EXPECT_EQ(test, dbdev_tx_register(tx, &b->dev, &r, 1), 0);
+	r = DBDEV_MMIO(0x1000, 1);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	r = DBDEV_MMIO(0x1ff8, 0x10);
+	owner = NULL;
+	KUNIT_EXPECT_TRUE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	KUNIT_EXPECT_PTR_EQ(test, owner, &b->dev);
+	KUNIT_EXPECT_EQ(test, hit.range.base, 0x2000ULL);
+	dbdev_tx_cancel(tx);
+	r = DBDEV_MMIO(0x1000, 1);
+	KUNIT_EXPECT_TRUE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+	KUNIT_EXPECT_PTR_EQ(test, owner, &a->dev);
+	r = DBDEV_MMIO(0x2000, 1);
+	KUNIT_EXPECT_FALSE(test, dbdev_conflict(mgr, &r, &hit, &owner));
+}
+
 static struct kunit_case dbdev_register_cases[] = {
 	KUNIT_CASE(register_overlap_mmio),
 	KUNIT_CASE(register_overlap_pio),
@@ -1347,6 +1408,7 @@ static struct kunit_case dbdev_register_cases[] = {
 	KUNIT_CASE(register_missing_ops),
 	KUNIT_CASE(register_assigned_vs_trapped),
 	KUNIT_CASE(register_untrapped_no_bus),
+	KUNIT_CASE(register_conflict_report),
 	{}
 };
 
@@ -1713,5 +1775,64 @@ static struct kunit_suite dbdev_teardown_suite = {
 	.test_cases = dbdev_teardown_cases,
 };
 
+/* ------------------------------------------------------------------------
+ * dbdev_types
+ */
+
+static struct dbdev_device *ttype_create(const void *params, size_t len)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static void ttype_destroy(struct dbdev_device *dev)
+{
+}
+
+static void types_register(struct kunit *test)
+{
+	struct dbdev_type *t;
+	unsigned int i;
+
+	t = kunit_kcalloc(test, 6, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < 6; i++) {
+		t[i].owner = THIS_MODULE;
+		t[i].create = ttype_create;
+		t[i].destroy = ttype_destroy;
+	}
+	/* 31 characters is the longest name */
+	t[0].name = "kunit-type-0123456789abcdefghij";
+	t[1].name = "kunit-type-0123456789abcdefghijk";
+	t[2].name = "";
+	t[3].name = "kunit-nocreate";
+	t[3].create = NULL;
+	t[4].name = "kunit-nodestroy";
+	t[4].destroy = NULL;
+	t[5].name = "kunit-type-0123456789abcdefghij";
+
+	KUNIT_ASSERT_EQ(test, strlen(t[0].name), 31UL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[1]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[2]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[3]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[4]), -EINVAL);
+	KUNIT_ASSERT_EQ(test, dbdev_type_register(&t[0]), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[5]), -EEXIST);
+	dbdev_type_unregister(&t[0]);
+	/* the name is free again */
+	KUNIT_ASSERT_EQ(test, dbdev_type_register(&t[5]), 0);
+	dbdev_type_unregister(&t[5]);
+}
+
+static struct kunit_case dbdev_types_cases[] = {
+	KUNIT_CASE(types_register),
+	{}
+};
+
+static struct kunit_suite dbdev_types_suite = {
+	.name = "dbdev_types",
+	.test_cases = dbdev_types_cases,
+};
+
 kunit_test_suites(&dbdev_dispatch_suite, &dbdev_register_suite,
-		  &dbdev_reentry_suite, &dbdev_teardown_suite);
+		  &dbdev_reentry_suite, &dbdev_teardown_suite,
+		  &dbdev_types_suite);
