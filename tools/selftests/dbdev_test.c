@@ -495,6 +495,289 @@ static void test_io_errors(void)
 }
 
 /* ------------------------------------------------------------------------
+ * 5. String (rep) I/O
+ */
+static void test_io_string(void)
+{
+	uint8_t bytes[5] = { 1, 2, 3, 4, 5 }, rd[3];
+	uint32_t words[3] = { 0xa1a2a3a4, 0xb1b2b3b4, 0xc1c2c3c4 }, rw[4];
+	struct test_log log;
+	struct dbdev_io io;
+	uint32_t id;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+
+	/* port I/O: every element to the same port */
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 5, TEST_PIO, bytes, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.done, 5);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 5);
+	for (i = 0; i < 5; i++)
+		CHECK_LOG(&log.e[i], DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, TEST_PIO, 0,
+			  bytes[i], i);
+
+	/* MMIO: element i at addr + i * size */
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 3, TEST_MMIO, words, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.done, 3);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 3);
+	for (i = 0; i < 3; i++)
+		CHECK_LOG(&log.e[i], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO,
+			  4 * i, words[i], 5 + i);
+
+	/* port reads: the byte at offset 0 (the MMIO write's first) each time */
+	memset(rd, 0, sizeof(rd));
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 3, TEST_PIO, rd, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.done, 3);
+	for (i = 0; i < 3; i++)
+		CHECK(rd[i], 0xa4);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 3);
+	for (i = 0; i < 3; i++)
+		CHECK_LOG(&log.e[i], DBDEV_IO_PIO, DBDEV_IO_READ, 1, TEST_PIO, 0,
+			  0xa4, 8 + i);
+
+	/* running into an unowned area: stops there */
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 3,
+		      TEST_MMIO + TEST_MMIO_SIZE - 8, words, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.done, 2);
+	memset(rw, 0x5a, sizeof(rw));
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 4,
+		      TEST_MMIO + TEST_MMIO_SIZE - 8, rw, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.done, 2);
+	CHECK(rw[0], words[0]);
+	CHECK(rw[1], words[1]);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 4);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO,
+		  TEST_MMIO_SIZE - 8, words[0], 11);
+	CHECK_LOG(&log.e[1], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO,
+		  TEST_MMIO_SIZE - 4, words[1], 12);
+	CHECK_LOG(&log.e[2], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO,
+		  TEST_MMIO_SIZE - 8, words[0], 13);
+	CHECK_LOG(&log.e[3], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO,
+		  TEST_MMIO_SIZE - 4, words[1], 14);
+	CHECK(log.head.reads, 5);
+	CHECK(log.head.writes, 10);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 6. Malformed accesses fail the ioctl
+ */
+static void test_io_malformed(void)
+{
+	static uint8_t buf[8 * 1024];
+	struct dbdev_io_one a;
+	struct test_log log;
+	uint32_t id;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+
+#define BAD_IO(setup, err) do {						\
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, buf);	\
+	setup;								\
+	CHECK(xioctl(fd, DBDEV_IO, &a), err);				\
+	CHECK(a.io.result, 0x7777);					\
+} while (0)
+	BAD_IO(a.io.size = 0, -EINVAL);
+	BAD_IO(a.io.size = 9, -EINVAL);
+	BAD_IO(a.io.count = 0, -EINVAL);
+	BAD_IO(a.io.bus = 2, -EINVAL);
+	BAD_IO(a.io.dir = 2, -EINVAL);
+	BAD_IO(a.io.reserved0 = 1, -EINVAL);
+	BAD_IO(a.flags = 1, -EINVAL);
+	BAD_IO(a.flags = 0x80000000, -EINVAL);
+	BAD_IO((a.io.bus = DBDEV_IO_PIO, a.io.size = 1, a.io.addr = 0x10000), -EINVAL);
+	BAD_IO((a.io.bus = DBDEV_IO_PIO, a.io.size = 1, a.io.addr = ~0ULL), -EINVAL);
+	BAD_IO(a.io.addr = UINT64_MAX - 2, -EINVAL);
+	BAD_IO((a.io.addr = UINT64_MAX - 7, a.io.count = 3), -EINVAL);
+	BAD_IO((a.io.size = 8, a.io.count = 513), -E2BIG);
+	BAD_IO((a.io.size = 1, a.io.count = 4097), -E2BIG);
+	BAD_IO((a.io.size = 8, a.io.count = 0x20000000), -E2BIG);
+	BAD_IO((a.io.size = 8, a.io.count = UINT32_MAX), -E2BIG);
+#undef BAD_IO
+
+	/* nothing reached the device */
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 0);
+	CHECK(log.head.reads + log.head.writes, 0);
+
+	/* the limits themselves are fine */
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, UINT64_MAX - 3, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ENODEV);
+	io_init(&a, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, 0xffff, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ENODEV);
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 8, 512, TEST_MMIO, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, 0);
+	CHECK(a.io.done, 512);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 7. Batches
+ */
+static void test_io_batch(void)
+{
+	uint32_t wval = 0xcafef00d, rval = 0, junk[4] = { 0 };
+	struct dbdev_io ios[DBDEV_BATCH_MAX + 1];
+	struct dbdev_io_batch b;
+	struct test_log log;
+	uint32_t id;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+
+	memset(ios, 0, sizeof(ios));
+	for (i = 0; i < (int)ARRAY_SIZE(ios); i++) {
+		ios[i] = (struct dbdev_io){
+			.bus = DBDEV_IO_MMIO, .dir = DBDEV_IO_READ, .size = 4,
+			.count = 1, .addr = TEST_MMIO + 0x200,
+			.data = (uintptr_t)junk, .result = 0x7777, .done = 0x7777,
+		};
+	}
+	ios[0].dir = DBDEV_IO_WRITE;
+	ios[0].addr = TEST_MMIO + 0x100;
+	ios[0].data = (uintptr_t)&wval;
+	ios[1].addr = TEST_MMIO + 0x100;
+	ios[1].data = (uintptr_t)&rval;
+	ios[2].addr = 0x20000000;
+
+	b = (struct dbdev_io_batch){ .argsz = sizeof(b), .nr = 3,
+				     .ios = (uintptr_t)ios };
+	REQUIRE(xioctl(fd, DBDEV_IO_BATCH, &b), 0);
+	CHECK(ios[0].result, 0);
+	CHECK(ios[0].done, 1);
+	CHECK(ios[1].result, 0);
+	CHECK(ios[1].done, 1);
+	CHECK(ios[2].result, -ENODEV);
+	CHECK(ios[2].done, 0);
+	CHECK(rval, 0xcafef00d);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 2);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, 0x100, 0xcafef00d, 0);
+	CHECK_LOG(&log.e[1], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 0x100, 0xcafef00d, 1);
+
+	b.nr = 0;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EINVAL);
+	b.nr = DBDEV_BATCH_MAX + 1;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -E2BIG);
+	b.nr = 3;
+	b.reserved = 1;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EINVAL);
+	b.reserved = 0;
+
+	/* the full batch is fine */
+	for (i = 0; i < DBDEV_BATCH_MAX; i++) {
+		ios[i] = ios[3];
+		ios[i].result = 0x7777;
+	}
+	b.nr = DBDEV_BATCH_MAX;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), 0);
+	CHECK(ios[0].result, 0);
+	CHECK(ios[DBDEV_BATCH_MAX - 1].result, 0);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, LOG_MAX);
+	CHECK(log.head.reads, 1 + DBDEV_BATCH_MAX);
+	CHECK(log.head.dropped, 0);
+	for (i = 0; i < 10 && log.head.nr; i++)		/* drain the rest */
+		REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 0);
+
+	/* one malformed access: none runs, nothing is written back */
+	for (i = 0; i < 4; i++) {
+		ios[i] = ios[DBDEV_BATCH_MAX];
+		ios[i].dir = DBDEV_IO_WRITE;
+		ios[i].result = 0x7777;
+	}
+	ios[2].size = 0;
+	b.nr = 4;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EINVAL);
+	ios[2].size = 4;
+	ios[3].bus = 7;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EINVAL);
+	ios[3].bus = DBDEV_IO_MMIO;
+	ios[1].count = 2000;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -E2BIG);
+	for (i = 0; i < 4; i++)
+		CHECK(ios[i].result, 0x7777);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 0);
+	CHECK(log.head.writes, 1);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 8. Conflicts: what is in the way, and whose it is
+ */
+static void test_conflicts(void)
+{
+	struct dbdev_uconstraint irq = CON(DBDEV_UC_LEGACY_IRQ, 0);
+	struct dbdev_uresource r, out[4];
+	struct dbdev_create_device c;
+	uint32_t a, b;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &a), 0);
+
+	/* an MMIO range overlapping device a's */
+	r = RES_MMIO(TEST_MMIO + 0x800, 0x1000);
+	create_init(&c, 0, &r, 1, out, 4);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EEXIST);
+	CHECK(c.conflict_id, a);
+	check_res(&c.conflict, DBDEV_UR_MMIO, 0, TEST_MMIO, TEST_MMIO_SIZE);
+	CHECK(c.id, 0);
+
+	/* overlapping from below, on the port bus */
+	r = RES_PIO(TEST_PIO - 4, 5);
+	create_init(&c, 0, &r, 1, out, 4);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EEXIST);
+	CHECK(c.conflict_id, a);
+	check_res(&c.conflict, DBDEV_UR_PIO, 0, TEST_PIO, TEST_PIO_SIZE);
+
+	/* a fixed IRQ that another device holds */
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &irq, 1, out, 4);
+	REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	b = c.id;
+	REQUIRE(c.nr_assigned, 1);
+	check_res(&out[0], DBDEV_UR_LEGACY_IRQ, 0, 5, 0);
+
+	irq.flags = DBDEV_UC_FIXED;
+	irq.fixed = 5;
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &irq, 1, out, 4);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EBUSY);
+	CHECK(c.conflict_id, b);
+	check_res(&c.conflict, DBDEV_UR_LEGACY_IRQ, 0, 5, 0);
+	CHECK(c.id, 0);
+
+	/* a fixed IRQ that is free is fine */
+	irq.fixed = 7;
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &irq, 1, out, 4);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	check_res(&out[0], DBDEV_UR_LEGACY_IRQ, 0, 7, 0);
+
+	/* the refused ones left nothing behind */
+	CHECK(nr_devs(fd), 3);
+	r = RES_MMIO(TEST_MMIO + TEST_MMIO_SIZE, 0x1000);
+	CHECK(create_res(fd, &r, 1, NULL), 0);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
  * The table and main()
  */
 
@@ -510,6 +793,10 @@ static const struct test tests[] = {
 	T(create_constraints),
 	T(io_basic),
 	T(io_errors),
+	T(io_string),
+	T(io_malformed),
+	T(io_batch),
+	T(conflicts),
 };
 
 /* Run one test in a child: true if it passed. */
