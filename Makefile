@@ -8,8 +8,10 @@
 #   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
+#   make vmtest     the selftests and dbdevctl's demo script with dbdev
+#                   loaded: in QEMU on 6.1 and 6.12, and in the UML kernel
 #   make bench      the benchmark table (allocator, registration, dispatch)
-#   make test       deps, check, kunit and the demo's tests; ends with
+#   make test       deps, check, kunit, vmtest and the demo's tests; ends with
 #                   "N passed, N failed"
 #   make demo       the KVM demo: a real-mode guest whose UART and MMIO
 #                   registers live in dbdev, under nested KVM in a QEMU VM
@@ -42,6 +44,9 @@ bench:
 kunit:
 	@tools/kunit.sh
 
+vmtest:
+	@tools/vmtest.sh
+
 test:
 	@tools/test.sh
 
@@ -54,4 +59,4 @@ demo:
 vmm:
 	$(MAKE) -C tools/vmm
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit test deps demo vmm
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest test deps demo vmm

@@ -36,6 +36,7 @@ if ! tools/deps.sh; then
 fi
 step check tools/check.sh
 step kunit tools/kunit.sh
+step vmtest tools/vmtest.sh
 step demo tools/demotest.sh
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make vmtest`: the userspace tests of /dev/dbdev in real kernels.  Builds
+# the selftests (tools/selftests, a static TAP binary) and dbdevctl, then
+# runs each on the Debian 6.1 and 6.12 kernels under QEMU
+# (tools/vm/run.sh) and in the KASAN+lockdep UML kernel (tools/uml/run.sh):
+#   selftests  tools/selftests/dbdev_test, TAP: each result counts
+#   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
+#              one test, passed if it exits 0
+# A run also fails on a kernel report that involves dbdev, a panic or a
+# timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
+# Ends with the line "vmtest: N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+KERNELS=(6.1 6.12 uml)
+LOGS=$CACHE/vmtest
+mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log
+passed=0 failed=0
+
+# count LINE: add the counts of a "NAME: N passed, N failed" line.
+count() {
+	local p f
+	read -r p f <<<"$(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/' <<<"$1")"
+	passed=$((passed + p)) failed=$((failed + f))
+}
+
+# build NAME DIR: make -C DIR; a failed build counts as one failure.
+build() {
+	echo "=== build $1"
+	make -C "$2" >"$LOGS/build-$1.log" 2>&1 && return
+	tail -n 30 "$LOGS/build-$1.log"
+	echo "FAIL: building $1"
+	failed=$((failed + 1))
+	return 1
+}
+
+# run KERNEL NAME [--plain] -- CMD...: run CMD in KERNEL and count its tests.
+run() {
+	local kernel=$1 name=$1/$2 log mode=() rc=0 out
+	shift 2
+	[ "$1" != --plain ] || { mode=(--plain); shift; }
+	shift
+	log=$LOGS/${name/\//-}.log
+	echo "=== $name"
+	if [ "$kernel" = uml ]; then
+		tools/uml/run.sh -- "$@"
+	else
+		tools/vm/run.sh --kernel "$kernel" -- "$@"
+	fi >"$log" 2>&1 || rc=$?
+	out=$(python3 tools/tap_results.py "${mode[@]}" "$name" "$rc" "$log") ||
+		tail -n 40 "$log"
+	echo "$out"
+	count "${out##*$'\n'}"
+}
+
+tests=()
+for t in selftests dbdevctl; do
+	if [ ! -d "tools/$t" ]; then
+		echo "vmtest: no tools/$t yet"
+	elif build "$t" "tools/$t"; then
+		tests+=("$t")
+	fi
+done
+for k in "${KERNELS[@]}"; do
+	for t in "${tests[@]}"; do
+		case $t in
+		selftests) run "$k" selftests -- tools/selftests/dbdev_test ;;
+		dbdevctl) run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
+			-x -f tools/dbdevctl/demo.dbdev ;;
+		esac
+	done
+done
+[ ${#tests[@]} -gt 0 ] || { echo "FAIL: nothing to test"; failed=$((failed + 1)); }
+echo "vmtest: $passed passed, $failed failed"
+[ "$failed" = 0 ]
