@@ -91,10 +91,12 @@ static void print_device(uint32_t id, const char *type,
 	printf("%u %s", id, type);
 	for (i = 0; i < nr; i++)
 		printf(" %s", fmt_resource(buf, sizeof(buf), &res[i]));
-	if (flags & DBDEV_INFO_TX_ADDED)
-		printf("  # created in the open transaction");
-	if (flags & DBDEV_INFO_TX_REMOVED)
-		printf("  # destroyed in the open transaction");
+	flags &= DBDEV_INFO_TX_ADDED | DBDEV_INFO_TX_REMOVED;
+	if (flags)
+		printf("  # %s in the open transaction",
+		       flags == DBDEV_INFO_TX_ADDED ? "created" :
+		       flags == DBDEV_INFO_TX_REMOVED ? "destroyed" :
+		       "created and destroyed");
 	printf("\n");
 }
 
@@ -116,7 +118,7 @@ static int create_failed(int err, const struct dbdev_create_device *arg)
 	case EEXIST:
 		return fail_errno(err, "a range overlaps another on its bus (two of the device's own?)");
 	case EBUSY:
-		return fail_errno(err, "a resource is taken in its pool");
+		return fail_errno(err, "a resource is taken in its pool (or given twice)");
 	case ENOENT:
 		return fail_errno(err, "no device type '%s' (the built-in one is " DBDEV_TEST_TYPE ")",
 				  arg->type);
@@ -309,6 +311,9 @@ static int ctl_failed(int err, const struct dbdev_device_ctl *arg)
 	if (err == EOPNOTSUPP)
 		return fail_errno(err, "device %u's type has no command %u", arg->id,
 				  arg->op);
+	if (err == EINVAL)
+		return fail_errno(err, "device %u's type refused the input or the room for the answer",
+				  arg->id);
 	return fail_errno(err, NULL);
 }
 
@@ -324,7 +329,7 @@ int cmd_log(int argc, char **argv)
 	struct dbdev_test_log head = { 0 };
 	uint8_t *buf;
 	__u64 dropped = 0;
-	uint32_t i;
+	uint32_t i, answers = 0;
 	int err;
 
 	if (argc != 2)
@@ -333,8 +338,6 @@ int cmd_log(int argc, char **argv)
 		return 1;
 	buf = xcalloc(1, room);
 	arg.buf = (uintptr_t)buf;
-	printf("# %-4s %-4s %-5s %-20s %s %s\n", "SEQ", "BUS", "DIR", "BASE+OFFSET",
-	       "LEN", "DATA");
 	do {
 		arg.in_len = 0;
 		arg.out_len = room;
@@ -346,6 +349,9 @@ int cmd_log(int argc, char **argv)
 					 arg.out_len);
 			goto out;
 		}
+		if (!answers++)
+			printf("# %-4s %-4s %-5s %-20s %s %s\n", "SEQ", "BUS", "DIR",
+			       "BASE+OFFSET", "LEN", "DATA");
 		memcpy(&head, buf, sizeof(head));
 		dropped += head.dropped;
 		if (head.nr > (arg.out_len - sizeof(head)) / sizeof(struct dbdev_test_access)) {
