@@ -160,7 +160,7 @@ static int create_std(int fd, uint32_t *id)
 	return create_res(fd, r, ARRAY_SIZE(r), id);
 }
 
-static __attribute__((unused)) int destroy_dev(int fd, uint32_t id)
+static int destroy_dev(int fd, uint32_t id)
 {
 	struct dbdev_destroy_device d = { .argsz = sizeof(d), .id = id };
 
@@ -258,7 +258,7 @@ static int list_devs(int fd, struct test_list *l)
 }
 
 /* How many devices the context lists (-errno on failure) */
-static __attribute__((unused)) int nr_devs(int fd)
+static int nr_devs(int fd)
 {
 	struct dbdev_list_devices a = { .argsz = sizeof(a) };
 	int err = xioctl(fd, DBDEV_LIST_DEVICES, &a);
@@ -778,6 +778,469 @@ static void test_conflicts(void)
 }
 
 /* ------------------------------------------------------------------------
+ * 9. Transactions
+ */
+static int tx(int fd, unsigned long req)
+{
+	return xioctl(fd, req, NULL);
+}
+
+static void test_transactions(void)
+{
+	struct test_list l;
+	struct test_log log;
+	uint32_t id, v;
+	int fd;
+
+	OPEN_CTX(fd);
+
+	/* a creation shows at the commit */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(create_std(fd, &id), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), -ENODEV);
+	REQUIRE(list_devs(fd, &l), 0);
+	REQUIRE(l.nr_devices, 1);
+	CHECK(l.d[0].id, id);
+	CHECK(l.d[0].flags, DBDEV_INFO_TX_ADDED);
+	CHECK(l.nr_resources, 2);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(v, 0);
+	REQUIRE(list_devs(fd, &l), 0);
+	REQUIRE(l.nr_devices, 1);
+	CHECK(l.d[0].flags, 0);
+
+	/* a destruction too */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, id), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(destroy_dev(fd, id), -ENOENT);
+	CHECK(read_log(fd, id, &log), -ENOENT);
+	REQUIRE(list_devs(fd, &l), 0);
+	REQUIRE(l.nr_devices, 1);
+	CHECK(l.d[0].id, id);
+	CHECK(l.d[0].flags, DBDEV_INFO_TX_REMOVED);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), -ENODEV);
+	REQUIRE(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 0);
+	CHECK(l.nr_resources, 0);
+
+	/* a cancelled creation leaves nothing */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_CANCEL), 0);
+	REQUIRE(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), -ENODEV);
+	CHECK(destroy_dev(fd, id), -ENOENT);
+
+	/* a cancelled destruction leaves the device */
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_CANCEL), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	REQUIRE(list_devs(fd, &l), 0);
+	REQUIRE(l.nr_devices, 1);
+	CHECK(l.d[0].id, id);
+	CHECK(l.d[0].flags, 0);
+
+	/* one at a time; none to end */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	CHECK(tx(fd, DBDEV_TX_BEGIN), -EBUSY);
+	CHECK(tx(fd, DBDEV_TX_CANCEL), 0);
+	CHECK(tx(fd, DBDEV_TX_COMMIT), -ENOENT);
+	CHECK(tx(fd, DBDEV_TX_CANCEL), -ENOENT);
+
+	/* no argument */
+	CHECK(xioctl(fd, DBDEV_TX_BEGIN, (void *)1), -EINVAL);
+	CHECK(tx(fd, DBDEV_TX_COMMIT), -ENOENT);	/* none was begun */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	CHECK(xioctl(fd, DBDEV_TX_COMMIT, &l), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_TX_CANCEL, (void *)-1L), -EINVAL);
+	CHECK(tx(fd, DBDEV_TX_COMMIT), 0);		/* still open */
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 10. Resource pools
+ */
+static int get_pools(int fd, struct dbdev_upools *p)
+{
+	memset(p, 0x5a, sizeof(*p));
+	p->argsz = sizeof(*p);
+	p->flags = 0;
+	return xioctl(fd, DBDEV_GET_POOLS, p);
+}
+
+static void default_pools(struct dbdev_upools *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->argsz = sizeof(*p);
+	p->pio = (struct dbdev_uwindow){ 0, 0xffff };
+	p->mmio[0] = (struct dbdev_uwindow){ 0xd0000000, 0xfebfffff };
+	p->mmio[1] = (struct dbdev_uwindow){ 0x8000000000, 0xffffffffff };
+	p->nr_mmio = 2;
+	p->mem = (struct dbdev_uwindow){ 0x100000000, 0x7fffffffff };
+	p->legacy_irq = (struct dbdev_uwindow){ 5, 23 };
+	p->msi = (struct dbdev_uwindow){ 24, 4095 };
+	p->kvm_slot = (struct dbdev_uwindow){ 0, 32763 };
+	p->mac_prefix[0] = 0x02;
+	p->mac_prefix[1] = 0xdb;
+	p->mac_prefix[2] = 0xde;
+}
+
+static void test_pools(void)
+{
+	struct dbdev_uconstraint pio = CON(DBDEV_UC_PIO, 8);
+	struct dbdev_upools p, want;
+	struct dbdev_uresource out[2];
+	struct dbdev_create_device c;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	default_pools(&want);
+	REQUIRE(get_pools(fd, &p), 0);
+	CHECK(p.argsz, sizeof(p));
+	CHECK(p.flags, 0);
+	CHECK(p.pio.min, 0);
+	CHECK(p.pio.max, 0xffff);
+	CHECK(p.nr_mmio, 2);
+	CHECK(p.mmio[0].min, 0xd0000000);
+	CHECK(p.mmio[0].max, 0xfebfffff);
+	CHECK(p.mmio[1].min, 0x8000000000);
+	CHECK(p.mmio[1].max, 0xffffffffff);
+	for (i = 2; i < DBDEV_UMMIO_WINDOWS; i++)
+		CHECK(p.mmio[i].min | p.mmio[i].max, 0);
+	CHECK(p.mem.min, 0x100000000);
+	CHECK(p.mem.max, 0x7fffffffff);
+	CHECK(p.legacy_irq.min, 5);
+	CHECK(p.legacy_irq.max, 23);
+	CHECK(p.msi.min, 24);
+	CHECK(p.msi.max, 4095);
+	CHECK(p.kvm_slot.min, 0);
+	CHECK(p.kvm_slot.max, 32763);
+	CHECK(p.mac_prefix[0], 0x02);
+	CHECK(p.mac_prefix[1], 0xdb);
+	CHECK(p.mac_prefix[2], 0xde);
+	CHECK(p.reserved0, 0);
+	CHECK(p.reserved[0] | p.reserved[1], 0);
+	CHECK_MEM(&p, &want, sizeof(p));
+
+	/* malformed configurations change nothing */
+#define BAD_POOLS(setup, err) do {					\
+	default_pools(&p);						\
+	setup;								\
+	CHECK(xioctl(fd, DBDEV_SET_POOLS, &p), err);			\
+} while (0)
+	BAD_POOLS(p.pio = ((struct dbdev_uwindow){ 0x2000, 0x1fff }), -EINVAL);
+	BAD_POOLS(p.pio.max = 0x10000, -EINVAL);
+	BAD_POOLS(p.legacy_irq = ((struct dbdev_uwindow){ 9, 8 }), -EINVAL);
+	BAD_POOLS(p.mmio[1].min = 0xfebff000, -EINVAL);		/* overlap */
+	BAD_POOLS(p.nr_mmio = 0, -EINVAL);
+	BAD_POOLS(p.nr_mmio = 1, -EINVAL);		/* mmio[1] is not 0 */
+	BAD_POOLS(p.nr_mmio = DBDEV_UMMIO_WINDOWS + 1, -E2BIG);
+	BAD_POOLS(p.mac_prefix[0] = 0x03, -EINVAL);	/* multicast */
+	BAD_POOLS(p.mac_prefix[0] = 0x00, -EINVAL);	/* not local */
+	BAD_POOLS(p.flags = 1, -EINVAL);
+	BAD_POOLS(p.reserved0 = 1, -EINVAL);
+	BAD_POOLS(p.reserved[1] = 1, -EINVAL);
+#undef BAD_POOLS
+	REQUIRE(get_pools(fd, &p), 0);
+	CHECK_MEM(&p, &want, sizeof(p));
+
+	/* a good one round-trips and is used */
+	want.pio = (struct dbdev_uwindow){ 0x1000, 0x1fff };
+	want.mac_prefix[0] = 0x06;
+	p = want;
+	REQUIRE(xioctl(fd, DBDEV_SET_POOLS, &p), 0);
+	REQUIRE(get_pools(fd, &p), 0);
+	CHECK_MEM(&p, &want, sizeof(p));
+	memset(out, 0x5a, sizeof(out));
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &pio, 1, out, 2);
+	REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	REQUIRE(c.nr_assigned, 1);
+	check_res(&out[0], DBDEV_UR_PIO, 0, 0x1000, 8);
+
+	/* not once there is a device */
+	default_pools(&p);
+	CHECK(xioctl(fd, DBDEV_SET_POOLS, &p), -EBUSY);
+	REQUIRE(get_pools(fd, &p), 0);
+	CHECK_MEM(&p, &want, sizeof(p));
+	close(fd);
+
+	/* a new context has the defaults again */
+	OPEN_CTX(fd);
+	default_pools(&want);
+	REQUIRE(get_pools(fd, &p), 0);
+	CHECK_MEM(&p, &want, sizeof(p));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 11. Hostile input
+ */
+
+/* Every ioctl that takes a structure, with its size */
+static const struct {
+	const char *name;
+	unsigned long req;
+	uint32_t size;
+} arg_ioctls[] = {
+	{ "CREATE_DEVICE", DBDEV_CREATE_DEVICE, sizeof(struct dbdev_create_device) },
+	{ "DESTROY_DEVICE", DBDEV_DESTROY_DEVICE, sizeof(struct dbdev_destroy_device) },
+	{ "IO", DBDEV_IO, sizeof(struct dbdev_io_one) },
+	{ "IO_BATCH", DBDEV_IO_BATCH, sizeof(struct dbdev_io_batch) },
+	{ "LIST_DEVICES", DBDEV_LIST_DEVICES, sizeof(struct dbdev_list_devices) },
+	{ "DEVICE_CTL", DBDEV_DEVICE_CTL, sizeof(struct dbdev_device_ctl) },
+	{ "GET_POOLS", DBDEV_GET_POOLS, sizeof(struct dbdev_upools) },
+	{ "SET_POOLS", DBDEV_SET_POOLS, sizeof(struct dbdev_upools) },
+};
+
+/* 11a. Unknown ioctls and argument sizes */
+static void test_hostile_argsz(void)
+{
+	static uint64_t buf[8192 / 8];
+	struct dbdev_list_devices *l = (void *)buf;
+	struct dbdev_create_device *c = (void *)buf;
+	struct dbdev_upools *p = (void *)buf;
+	struct dbdev_uresource r = RES_PIO(0x60, 1);
+	uint32_t *argsz = (uint32_t *)buf;
+	unsigned int i;
+	int fd;
+
+	OPEN_CTX(fd);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x00), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x0c), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0xff), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IOWR(DBDEV_IOC_MAGIC, 0x01, struct dbdev_create_device), buf),
+	      -ENOTTY);
+	CHECK(xioctl(fd, _IO(0xDC, 0x01), buf), -ENOTTY);
+
+	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
+		printf("# argsz: %s\n", arg_ioctls[i].name);
+		memset(buf, 0, sizeof(buf));
+		*argsz = 0;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -EINVAL);
+		*argsz = arg_ioctls[i].size - 1;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -EINVAL);
+		*argsz = 4097;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
+		*argsz = UINT32_MAX;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
+		*argsz = arg_ioctls[i].size + 8;
+		((uint8_t *)buf)[arg_ioctls[i].size + 3] = 1;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
+		*argsz = 4096;
+		((uint8_t *)buf)[arg_ioctls[i].size + 3] = 0;
+		((uint8_t *)buf)[4095] = 1;
+		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
+	}
+	CHECK(nr_devs(fd), 0);
+
+	/* a larger structure with a zero tail works */
+	memset(buf, 0, sizeof(buf));
+	create_init(c, 0, &r, 1, NULL, 0);
+	c->argsz = 4096;
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, c), 0);
+	CHECK(c->id != 0, 1);
+	memset(buf, 0, sizeof(buf));
+	l->argsz = sizeof(*l) + 16;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, l), -E2BIG);
+	CHECK(l->nr_devices, 1);
+	memset(buf, 0, sizeof(buf));
+	p->argsz = sizeof(*p) + 8;
+	CHECK(xioctl(fd, DBDEV_GET_POOLS, p), 0);
+	CHECK(p->msi.max, 4095);
+	memset(buf, 0, sizeof(buf));
+	*argsz = 1000;
+	CHECK(xioctl(fd, DBDEV_TX_BEGIN, NULL), 0);
+	CHECK(xioctl(fd, DBDEV_DESTROY_DEVICE, buf), -ENOENT);
+	CHECK(xioctl(fd, DBDEV_TX_COMMIT, NULL), 0);
+	close(fd);
+}
+
+/* 11b. Malformed creations */
+static void test_hostile_create(void)
+{
+	struct dbdev_uresource r[DBDEV_MAX_ITEMS + 1], out[4];
+	struct dbdev_uconstraint k[2];
+	struct dbdev_create_device c;
+	static uint8_t params[DBDEV_PARAMS_MAX + 8];
+	struct dbdev_test_params *tp = (void *)params;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	for (i = 0; i < (int)ARRAY_SIZE(r); i++)
+		r[i] = RES_PIO(0x100 + i, 1);
+
+#define BAD_CREATE(setup, err) do {					\
+	create_init(&c, 0, r, 1, out, 4);				\
+	setup;								\
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), err);		\
+	CHECK(c.id, 0);							\
+} while (0)
+	BAD_CREATE(c.flags = 2, -EINVAL);
+	BAD_CREATE(c.flags = 0x80000000, -EINVAL);
+	BAD_CREATE(c.reserved[0] = 1, -EINVAL);
+	BAD_CREATE(c.reserved[3] = 1, -EINVAL);
+	BAD_CREATE(c.nr_items = DBDEV_MAX_ITEMS + 1, -E2BIG);
+	BAD_CREATE(c.nr_items = UINT32_MAX, -E2BIG);
+	BAD_CREATE((c.params = (uintptr_t)params, c.params_len = DBDEV_PARAMS_MAX + 1), -E2BIG);
+	BAD_CREATE(c.params_len = 16, -EINVAL);		/* no pointer */
+	BAD_CREATE(strcpy(c.type, "no-such-type"), -ENOENT);
+	BAD_CREATE(c.type[0] = 0, -ENOENT);
+	BAD_CREATE(strcpy(c.type, "dbdev-tes"), -ENOENT);
+	BAD_CREATE(memset(c.type, 'a', sizeof(c.type)), -EINVAL);
+	BAD_CREATE((strcpy(c.type, DBDEV_TEST_TYPE),
+		    memset(c.type + 10, 'x', sizeof(c.type) - 10)), -EINVAL);
+
+	/* malformed resources */
+	r[0].reserved = 1;
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES(DBDEV_UR_PIO, 0x100, 1);
+	r[0].msi_type = 1;
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES(7, 0x100, 1);
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES(DBDEV_UR_MSI, 24, 1);
+	r[0].msi_type = 3;
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES(DBDEV_UR_MAC, 1ULL << 48, 0);
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES(DBDEV_UR_LEGACY_IRQ, 5, 1);
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES_PIO(0xfff0, 0x20);				/* past 0xffff */
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES_MMIO(0x1000, 0);
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES_MMIO(~0ULL - 0xfff, 0x2000);			/* wraps */
+	BAD_CREATE(, -EINVAL);
+	r[0] = RES_PIO(0x100, 1);
+	/* malformed constraints */
+	k[0] = CON(DBDEV_UC_MMIO, 0x1000);
+	k[0].reserved = 1;
+	BAD_CREATE((c.flags = DBDEV_CREATE_CONSTRAINTS, c.items = (uintptr_t)k), -EINVAL);
+	k[0] = CON(9, 1);
+	BAD_CREATE((c.flags = DBDEV_CREATE_CONSTRAINTS, c.items = (uintptr_t)k), -EINVAL);
+	k[0] = CON(DBDEV_UC_MMIO, 0x1000);
+	k[0].align = 3;
+	BAD_CREATE((c.flags = DBDEV_CREATE_CONSTRAINTS, c.items = (uintptr_t)k), -EINVAL);
+	k[0] = CON(DBDEV_UC_MMIO, 0x1000);
+	k[0].flags = 4;
+	BAD_CREATE((c.flags = DBDEV_CREATE_CONSTRAINTS, c.items = (uintptr_t)k), -EINVAL);
+	/* a pair that overlaps itself */
+	r[1] = RES_PIO(0x100, 2);
+	BAD_CREATE(c.nr_items = 2, -EEXIST);
+	r[1] = RES_PIO(0x101, 1);
+
+	/* the answer does not fit */
+	BAD_CREATE((c.nr_items = 2, c.assigned_max = 1), -E2BIG);
+	BAD_CREATE((c.nr_items = 2, c.assigned_max = 0), -E2BIG);
+	k[0] = CON(DBDEV_UC_KVM_SLOT, 3);
+	BAD_CREATE((c.flags = DBDEV_CREATE_CONSTRAINTS, c.items = (uintptr_t)k,
+		    c.assigned_max = 2), -E2BIG);
+
+	/* dbdev-test parameters */
+	c.params = (uintptr_t)params;
+#define BAD_PARAMS(setup, len, err) do {				\
+	memset(params, 0, sizeof(params));				\
+	tp->argsz = sizeof(*tp);					\
+	setup;								\
+	BAD_CREATE((c.params = (uintptr_t)params, c.params_len = (len)), err); \
+} while (0)
+	BAD_PARAMS(tp->argsz = 12, 16, -EINVAL);
+	BAD_PARAMS(tp->argsz = 20, 16, -EINVAL);
+	BAD_PARAMS(, 12, -EINVAL);
+	BAD_PARAMS(, 1, -EINVAL);
+	BAD_PARAMS(tp->store_bytes = DBDEV_TEST_STORE_MAX + 1, 16, -EINVAL);
+	BAD_PARAMS(tp->log_entries = DBDEV_TEST_LOG_MAX + 1, 16, -EINVAL);
+	BAD_PARAMS(tp->reserved = 1, 16, -EINVAL);
+	BAD_PARAMS((tp->argsz = 24, params[20] = 1), 24, -E2BIG);
+#undef BAD_PARAMS
+	CHECK(nr_devs(fd), 0);
+
+	/* good parameters: the limits, and a larger structure */
+	memset(params, 0, sizeof(params));
+	tp->argsz = 24;
+	tp->store_bytes = DBDEV_TEST_STORE_MAX;
+	tp->log_entries = DBDEV_TEST_LOG_MAX;
+	create_init(&c, 0, r, 1, out, 4);
+	c.params = (uintptr_t)params;
+	c.params_len = 24;
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	/* and the most items */
+	create_init(&c, 0, r + 1, DBDEV_MAX_ITEMS, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	CHECK(nr_devs(fd), 2);
+#undef BAD_CREATE
+	close(fd);
+}
+
+/* 11c. Other malformed arguments */
+static void test_hostile_misc(void)
+{
+	struct dbdev_list_devices l;
+	struct dbdev_device_ctl ctl;
+	struct dbdev_destroy_device d;
+	struct test_log log;
+	uint32_t id;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+
+	/* DESTROY_DEVICE */
+	CHECK(destroy_dev(fd, id + 1), -ENOENT);
+	CHECK(destroy_dev(fd, 0), -ENOENT);
+	CHECK(destroy_dev(fd, UINT32_MAX), -ENOENT);
+	d = (struct dbdev_destroy_device){ .argsz = sizeof(d), .id = id, .reserved = 1 };
+	CHECK(xioctl(fd, DBDEV_DESTROY_DEVICE, &d), -EINVAL);
+
+	/* LIST_DEVICES */
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	l.flags = 1;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.flags = 0;
+	l.reserved[1] = 1;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.reserved[1] = 0;
+	l.nr_devices = 1;	/* room for the device, not its resources */
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -E2BIG);
+	CHECK(l.nr_devices, 1);
+	CHECK(l.nr_resources, 2);
+
+	/* DEVICE_CTL */
+#define CTL(setup, err) do {						\
+	ctl = (struct dbdev_device_ctl){				\
+		.argsz = sizeof(ctl), .id = id, .op = DBDEV_TEST_READ_LOG, \
+		.out_len = sizeof(log), .buf = (uintptr_t)&log,		\
+	};								\
+	setup;								\
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), err);			\
+} while (0)
+	CTL(ctl.op = 2, -EOPNOTSUPP);
+	CTL(ctl.op = UINT32_MAX, -EOPNOTSUPP);
+	CTL(ctl.op = 0, -EOPNOTSUPP);
+	CTL(ctl.id = id + 1, -ENOENT);
+	CTL(ctl.id = 0, -ENOENT);
+	CTL(ctl.reserved0 = 1, -EINVAL);
+	CTL(ctl.reserved = 1, -EINVAL);
+	CTL(ctl.in_len = DBDEV_CTL_MAX + 1, -E2BIG);
+	CTL(ctl.out_len = DBDEV_CTL_MAX + 1, -E2BIG);
+	CTL(ctl.in_len = 4, -EINVAL);			/* READ_LOG takes none */
+	CTL(ctl.out_len = sizeof(struct dbdev_test_log) - 1, -EINVAL);
+	CTL(ctl.out_len = sizeof(struct dbdev_test_log), 0);
+	CHECK(ctl.out_len, sizeof(struct dbdev_test_log));
+	CTL(, 0);
+	CHECK(ctl.out_len, sizeof(struct dbdev_test_log));
+#undef CTL
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
  * The table and main()
  */
 
@@ -797,6 +1260,11 @@ static const struct test tests[] = {
 	T(io_malformed),
 	T(io_batch),
 	T(conflicts),
+	T(transactions),
+	T(pools),
+	T(hostile_argsz),
+	T(hostile_create),
+	T(hostile_misc),
 };
 
 /* Run one test in a child: true if it passed. */
