@@ -1240,6 +1240,479 @@ static void test_hostile_misc(void)
 	close(fd);
 }
 
+/* 11d. Bad pointers */
+
+/* Two pages: the first read-write, the second inaccessible; and a read-only one */
+static uint8_t *good_page, *bad_page, *ro_page;
+
+static bool map_pages(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!CHECK(p != MAP_FAILED, 1))
+		return false;
+	/* inaccessible rather than unmapped: no later mmap() can land there */
+	if (!CHECK(mprotect(p + pg, pg, PROT_NONE), 0))
+		return false;
+	good_page = p;
+	bad_page = p + pg;
+	ro_page = mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(ro_page != MAP_FAILED, 1))
+		return false;
+	return true;
+}
+
+/* Make the read-only page hold @len bytes of @src */
+static void *ro_copy(const void *src, size_t len)
+{
+	mprotect(ro_page, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE);
+	memcpy(ro_page, src, len);
+	mprotect(ro_page, sysconf(_SC_PAGESIZE), PROT_READ);
+	return ro_page;
+}
+
+static void test_hostile_pointers(void)
+{
+	struct dbdev_uresource r[2] = {
+		RES_MMIO(TEST_MMIO, TEST_MMIO_SIZE), RES_PIO(TEST_PIO, TEST_PIO_SIZE),
+	};
+	struct dbdev_test_params tp = { .argsz = sizeof(tp) };
+	struct dbdev_uresource *edge;
+	struct dbdev_create_device c, *cp;
+	struct dbdev_list_devices l;
+	struct dbdev_device_ctl ctl;
+	struct dbdev_io_batch b;
+	struct dbdev_io ios[2];
+	struct test_log log;
+	struct dbdev_io io;
+	uint32_t id, i;
+	int fd;
+
+	if (!map_pages())
+		return;
+	OPEN_CTX(fd);
+	/* the second resource of an array is in the unmapped page */
+	edge = (struct dbdev_uresource *)bad_page - 1;
+	memcpy(edge, r, sizeof(r[0]));
+
+	/* the argument itself */
+	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
+		printf("# bad arg: %s\n", arg_ioctls[i].name);
+		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page), -EFAULT);
+		CHECK(xioctl(fd, arg_ioctls[i].req, (void *)8), -EFAULT);
+		CHECK(xioctl(fd, arg_ioctls[i].req, (void *)-4096L), -EFAULT);
+		/* argsz readable, the rest not */
+		*(uint32_t *)(bad_page - 4) = arg_ioctls[i].size;
+		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page - 4), -EFAULT);
+	}
+
+	/* CREATE_DEVICE: items, params, assigned, the answer */
+#define BAD_CREATE(setup) do {						\
+	create_init(&c, 0, r, 2, (void *)good_page, 4);				\
+	setup;								\
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EFAULT);		\
+	CHECK(c.id, 0);							\
+} while (0)
+	BAD_CREATE(c.items = (uintptr_t)bad_page);
+	BAD_CREATE(c.items = 8);
+	BAD_CREATE(c.items = 0);
+	BAD_CREATE(c.items = (uintptr_t)edge);
+	BAD_CREATE((c.params = (uintptr_t)bad_page, c.params_len = sizeof(tp)));
+	BAD_CREATE((c.params = (uintptr_t)bad_page - 8, c.params_len = sizeof(tp)));
+	BAD_CREATE(c.assigned = (uintptr_t)bad_page);
+	BAD_CREATE(c.assigned = (uintptr_t)(bad_page - sizeof(r[0])));
+	BAD_CREATE(c.assigned = (uintptr_t)ro_page);
+#undef BAD_CREATE
+	create_init(&c, 0, r, 2, NULL, 0);
+	c.params = (uintptr_t)&tp;
+	c.params_len = sizeof(tp);
+	cp = ro_copy(&c, sizeof(c));
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, cp), -EFAULT);
+	/* none of them made a device; the addresses are free */
+	CHECK(nr_devs(fd), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &i), -ENODEV);
+	REQUIRE(create_std(fd, &id), 0);
+
+	/* IO: data to write from, or to read into */
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 1, TEST_MMIO, bad_page, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 2, TEST_MMIO, bad_page - 4, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, bad_page, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, bad_page - 2, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 8, 4, TEST_MMIO, bad_page - 24, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, TEST_PIO, ro_page, &io), -EFAULT);
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 100, TEST_PIO, NULL, &io), -EFAULT);
+	/* IO_BATCH: the array */
+	b = (struct dbdev_io_batch){ .argsz = sizeof(b), .nr = 2,
+				     .ios = (uintptr_t)bad_page };
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	b.ios = (uintptr_t)((struct dbdev_io *)bad_page - 1);
+	memset(bad_page - sizeof(struct dbdev_io), 0, sizeof(struct dbdev_io));
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	/* a batch whose only access reads into a bad page */
+	memset(ios, 0, sizeof(ios));
+	ios[0] = (struct dbdev_io){ .bus = DBDEV_IO_MMIO, .dir = DBDEV_IO_READ,
+				    .size = 4, .count = 1, .addr = TEST_MMIO,
+				    .data = (uintptr_t)bad_page };
+	b.ios = (uintptr_t)ios;
+	b.nr = 1;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	/* no access reached the device */
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 0);
+	CHECK(log.head.reads + log.head.writes, 0);
+
+	/* LIST_DEVICES: either array */
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	l.nr_devices = 4;
+	l.nr_resources = 8;
+	l.devices = (uintptr_t)bad_page;
+	l.resources = (uintptr_t)good_page;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EFAULT);
+	l.devices = (uintptr_t)good_page;
+	l.resources = (uintptr_t)bad_page;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EFAULT);
+	l.resources = (uintptr_t)(bad_page - sizeof(r[0]));
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EFAULT);
+	l.resources = (uintptr_t)ro_page;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EFAULT);
+
+	/* DEVICE_CTL: the buffer, in and out */
+	ctl = (struct dbdev_device_ctl){ .argsz = sizeof(ctl), .id = id,
+		.op = DBDEV_TEST_READ_LOG, .out_len = sizeof(log),
+		.buf = (uintptr_t)bad_page };
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+	ctl.in_len = 8;
+	ctl.op = 77;
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+	ctl.buf = 0;
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+
+	/* the context still works */
+	CHECK(nr_devs(fd), 1);
+	CHECK(mmio_read32(fd, TEST_MMIO, &i), 0);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);
+	close(fd);
+}
+
+/* 11e. A log read that fails with -EFAULT loses no entry */
+static void test_hostile_ctl_keeps_log(void)
+{
+	struct dbdev_device_ctl ctl;
+	struct test_log log;
+	uint32_t id, v;
+	int fd;
+
+	if (!map_pages())
+		return;
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(mmio_read32(fd, TEST_MMIO + 4, &v), 0);
+
+	memset(&log, 0, sizeof(log));
+	ctl = (struct dbdev_device_ctl){ .argsz = sizeof(ctl), .id = id,
+		.op = DBDEV_TEST_READ_LOG, .out_len = sizeof(log),
+		.buf = (uintptr_t)ro_copy(&log, sizeof(log)) };
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+	ctl.buf = (uintptr_t)bad_page;
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+
+	/* "A failed call changes nothing": the entry is still there */
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);
+	CHECK(log.head.reads, 1);
+	if (log.head.nr == 1)
+		CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 4, 0, 0);
+	close(fd);
+}
+
+/* 11f. A batch that fails with -EFAULT does no access */
+static void test_hostile_batch_data(void)
+{
+	uint32_t id, wval = 0x12345678, v;
+	struct dbdev_io_batch b;
+	struct dbdev_io ios[3];
+	struct test_log log;
+	int fd, i;
+
+	if (!map_pages())
+		return;
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	for (i = 0; i < 3; i++)
+		ios[i] = (struct dbdev_io){ .bus = DBDEV_IO_MMIO,
+			.dir = DBDEV_IO_WRITE, .size = 4, .count = 1,
+			.addr = TEST_MMIO + 4 * i, .data = (uintptr_t)&wval,
+			.result = 0x7777, .done = 0x7777 };
+	ios[1].dir = DBDEV_IO_READ;
+	ios[1].data = (uintptr_t)bad_page;
+	b = (struct dbdev_io_batch){ .argsz = sizeof(b), .nr = 3,
+				     .ios = (uintptr_t)ios };
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	for (i = 0; i < 3; i++)
+		CHECK(ios[i].result, 0x7777);
+
+	/* "A failed call changes nothing": no access ran */
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 0);
+	CHECK(log.head.writes, 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(v, 0);
+	close(fd);
+}
+
+/* 11g. A creation that fails with -EFAULT inside a transaction leaves nothing */
+static void test_hostile_tx_create(void)
+{
+	struct dbdev_uresource r[2] = {
+		RES_MMIO(TEST_MMIO, TEST_MMIO_SIZE), RES_PIO(TEST_PIO, TEST_PIO_SIZE),
+	};
+	struct dbdev_create_device c;
+	struct test_list l;
+	uint32_t id;
+	int fd;
+
+	if (!map_pages())
+		return;
+	OPEN_CTX(fd);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	create_init(&c, 0, r, 2, (void *)ro_page, 2);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EFAULT);
+	create_init(&c, 0, r, 2, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, ro_copy(&c, sizeof(c))), -EFAULT);
+
+	/* nothing listed, nothing counted */
+	REQUIRE(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 0);
+	CHECK(l.nr_resources, 0);
+	if (l.nr_devices)
+		printf("# listed: id %u flags %#x\n", l.d[0].id, l.d[0].flags);
+	/* the same resources are free */
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	REQUIRE(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 1);
+	CHECK(l.d[0].id, id);
+	CHECK(l.d[0].flags, 0);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 12. At most 1024 devices per context
+ */
+#define MAX_DEVICES	1024
+
+static void test_limit(void)
+{
+	static uint32_t ids[MAX_DEVICES];
+	struct dbdev_uresource r;
+	uint32_t id;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	for (i = 0; i < MAX_DEVICES; i++) {
+		r = RES_PIO(0x1000 + i, 1);
+		REQUIRE(create_res(fd, &r, 1, &ids[i]), 0);
+	}
+	CHECK(nr_devs(fd), MAX_DEVICES);
+	r = RES_PIO(0x1000 + MAX_DEVICES, 1);
+	CHECK(create_res(fd, &r, 1, &id), -EMFILE);
+	r = RES_PIO(0x1000 + MAX_DEVICES + 1, 1);
+	CHECK(create_res(fd, &r, 1, &id), -EMFILE);
+
+	/* one goes, another comes */
+	REQUIRE(destroy_dev(fd, ids[100]), 0);
+	r = RES_PIO(0x1000 + MAX_DEVICES, 1);
+	CHECK(create_res(fd, &r, 1, &id), 0);
+	r = RES_PIO(0x1000 + 100, 1);
+	CHECK(create_res(fd, &r, 1, &id), -EMFILE);
+	CHECK(nr_devs(fd), MAX_DEVICES);
+	CHECK(io_result(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 0x1000 + MAX_DEVICES, &r), 0);
+	CHECK(io_result(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 0x1000 + 100, &r), -ENODEV);
+
+	/* the limit is per context */
+	{
+		int fd2;
+
+		OPEN_CTX(fd2);
+		CHECK(create_std(fd2, &id), 0);
+		close(fd2);
+	}
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
+ * 13. Contexts do not see each other
+ */
+static void test_isolation(void)
+{
+	uint32_t a, b, va = 0xaaaaaaaa, vb = 0xbbbbbbbb, v;
+	struct dbdev_upools p;
+	struct test_list l;
+	struct test_log log;
+	int fa, fb;
+
+	OPEN_CTX(fa);
+	OPEN_CTX(fb);
+	REQUIRE(create_std(fa, &a), 0);
+	CHECK(io_result(fa, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, &va), 0);
+
+	/* b sees nothing of a */
+	CHECK(mmio_read32(fb, TEST_MMIO, &v), -ENODEV);
+	CHECK(io_result(fb, DBDEV_IO_PIO, DBDEV_IO_READ, 1, TEST_PIO, &v), -ENODEV);
+	REQUIRE(list_devs(fb, &l), 0);
+	CHECK(l.nr_devices, 0);
+	CHECK(l.nr_resources, 0);
+	CHECK(destroy_dev(fb, a), -ENOENT);
+	CHECK(read_log(fb, a, &log), -ENOENT);
+	default_pools(&p);
+	CHECK(xioctl(fb, DBDEV_SET_POOLS, &p), 0);	/* b has no device */
+
+	/* the same addresses in both */
+	REQUIRE(create_std(fb, &b), 0);
+	CHECK(io_result(fb, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, &vb), 0);
+	CHECK(mmio_read32(fa, TEST_MMIO, &v), 0);
+	CHECK(v, va);
+	CHECK(mmio_read32(fb, TEST_MMIO, &v), 0);
+	CHECK(v, vb);
+	REQUIRE(read_log(fa, a, &log), 0);
+	CHECK(log.head.nr, 2);
+	CHECK(log.head.writes, 1);
+	REQUIRE(read_log(fb, b, &log), 0);
+	CHECK(log.head.nr, 2);
+	CHECK(log.head.writes, 1);
+	REQUIRE(list_devs(fb, &l), 0);
+	CHECK(l.nr_devices, 1);
+	CHECK(l.d[0].id, b);
+
+	/* a going away leaves b alone */
+	close(fa);
+	CHECK(mmio_read32(fb, TEST_MMIO, &v), 0);
+	CHECK(v, vb);
+	CHECK(nr_devs(fb), 1);
+	close(fb);
+}
+
+/* ------------------------------------------------------------------------
+ * 14. Closing a context while it is in use
+ */
+struct injector {
+	int fd;
+	int bus;
+	int dir;
+	unsigned long long n;	/* accesses that worked */
+	int err;		/* how the loop ended */
+	int bad_result;
+};
+
+static void *inject(void *arg)
+{
+	struct injector *in = arg;
+	uint8_t buf[64] = { 0 };
+	struct dbdev_io_one a;
+	int size = in->bus == DBDEV_IO_PIO ? 1 : 8;
+	uint64_t addr = in->bus == DBDEV_IO_PIO ? TEST_PIO : TEST_MMIO;
+
+	for (;;) {
+		io_init(&a, in->bus, in->dir, size, 8, addr, buf);
+		if (ioctl(in->fd, DBDEV_IO, &a)) {
+			in->err = errno;
+			break;
+		}
+		if (a.io.result)
+			in->bad_result = a.io.result;
+		in->n++;
+	}
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void test_close_while_injecting(void)
+{
+	struct injector in[2];
+	pthread_t th[2];
+	struct test_log log;
+	uint32_t id, v;
+	int fd, fd2, i;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	fd2 = dup(fd);
+	REQUIRE(fd2 >= 0, 1);
+	in[0] = (struct injector){ .fd = fd2, .bus = DBDEV_IO_MMIO, .dir = DBDEV_IO_READ };
+	in[1] = (struct injector){ .fd = fd, .bus = DBDEV_IO_PIO, .dir = DBDEV_IO_WRITE };
+	for (i = 0; i < 2; i++)
+		REQUIRE(pthread_create(&th[i], NULL, inject, &in[i]), 0);
+	sleep_ms(50);
+	close(fd);
+	close(fd2);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		printf("# injector %d: %llu accesses, then %s\n", i, in[i].n,
+		       strerrorname_np(in[i].err) ?: "?");
+		CHECK(in[i].err, EBADF);
+		CHECK(in[i].bad_result, 0);
+		CHECK(in[i].n > 0, 1);
+	}
+
+	/* a new context works */
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(v, 0);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);
+	close(fd);
+}
+
+static void test_close_with_tx(void)
+{
+	struct dbdev_uconstraint con[] = {
+		CON(DBDEV_UC_MMIO, 0x1000), CON(DBDEV_UC_LEGACY_IRQ, 1),
+		CON(DBDEV_UC_KVM_SLOT, 4), CON(DBDEV_UC_MAC, 1),
+	};
+	struct dbdev_create_device c;
+	struct dbdev_uresource r = RES_MMIO(TEST_MMIO + TEST_MMIO_SIZE, 0x1000);
+	uint32_t a, b, v;
+	int fd, i;
+
+	for (i = 0; i < 3; i++) {
+		OPEN_CTX(fd);
+		REQUIRE(create_std(fd, &a), 0);
+		create_init(&c, DBDEV_CREATE_CONSTRAINTS, con, ARRAY_SIZE(con), NULL, 0);
+		REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+		b = c.id;
+		REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+		REQUIRE(create_res(fd, &r, 1, NULL), 0);
+		if (i >= 1)
+			REQUIRE(destroy_dev(fd, a), 0);
+		if (i >= 2) {
+			REQUIRE(destroy_dev(fd, b), 0);
+			REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+		}
+		CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+		close(fd);
+	}
+
+	/* a new context works */
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &a), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(nr_devs(fd), 1);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * The table and main()
  */
@@ -1265,6 +1738,14 @@ static const struct test tests[] = {
 	T(hostile_argsz),
 	T(hostile_create),
 	T(hostile_misc),
+	T(hostile_pointers),
+	T(hostile_ctl_keeps_log),
+	T(hostile_batch_data),
+	T(hostile_tx_create),
+	T(limit),
+	T(isolation),
+	T(close_while_injecting),
+	T(close_with_tx),
 };
 
 /* Run one test in a child: true if it passed. */
