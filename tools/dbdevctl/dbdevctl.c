@@ -27,6 +27,7 @@ struct failure g_fail;
 static const char *dev_path = "/dev/dbdev";
 static int dev_fd = -1;
 static bool trace;
+static bool keep_going;
 
 /* ------------------------------------------------------------------------
  * Failures
@@ -275,6 +276,8 @@ static const char overview[] =
 "  -d, --dev PATH   the device node (default /dev/dbdev)\n"
 "  -f, --file FILE  run the commands in FILE; - is standard input\n"
 "  -x, --trace      print each command, after \"+ \", before running it\n"
+"  -k, --keep-going report a failed command and go on; the exit status is\n"
+"                   then that of the first failure\n"
 "  -h, --help       this text\n"
 "\n"
 "Commands (" PROG " help COMMAND, or COMMAND --help, for more):\n"
@@ -304,7 +307,8 @@ static const char overview[] =
 "  Octal, signs and trailing garbage are refused.\n"
 "\n"
 "Scripts: one command per line; '#' starts a comment; blank lines are fine;\n"
-"  the first failure that is not expected stops the script, naming its line.\n"
+"  the first failure that is not expected stops the script (unless -k),\n"
+"  naming its line.\n"
 "\n"
 "Exit status: 0 success; 1 a command failed (the kernel refused, or a value\n"
 "  was not the expected one); 2 the command line or script is malformed.\n"
@@ -483,14 +487,14 @@ static int run_script(FILE *f, const char *name)
 	size_t cap = 0, tok_cap = 0;
 	unsigned int lineno = 0;
 	ssize_t len;
-	int n, rc = 0;
+	int n, rc = 0, first = 0;
 
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+	while ((!rc || keep_going) && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%u: ", name, lineno);
 		if (strlen(line) != (size_t)len) {
 			fprintf(stderr, PROG ": %sa NUL byte in the line\n", where);
-			rc = EXIT_USAGE;
+			first = first ? first : EXIT_USAGE;
 			break;
 		}
 		n = 0;
@@ -507,7 +511,10 @@ static int run_script(FILE *f, const char *name)
 		tok[n] = NULL;
 		print_trace(n, tok);
 		rc = run(n, tok, where);
+		if (!first)
+			first = rc;
 	}
+	rc = first;
 	if (!rc && ferror(f)) {
 		fprintf(stderr, PROG ": %s: %s\n", name, strerror(errno));
 		rc = EXIT_FAILED;
@@ -546,6 +553,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "-x") || !strcmp(a, "--trace")) {
 			trace = true;
+		} else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
+			keep_going = true;
 		} else if (!strcmp(a, "-d") || !strcmp(a, "--dev")) {
 			if (i + 1 >= argc)
 				usage_exit("%s needs a path", a);
@@ -587,12 +596,16 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[start], "--") &&
 		    (start == i || start + 1 == argc || !strcmp(argv[start + 1], "--")))
 			usage_exit("%s", "an empty command before or after \"--\"");
-	for (start = i; !rc && start < argc; start = i + 1) {
+	for (start = i; (!rc || keep_going) && start < argc; start = i + 1) {
+		int r;
+
 		for (i = start; i < argc && strcmp(argv[i], "--"); i++)
 			;
 		argv[i] = NULL;
 		print_trace(i - start, argv + start);
-		rc = run(i - start, argv + start, "");
+		r = run(i - start, argv + start, "");
+		if (!rc)
+			rc = r;
 	}
 	return rc;
 }
