@@ -100,7 +100,115 @@ static void print_device(uint32_t id, const char *type,
 	printf("\n");
 }
 
-static int create_failed(int err, const struct dbdev_create_device *arg)
+/*
+ * After an EINVAL from create: which item the kernel most likely refused,
+ * by the rules of the uapi header, into @why; false if none looks wrong
+ * (then it was the parameters).  Only for the message: the kernel decides.
+ */
+static bool in_window(const struct dbdev_uwindow *w, __u64 lo, __u64 hi)
+{
+	return lo >= w->min && hi <= w->max && lo <= hi;
+}
+
+static bool range_bad(__u64 base, __u64 size, __u64 limit)
+{
+	return !size || base > limit || size - 1 > limit - base;
+}
+
+static bool explain_res(const struct dbdev_uresource *r, char *why, size_t n)
+{
+	static const __u64 msi_max[] = { 32, 2048, UINT32_MAX };
+
+	switch (r->type) {
+	case DBDEV_UR_PIO:
+	case DBDEV_UR_MMIO:
+	case DBDEV_UR_MEM:
+		if (!range_bad(r->base, r->size, r->type ? UINT64_MAX : 0xffff))
+			return false;
+		snprintf(why, n, r->size ? "it runs past the end of its address space" :
+			 "its size is 0");
+		return true;
+	case DBDEV_UR_MSI:
+		if (r->size && r->size <= msi_max[r->msi_type] &&
+		    !range_bad(r->base, r->size, UINT32_MAX))
+			return false;
+		snprintf(why, n, "an MSI block is 1 to %llu vectors", msi_max[r->msi_type]);
+		return true;
+	}
+	return false;
+}
+
+static bool explain_con(const struct dbdev_uconstraint *c,
+			const struct dbdev_upools *p, char *why, size_t n)
+{
+	static const char *const key[] = { "pio", "mmio", "mem" };
+	const struct dbdev_uwindow *w = NULL;
+	__u64 lo = c->fixed, hi = c->fixed + c->size - 1;
+	unsigned int i;
+
+	if (c->type <= DBDEV_UC_MEM) {
+		if (!c->size || (c->align & (c->align - 1))) {
+			snprintf(why, n, c->size ? "align must be a power of two" :
+				 "its size is 0");
+			return true;
+		}
+		if (!(c->flags & DBDEV_UC_WINDOW))
+			return false;
+		if (c->min > c->max) {
+			snprintf(why, n, "the window's MIN is above its MAX");
+			return true;
+		}
+		for (i = 0; c->type == DBDEV_UC_MMIO && i < p->nr_mmio; i++)
+			if (in_window(&p->mmio[i], c->min, c->max))
+				return false;
+		w = c->type == DBDEV_UC_PIO ? &p->pio : &p->mem;
+		if (c->type != DBDEV_UC_MMIO && in_window(w, c->min, c->max))
+			return false;
+		snprintf(why, n, "the window is not inside one %s pool (see `" PROG " pools`)",
+			 key[c->type]);
+		return true;
+	}
+	if (c->type == DBDEV_UC_PCI_MSI || c->type == DBDEV_UC_PCI_MSIX) {
+		__u64 max = c->type == DBDEV_UC_PCI_MSI ? 32 : 2048;
+
+		if (c->size && c->size <= max)
+			return false;
+		snprintf(why, n, "a block is 1 to %llu vectors", max);
+		return true;
+	}
+	if (!(c->flags & DBDEV_UC_FIXED))
+		return false;
+	w = c->type == DBDEV_UC_LEGACY_IRQ ? &p->legacy_irq : &p->kvm_slot;
+	if (in_window(w, lo, hi))
+		return false;
+	snprintf(why, n, "it lies outside the %s pool %llu-%llu",
+		 c->type == DBDEV_UC_LEGACY_IRQ ? "irq" : "slots", w->min, w->max);
+	return true;
+}
+
+static int create_einval(const struct dbdev_create_device *arg, char **items)
+{
+	const struct dbdev_uconstraint *con = (const void *)(uintptr_t)arg->items;
+	const struct dbdev_uresource *res = (const void *)(uintptr_t)arg->items;
+	struct dbdev_upools p = { .argsz = sizeof(p) };
+	bool alloc = arg->flags & DBDEV_CREATE_CONSTRAINTS;
+	char why[128];
+	unsigned int i;
+
+	if (alloc && dev_ioctl(DBDEV_GET_POOLS, &p))
+		return fail_errno(EINVAL, "the kernel refused an item or the parameters");
+	for (i = 0; i < arg->nr_items; i++)
+		if (alloc ? explain_con(&con[i], &p, why, sizeof(why)) :
+			    explain_res(&res[i], why, sizeof(why)))
+			return fail_errno(EINVAL, "%s '%s': %s", alloc ? "constraint" :
+					  "resource", items[i], why);
+	return fail_errno(EINVAL, arg->params_len ?
+			  "the kernel refused an item or the parameters" :
+			  "the kernel refused an item");
+}
+
+static int create_failed(int err, const struct dbdev_create_device *arg,
+			 char **items)
 {
 	const struct dbdev_uresource *c = &arg->conflict;
 	bool reported = c->type != DBDEV_UR_PIO || c->size;
@@ -118,7 +226,7 @@ static int create_failed(int err, const struct dbdev_create_device *arg)
 	case EEXIST:
 		return fail_errno(err, "a range overlaps another on its bus (two of the device's own?)");
 	case EBUSY:
-		return fail_errno(err, "a resource is taken in its pool (or given twice)");
+		return fail_errno(err, "a resource is taken in its pool, perhaps by another item of this device");
 	case ENOENT:
 		return fail_errno(err, "no device type '%s' (the built-in one is " DBDEV_TEST_TYPE ")",
 				  arg->type);
@@ -130,7 +238,7 @@ static int create_failed(int err, const struct dbdev_create_device *arg)
 	case EMFILE:
 		return fail_errno(err, "the context has its maximum of devices (module parameter max_devices)");
 	case EINVAL:
-		return fail_errno(err, "the kernel refused a resource, a constraint or the parameters (a fixed irq=, slot= or in= window must lie inside the pools)");
+		return create_einval(arg, items);
 	}
 	return fail_errno(err, NULL);
 }
@@ -208,7 +316,7 @@ int cmd_create(int argc, char **argv)
 	err = dev_ioctl(DBDEV_CREATE_DEVICE, &arg);
 	free(blob);
 	if (err)
-		return create_failed(err, &arg);
+		return create_failed(err, &arg, items);
 
 	print_device(arg.id, type, got, arg.nr_assigned,
 		     tx_open ? DBDEV_INFO_TX_ADDED : 0);
