@@ -38,6 +38,7 @@
 
 static const char *dev_path = "/dev/dbdev";
 static int test_failed;		/* in the child running a test */
+static const char *check_note;	/* printed with a failed check, if set */
 
 static const char *err_name(long long v)
 {
@@ -52,6 +53,8 @@ static void check_fail(const char *file, int line, const char *expr,
 		       const char *wexpr, long long got, long long want)
 {
 	test_failed = 1;
+	if (check_note)
+		printf("# (%s)\n", check_note);
 	printf("# %s:%d: CHECK(%s == %s) failed: got %lld (0x%llx)%s%s, want %lld (0x%llx)%s%s\n",
 	       file, line, expr, wexpr, got, (unsigned long long)got,
 	       *err_name(got) ? " -" : "", err_name(got),
@@ -1019,7 +1022,7 @@ static void test_hostile_argsz(void)
 	CHECK(xioctl(fd, _IO(0xDC, 0x01), buf), -ENOTTY);
 
 	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
-		printf("# argsz: %s\n", arg_ioctls[i].name);
+		check_note = arg_ioctls[i].name;
 		memset(buf, 0, sizeof(buf));
 		*argsz = 0;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -EINVAL);
@@ -1037,6 +1040,7 @@ static void test_hostile_argsz(void)
 		((uint8_t *)buf)[4095] = 1;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
 	}
+	check_note = NULL;
 	CHECK(nr_devs(fd), 0);
 
 	/* a larger structure with a zero tail works */
@@ -1299,7 +1303,7 @@ static void test_hostile_pointers(void)
 
 	/* the argument itself */
 	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
-		printf("# bad arg: %s\n", arg_ioctls[i].name);
+		check_note = arg_ioctls[i].name;
 		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page), -EFAULT);
 		CHECK(xioctl(fd, arg_ioctls[i].req, (void *)8), -EFAULT);
 		CHECK(xioctl(fd, arg_ioctls[i].req, (void *)-4096L), -EFAULT);
@@ -1307,6 +1311,7 @@ static void test_hostile_pointers(void)
 		*(uint32_t *)(bad_page - 4) = arg_ioctls[i].size;
 		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page - 4), -EFAULT);
 	}
+	check_note = NULL;
 
 	/* CREATE_DEVICE: items, params, assigned, the answer */
 #define BAD_CREATE(setup) do {						\
