@@ -48,7 +48,7 @@ def tap(lines):
                    'reported']
     elif results > plan:
         failed.append(f'{results} results for a plan of {plan}')
-    if results == 0 and plan is not None:
+    if plan == 0 and results == 0:
         failed.append('no test ran')
     return passed, failed
 

@@ -40,7 +40,7 @@ build() {
 
 # run KERNEL NAME [--plain] -- CMD...: run CMD in KERNEL and count its tests.
 run() {
-	local kernel=$1 name=$1/$2 log mode=() rc=0 out
+	local kernel=$1 name=$1/$2 log mode=() rc=0 out start=$SECONDS
 	shift 2
 	[ "$1" != --plain ] || { mode=(--plain); shift; }
 	shift
@@ -51,6 +51,7 @@ run() {
 	else
 		tools/vm/run.sh --kernel "$kernel" -- "$@"
 	fi >"$log" 2>&1 || rc=$?
+	echo "($((SECONDS - start)) s)"
 	out=$(python3 tools/tap_results.py "${mode[@]}" "$name" "$rc" "$log") ||
 		tail -n 40 "$log"
 	echo "$out"
