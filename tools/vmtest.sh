@@ -10,12 +10,14 @@
 #              one test, passed if it exits 0
 # A run also fails on a kernel report that involves dbdev, a panic or a
 # timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
-# Ends with the line "vmtest: N passed, N failed".
+# A run may take DBDEV_VM_TIMEOUT seconds (here 300 unless set).  Ends with
+# the line "vmtest: N passed, N failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 KERNELS=(6.1 6.12 uml)
+export DBDEV_VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-300}
 LOGS=$CACHE/vmtest
 mkdir -p "$LOGS"
 rm -f "$LOGS"/*.log

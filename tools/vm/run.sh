@@ -55,7 +55,9 @@ fetch_image() {
 	echo "$VM_NAME: fetching linux-image-$abi ..." >&2
 	(cd "$tmp" && apt-get download -q "linux-image-$abi" >&2) ||
 		{ apt-get update -qq >&2 &&
-			(cd "$tmp" && apt-get download -q "linux-image-$abi" >&2); }
+			(cd "$tmp" && apt-get download -q "linux-image-$abi" >&2); } ||
+		{ echo "$VM_NAME: no linux-image-$abi to match the headers:" \
+			"upgrade linux-headers-amd64" >&2; exit 1; }
 	dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/root"
 	depmod -b "$tmp/root" "$abi"
 	rm -rf "$dir"
