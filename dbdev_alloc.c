@@ -316,31 +316,33 @@ struct dbdev_extent *dbdev_pools_overlap(struct dbdev_pools *p,
 }
 
 /**
- * dbdev_pools_describe() - an extent as a resource of the kind of @like
+ * dbdev_pools_holder() - the resource an extent in use was made for
  * @p: the manager's pools
- * @like: a resource of the pool's kind
- * @e: an extent of a pool of that kind
+ * @e: an extent in a pool
  *
- * Return: the resource that covers exactly @e.
+ * An explicit resource may have been clipped to the pool; this is the
+ * whole resource, as its owner has it.
+ *
+ * Return: the resource, in the owner's list.
  */
-struct dbdev_resource dbdev_pools_describe(const struct dbdev_pools *p,
-					   const struct dbdev_resource *like,
-					   const struct dbdev_extent *e)
+const struct dbdev_resource *dbdev_pools_holder(struct dbdev_pools *p,
+						const struct dbdev_extent *e)
 {
-	switch (like->type) {
-	case DBDEV_RES_PIO:
-	case DBDEV_RES_MMIO:
-	case DBDEV_RES_MEM:
-		return DBDEV_RES_RANGE(like->type, e->base, e->last - e->base + 1);
-	case DBDEV_RES_LEGACY_IRQ:
-		return DBDEV_LEGACY_IRQ(e->base);
-	case DBDEV_RES_MSI:
-		return DBDEV_MSI(like->msi.type, e->base, e->last - e->base + 1);
-	case DBDEV_RES_KVM_SLOT:
-		return DBDEV_KVM_SLOT(e->base);
-	default:
-		return dbdev_pool_mac(p, e->base);
+	const struct dbdev_resources *list = &e->owner->assigned;
+	unsigned int i, first, end;
+	enum dbdev_pool_id id;
+	u64 base, last;
+
+	for (i = 0; i < list->nr; i++) {
+		if (!dbdev_res_key(p, &list->res[i], &id, &base, &last))
+			continue;
+		dbdev_pools_span(p, id, &first, &end);
+		if (e->pool >= &p->pool[first] && e->pool < &p->pool[end] &&
+		    base <= e->base && e->last <= last)
+			return &list->res[i];
 	}
+	WARN_ON_ONCE(1);	/* every extent comes from its owner's list */
+	return &list->res[0];
 }
 
 /**

@@ -22,6 +22,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -219,6 +220,7 @@ static_assert(DBDEV_UC_WINDOW == DBDEV_CON_F_WINDOW);
 static_assert(DBDEV_UC_FIXED == DBDEV_CON_F_FIXED);
 static_assert(DBDEV_MAX_ITEMS == DBDEV_MAX_RESOURCES);
 static_assert(DBDEV_UMMIO_WINDOWS == DBDEV_MAX_MMIO_WINDOWS);
+static_assert(sizeof(struct dbdev_window) == sizeof(struct dbdev_uwindow));
 
 static void dbdev_res_to_user(const struct dbdev_resource *r,
 			      struct dbdev_uresource *u)
@@ -328,6 +330,28 @@ static int dbdev_copy_arg(void *karg, size_t ksize, const void __user *uarg)
 	if (argsz > PAGE_SIZE)
 		return -E2BIG;
 	return copy_struct_from_user(karg, ksize, uarg, argsz);
+}
+
+/*
+ * Make sure @len bytes at @uptr can be read and written, leaving them as
+ * they are: a call that changes state checks where its answer goes first,
+ * so that it does not fail afterwards for a bad pointer.  (Only a racing
+ * munmap() can still make the final copy fail.)
+ */
+static int dbdev_probe_user(void __user *uptr, size_t len)
+{
+	void *tmp;
+	int err = 0;
+
+	if (!len)
+		return 0;
+	tmp = kvmalloc(len, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	if (copy_from_user(tmp, uptr, len) || copy_to_user(uptr, tmp, len))
+		err = -EFAULT;
+	kvfree(tmp);
+	return err;
 }
 
 /* ------------------------------------------------------------------------
@@ -502,6 +526,11 @@ static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
 		err = -E2BIG;
 		goto out;
 	}
+	err = dbdev_probe_user(uarg, sizeof(arg)) ?:
+	      dbdev_probe_user(u64_to_user_ptr(arg.assigned),
+			       arg.assigned ? count * sizeof(struct dbdev_uresource) : 0);
+	if (err)
+		goto out;
 	if (arg.params_len) {
 		params = memdup_user(u64_to_user_ptr(arg.params),
 				     arg.params_len);
@@ -669,6 +698,17 @@ static int dbdev_io_check(const struct dbdev_io *io)
 	return 0;
 }
 
+/* Can the access's data be read (a write) or written (a read)? */
+static int dbdev_io_probe(const struct dbdev_io *io)
+{
+	void __user *udata = u64_to_user_ptr(io->data);
+	size_t bytes = (size_t)io->size * io->count;
+
+	if (io->dir == DBDEV_IO_WRITE)
+		return fault_in_readable(udata, bytes) ? -EFAULT : 0;
+	return dbdev_probe_user(udata, bytes);
+}
+
 static int dbdev_io_element(struct dbdev_manager *mgr, const struct dbdev_io *io,
 			    u64 addr, void *data)
 {
@@ -733,7 +773,8 @@ static long dbdev_ioctl_io(struct dbdev_ctx *ctx, void __user *uarg)
 		return err;
 	if (arg.flags)
 		return -EINVAL;
-	err = dbdev_io_check(&arg.io) ?: dbdev_io_run(ctx->mgr, &arg.io);
+	err = dbdev_io_check(&arg.io) ?: dbdev_probe_user(uarg, sizeof(arg)) ?:
+	      dbdev_io_run(ctx->mgr, &arg.io);
 	if (err)
 		return err;
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
@@ -756,8 +797,11 @@ static long dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, void __user *uarg)
 	ios = memdup_user(u64_to_user_ptr(arg.ios), arg.nr * sizeof(*ios));
 	if (IS_ERR(ios))
 		return PTR_ERR(ios);
+	/* every access is well formed, with its data at hand, before any runs */
 	for (i = 0; i < arg.nr && !err; i++)
-		err = dbdev_io_check(&ios[i]);
+		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i]);
+	err = err ?: dbdev_probe_user(u64_to_user_ptr(arg.ios),
+				      arg.nr * sizeof(*ios));
 	for (i = 0; i < arg.nr && !err; i++)
 		err = dbdev_io_run(ctx->mgr, &ios[i]);
 	if (!err && copy_to_user(u64_to_user_ptr(arg.ios), ios,
@@ -851,6 +895,11 @@ static long dbdev_ioctl_ctl(struct dbdev_ctx *ctx, void __user *uarg)
 		ret = -EFAULT;
 		goto out;
 	}
+	/* a command may consume state: make sure its answer can be given */
+	ret = dbdev_probe_user(u64_to_user_ptr(arg.buf), arg.out_len) ?:
+	      dbdev_probe_user(uarg, sizeof(arg));
+	if (ret)
+		goto out;
 
 	mutex_lock(&ctx->lock);
 	inst = dbdev_inst_lookup(ctx, arg.id);
@@ -875,24 +924,62 @@ out:
 	return ret;
 }
 
-static void dbdev_win_to_user(const struct dbdev_window *w,
-			      struct dbdev_uwindow *u)
-{
-	u->min = w->min;
-	u->max = w->max;
-}
+/*
+ * The windows of the two pool structures, in pairs of the same layout (all
+ * four MMIO windows: unused ones are zero on both sides).
+ */
+static const struct {
+	size_t kernel;
+	size_t user;
+} dbdev_pool_windows[] = {
+	{ offsetof(struct dbdev_pool_config, pio),
+	  offsetof(struct dbdev_upools, pio) },
+	{ offsetof(struct dbdev_pool_config, mmio[0]),
+	  offsetof(struct dbdev_upools, mmio[0]) },
+	{ offsetof(struct dbdev_pool_config, mmio[1]),
+	  offsetof(struct dbdev_upools, mmio[1]) },
+	{ offsetof(struct dbdev_pool_config, mmio[2]),
+	  offsetof(struct dbdev_upools, mmio[2]) },
+	{ offsetof(struct dbdev_pool_config, mmio[3]),
+	  offsetof(struct dbdev_upools, mmio[3]) },
+	{ offsetof(struct dbdev_pool_config, mem),
+	  offsetof(struct dbdev_upools, mem) },
+	{ offsetof(struct dbdev_pool_config, legacy_irq),
+	  offsetof(struct dbdev_upools, legacy_irq) },
+	{ offsetof(struct dbdev_pool_config, msi),
+	  offsetof(struct dbdev_upools, msi) },
+	{ offsetof(struct dbdev_pool_config, kvm_slot),
+	  offsetof(struct dbdev_upools, kvm_slot) },
+};
 
-static void dbdev_win_from_user(const struct dbdev_uwindow *u,
-				struct dbdev_window *w)
+/* Copy the windows, the MMIO count and the MAC prefix one way or the other. */
+static void dbdev_pools_convert(struct dbdev_pool_config *cfg,
+				struct dbdev_upools *u, bool to_user)
 {
-	w->min = u->min;
-	w->max = u->max;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dbdev_pool_windows); i++) {
+		void *k = (void *)cfg + dbdev_pool_windows[i].kernel;
+		void *w = (void *)u + dbdev_pool_windows[i].user;
+
+		if (to_user)
+			memcpy(w, k, sizeof(struct dbdev_window));
+		else
+			memcpy(k, w, sizeof(struct dbdev_window));
+	}
+	if (to_user) {
+		u->nr_mmio = cfg->nr_mmio;
+		memcpy(u->mac_prefix, cfg->mac_prefix, sizeof(u->mac_prefix));
+	} else {
+		cfg->nr_mmio = u->nr_mmio;
+		memcpy(cfg->mac_prefix, u->mac_prefix, sizeof(u->mac_prefix));
+	}
 }
 
 static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
 			      void __user *uarg)
 {
-	struct dbdev_pool_config cfg;
+	struct dbdev_pool_config cfg = {};
 	struct dbdev_upools arg;
 	unsigned int i;
 	int err;
@@ -907,15 +994,7 @@ static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
 		dbdev_pools_get(ctx->mgr, &cfg);
 		memset(&arg, 0, sizeof(arg));
 		arg.argsz = sizeof(arg);
-		dbdev_win_to_user(&cfg.pio, &arg.pio);
-		for (i = 0; i < cfg.nr_mmio; i++)
-			dbdev_win_to_user(&cfg.mmio[i], &arg.mmio[i]);
-		dbdev_win_to_user(&cfg.mem, &arg.mem);
-		dbdev_win_to_user(&cfg.legacy_irq, &arg.legacy_irq);
-		dbdev_win_to_user(&cfg.msi, &arg.msi);
-		dbdev_win_to_user(&cfg.kvm_slot, &arg.kvm_slot);
-		arg.nr_mmio = cfg.nr_mmio;
-		memcpy(arg.mac_prefix, cfg.mac_prefix, sizeof(arg.mac_prefix));
+		dbdev_pools_convert(&cfg, &arg, true);
 		return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 	}
 
@@ -926,16 +1005,7 @@ static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
 	for (i = arg.nr_mmio; i < DBDEV_UMMIO_WINDOWS; i++)
 		if (arg.mmio[i].min || arg.mmio[i].max)
 			return -EINVAL;
-	memset(&cfg, 0, sizeof(cfg));
-	dbdev_win_from_user(&arg.pio, &cfg.pio);
-	for (i = 0; i < arg.nr_mmio; i++)
-		dbdev_win_from_user(&arg.mmio[i], &cfg.mmio[i]);
-	dbdev_win_from_user(&arg.mem, &cfg.mem);
-	dbdev_win_from_user(&arg.legacy_irq, &cfg.legacy_irq);
-	dbdev_win_from_user(&arg.msi, &cfg.msi);
-	dbdev_win_from_user(&arg.kvm_slot, &cfg.kvm_slot);
-	cfg.nr_mmio = arg.nr_mmio;
-	memcpy(cfg.mac_prefix, arg.mac_prefix, sizeof(cfg.mac_prefix));
+	dbdev_pools_convert(&cfg, &arg, false);
 
 	mutex_lock(&ctx->lock);
 	err = dbdev_pools_set(ctx->mgr, &cfg);

@@ -1052,6 +1052,20 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 }
 EXPORT_SYMBOL_GPL(dbdev_alloc);
 
+/*
+ * Does @r describe what extent @e of a grant was allocated for?  The pools
+ * know numbers only; an MSI block's type must match too.  (Registered
+ * devices' extents are not matched: freeing them is refused anyway.)
+ */
+static bool dbdev_grant_matches(const struct dbdev_extent *e,
+				const struct dbdev_resource *r)
+{
+	const struct dbdev_binding *b = e->owner;
+
+	return b->dev || r->type != DBDEV_RES_MSI ||
+	       b->assigned.res[e - b->ext].msi.type == r->msi.type;
+}
+
 /**
  * dbdev_free() - give resources from dbdev_alloc() back
  * @mgr: the manager they came from
@@ -1084,7 +1098,7 @@ int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 		err = -EBUSY;
 	for (i = 0; i < nr && !err; i++) {
 		e = dbdev_pools_find(&mgr->pools, &res[i]);
-		if (!e || e->marked)
+		if (!e || e->marked || !dbdev_grant_matches(e, &res[i]))
 			err = -EINVAL;
 		else if (e->owner->dev)
 			err = -EBUSY;
@@ -1158,7 +1172,8 @@ EXPORT_SYMBOL_GPL(dbdev_pools_set);
  * @mgr: the VM's manager
  * @res: the resource that could not be had
  * @hit: filled with the existing resource it overlaps: a range on the same
- *	 bus, else the part of a pool in use
+ *	 bus, else the resource that holds that part of a pool, as its owner
+ *	 has it
  * @owner: set to the device that holds @hit, or %NULL for an allocation
  *
  * For reporting a registration that failed with -EEXIST or -EBUSY; it sees
@@ -1188,7 +1203,7 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 	} else {
 		e = dbdev_pools_overlap(&mgr->pools, res);
 		if (e) {
-			*hit = dbdev_pools_describe(&mgr->pools, res, e);
+			*hit = *dbdev_pools_holder(&mgr->pools, e);
 			*owner = e->owner->dev;
 		}
 	}

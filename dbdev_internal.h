@@ -144,9 +144,8 @@ struct dbdev_extent *dbdev_pools_find(struct dbdev_pools *p,
 				      const struct dbdev_resource *r);
 struct dbdev_extent *dbdev_pools_overlap(struct dbdev_pools *p,
 					 const struct dbdev_resource *r);
-struct dbdev_resource dbdev_pools_describe(const struct dbdev_pools *p,
-					   const struct dbdev_resource *like,
-					   const struct dbdev_extent *e);
+const struct dbdev_resource *dbdev_pools_holder(struct dbdev_pools *p,
+						const struct dbdev_extent *e);
 unsigned int dbdev_con_outputs(const struct dbdev_constraint *con);
 unsigned int dbdev_res_extents(const struct dbdev_resource *r);
 

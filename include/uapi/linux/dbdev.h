@@ -125,8 +125,10 @@ struct dbdev_uconstraint {
  * @nr_assigned: out: how many resources the device got, written to
  *		 @assigned in order
  * @conflict_id: out, with -EEXIST or -EBUSY: the id of the device that
- *		 holds @conflict, or 0 if none does (an allocation)
- * @conflict: out, with -EEXIST or -EBUSY: the existing resource in the way
+ *		 holds @conflict; 0 if none does
+ * @conflict: out, with -EEXIST or -EBUSY: the existing resource in the way,
+ *	      whole, as its holder has it; all zero when the request
+ *	      conflicts only with itself (the same IRQ asked twice, ...)
  * @reserved: 0
  *
  * Creates a device of @type and registers it, with the given resources or
@@ -138,7 +140,8 @@ struct dbdev_uconstraint {
  * bus; -EBUSY a resource is taken in its pool (a fixed IRQ or slot, ...);
  * -ENOSPC a constraint fits nowhere; -E2BIG @assigned_max too small;
  * -EMFILE the context has its maximum of devices; -EINVAL a malformed
- * resource or constraint, or parameters the type refuses.
+ * resource or constraint, a window or fixed IRQ or slot outside every pool
+ * of its kind, or parameters the type refuses.
  */
 struct dbdev_create_device {
 	__u32 argsz;
@@ -342,7 +345,8 @@ struct dbdev_uwindow {
  * The defaults: port I/O [0, 0xffff]; MMIO [0xd0000000, 0xfebfffff] and
  * [0x8000000000, 0xffffffffff]; memory [0x100000000, 0x7fffffffff]; legacy
  * IRQs [5, 23]; MSI [24, 4095]; KVM slots [0, 32763]; MAC 02:db:de.
- * DBDEV_SET_POOLS works only before the first device (-EBUSY after).
+ * DBDEV_SET_POOLS works only while the context has no device and no open
+ * transaction (-EBUSY otherwise).
  */
 struct dbdev_upools {
 	__u32 argsz;
