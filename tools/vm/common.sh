@@ -13,6 +13,7 @@ new_run() {
 	case $dir/ in "$TOP"/*) ;; *) dir=$TOP ;; esac
 	RUN=$(mktemp -d /tmp/dbdev-vm.XXXXXX)
 	trap 'rm -rf "$RUN"' EXIT
+	: >"$RUN/console"
 	{
 		echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 		printf 'export HOME=/tmp DBDEV_VM=%q\n' "$VM_NAME"

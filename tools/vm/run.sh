@@ -79,19 +79,21 @@ fetch_image() {
 }
 
 # build KDIR: build the modules in a copy of the sources, as `make` does,
-# and put them into $RUN with modules.list (dbdev.ko first).
+# and put them into $RUN, listed in modules.list in kbuild's order (dbdev
+# first).
 build() {
-	local dir=$CACHE/vm/build-$line
+	local dir=$CACHE/vm/build-$line ko
 	(
 		flock 8
 		copy_sources "$dir"
 		make -f "$TOP/Makefile" -C "$dir" KDIR="$1" -j"$(nproc)" \
 			modules >"$RUN/build.log" 2>&1 ||
 			{ cat "$RUN/build.log" >&2; exit 1; }
-		find "$dir" -name '*.ko' -exec cp {} "$RUN/" \;
+		for ko in $(sed 's/\.o$/.ko/' "$dir/modules.order"); do
+			cp "$ko" "$RUN/"
+			basename "$ko" >>"$RUN/modules.list"
+		done
 	) 8>"$CACHE/vm/build-$line.lock"
-	(cd "$RUN" && ls dbdev.ko && ls -- *.ko | grep -vx dbdev.ko || true) \
-		>"$RUN/modules.list"
 }
 
 kdir=$("$TOP/tools/kdir.sh" "$line")
