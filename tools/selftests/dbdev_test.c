@@ -1722,6 +1722,123 @@ static void test_close_with_tx(void)
  * The table and main()
  */
 
+/* ------------------------------------------------------------------------
+ * 15. Readers on other CPUs while devices come and go
+ *
+ * Meant for an SMP guest (the QEMU runner has two CPUs): two threads read
+ * without pause while the main thread swaps the device at SWAP_MMIO for a
+ * new one in a transaction, and a third thread creates and destroys
+ * devices all around it, which rebalances the bus trees under the readers.
+ * A swap is one commit, so a reader must never find SWAP_MMIO empty; it
+ * sees the old device's word or the new device's (0 until the main thread
+ * writes SWAP_WORD into it).  The device at STABLE_MMIO never changes.
+ */
+#define SWAP_MMIO	0x20000000ULL
+#define STABLE_MMIO	0x30000000ULL
+#define CHURN_MMIO	0x40000000ULL
+#define SWAP_WORD	0x5a5a5a5aU
+#define STABLE_WORD	0x3c3c3c3cU
+#define SWAP_ROUNDS	2000
+
+struct stress {
+	int fd;
+	volatile int stop;
+	unsigned long long reads, churns;
+	int bad_swap, bad_stable, bad_churn;
+	uint32_t bad_value;
+};
+
+static void *stress_reader(void *arg)
+{
+	struct stress *st = arg;
+	uint32_t v;
+	int ret;
+
+	while (!st->stop) {
+		ret = mmio_read32(st->fd, SWAP_MMIO, &v);
+		if (ret || (v != 0 && v != SWAP_WORD)) {
+			st->bad_swap = ret ? ret : 1;
+			st->bad_value = v;
+		}
+		ret = mmio_read32(st->fd, STABLE_MMIO, &v);
+		if (ret || v != STABLE_WORD)
+			st->bad_stable = ret ? ret : 1;
+		__atomic_add_fetch(&st->reads, 2, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *stress_churn(void *arg)
+{
+	struct stress *st = arg;
+	uint32_t ids[16];
+	unsigned int i;
+
+	while (!st->stop) {
+		for (i = 0; i < ARRAY_SIZE(ids); i++) {
+			struct dbdev_uresource r =
+				RES_MMIO(CHURN_MMIO + i * 0x1000ULL, 0x1000);
+
+			if (create_res(st->fd, &r, 1, &ids[i]))
+				st->bad_churn = 1;
+		}
+		for (i = 0; i < ARRAY_SIZE(ids); i++)
+			if (destroy_dev(st->fd, ids[i]))
+				st->bad_churn = 1;
+		st->churns++;
+	}
+	return NULL;
+}
+
+static int write32(int fd, uint64_t addr, uint32_t v)
+{
+	return io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, addr, &v);
+}
+
+static void test_stress_swap(void)
+{
+	struct dbdev_uresource swap = RES_MMIO(SWAP_MMIO, 0x1000);
+	struct dbdev_uresource stable = RES_MMIO(STABLE_MMIO, 0x1000);
+	struct stress st = { 0 };
+	pthread_t th[3];
+	uint32_t cur, next, id;
+	int i, swaps;
+
+	OPEN_CTX(st.fd);
+	REQUIRE(create_res(st.fd, &stable, 1, &id), 0);
+	REQUIRE(write32(st.fd, STABLE_MMIO, STABLE_WORD), 0);
+	REQUIRE(create_res(st.fd, &swap, 1, &cur), 0);
+	REQUIRE(write32(st.fd, SWAP_MMIO, SWAP_WORD), 0);
+
+	REQUIRE(pthread_create(&th[0], NULL, stress_reader, &st), 0);
+	REQUIRE(pthread_create(&th[1], NULL, stress_reader, &st), 0);
+	REQUIRE(pthread_create(&th[2], NULL, stress_churn, &st), 0);
+	for (swaps = 0; swaps < SWAP_ROUNDS; swaps++) {
+		if (!CHECK(tx(st.fd, DBDEV_TX_BEGIN), 0) ||
+		    !CHECK(destroy_dev(st.fd, cur), 0) ||
+		    !CHECK(create_res(st.fd, &swap, 1, &next), 0) ||
+		    !CHECK(tx(st.fd, DBDEV_TX_COMMIT), 0) ||
+		    !CHECK(write32(st.fd, SWAP_MMIO, SWAP_WORD), 0))
+			break;
+		cur = next;
+	}
+	st.stop = 1;
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+
+	printf("# %d swaps, %llu reads, %llu churn rounds of 16 devices\n",
+	       swaps, st.reads, st.churns);
+	CHECK(swaps, SWAP_ROUNDS);
+	CHECK(st.bad_swap, 0);
+	CHECK(st.bad_value == 0 || st.bad_value == SWAP_WORD, 1);
+	CHECK(st.bad_stable, 0);
+	CHECK(st.bad_churn, 0);
+	CHECK(st.reads > SWAP_ROUNDS, 1);
+	CHECK(st.churns > 0, 1);
+	CHECK(nr_devs(st.fd), 2);
+	close(st.fd);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1751,6 +1868,7 @@ static const struct test tests[] = {
 	T(isolation),
 	T(close_while_injecting),
 	T(close_with_tx),
+	T(stress_swap),
 };
 
 /* Run one test in a child: true if it passed. */
