@@ -370,7 +370,15 @@ struct dbdev_device_ops {
 };
 
 /* dbdev_device_init() flags */
-/** DBDEV_DEVICE_SERIALIZED - the core runs one callback at a time */
+/**
+ * DBDEV_DEVICE_SERIALIZED - the core runs one callback at a time
+ *
+ * The core holds a per-device mutex around each callback.  A callback that
+ * dispatches to another serialised device holds both; two threads doing
+ * that in opposite directions (A to B while B to A) deadlock as with any
+ * pair of mutexes, so such devices must agree on an order.  Re-entering
+ * the same device from its own callback is caught (-EDEADLK).
+ */
 #define DBDEV_DEVICE_SERIALIZED	BIT(0)
 
 /**
