@@ -16,6 +16,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
+lock vmtest	# the logs below are shared by every run
+
 KERNELS=(6.1 6.12 uml)
 export DBDEV_VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-300}
 LOGS=$CACHE/vmtest
