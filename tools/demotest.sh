@@ -12,6 +12,9 @@
 #   nodev      accesses to addresses no device owns are reported as such,
 #              read all ones, and the VMM runs on to the guest's exit
 #   halt       HLT ends the run with status 0
+#   rmmod      the UART's driver cannot be unloaded while a context holds a
+#              device of its type, and can once the context is closed
+#              (last: it leaves the module unloaded)
 # Ends with "demo: N passed, N failed".  Inside the VM (DBDEV_VM set) it
 # runs the cases and prints "demo-test: PASS|FAIL LINE CASE" lines.
 set -euo pipefail
@@ -19,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 VMM=tools/vmm/vmm
 G=tools/vmm/guests
-CASES=(banner-out banner-rep-outsb banner-mmio selfcheck nodev halt)
+CASES=(banner-out banner-rep-outsb banner-mmio selfcheck nodev halt rmmod)
 
 # ------------------------------------------------------------------ in the VM
 in_vm() {
@@ -120,6 +123,26 @@ in_vm() {
 	else
 		result halt 1 "exit status $rc"
 	fi
+	# rmmod: dbdevctl holds a UART in its context, fed through a fifo
+	local i busy=1 gone=1
+	mkfifo "$t/cmds"
+	tools/dbdevctl/dbdevctl - <"$t/cmds" >"$t/rmmod.out" 2>&1 &
+	exec 7>"$t/cmds"
+	echo 'create dbdev-uart16550 pio:0x2f8+8' >&7
+	for i in $(seq 50); do
+		grep -q '^1 dbdev-uart16550' "$t/rmmod.out" && break
+		sleep 0.1
+	done
+	rmmod dbdev_uart 2>/dev/null || busy=0
+	exec 7>&-
+	wait
+	rmmod dbdev_uart && gone=0
+	sed 's/^/  rmmod: /' "$t/rmmod.out"
+	if [ "$busy" = 0 ] && [ "$gone" = 0 ]; then
+		result rmmod 0
+	else
+		result rmmod 1 "unloaded with a device: $busy; not after: $gone"
+	fi
 	rm -rf "$t"
 }
 
@@ -133,9 +156,9 @@ passed=0 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-if ! make -s -C tools/vmm >"$log" 2>&1; then
+if ! { make -s -C tools/vmm && make -s -C tools/dbdevctl; } >"$log" 2>&1; then
 	cat "$log"
-	echo "FAIL: building tools/vmm"
+	echo "FAIL: building tools/vmm and tools/dbdevctl"
 	echo "demo: 0 passed, 1 failed"
 	exit 1
 fi
