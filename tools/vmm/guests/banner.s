@@ -101,6 +101,7 @@ text_version:
 text_counter:
 	.asciz ", COUNTER "
 banner:				# the text tools/demotest.sh expects
-	.incbin "banner.txt"
+	# the text of banner.txt after its first line (the 35-byte SPDX tag)
+	.incbin "banner.txt", 35
 	.set banner_len, . - banner
 	.byte 0
