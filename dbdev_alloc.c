@@ -18,7 +18,8 @@
  * O(log n).  The same code serves port and memory addresses, interrupt
  * lines, MSI vectors, KVM slots and MAC addresses.
  *
- * Locking: everything here runs under the manager's lock.
+ * Locking: everything here runs under the manager's lock; the entry points
+ * that know their manager assert it.
  */
 #include <linux/log2.h>
 #include <linux/minmax.h>
@@ -58,6 +59,11 @@ static struct dbdev_resource dbdev_pool_mac(const struct dbdev_pools *p,
 	r.mac[4] = suffix >> 8;
 	r.mac[5] = suffix;
 	return r;
+}
+
+static void dbdev_pools_assert_locked(struct dbdev_pools *p)
+{
+	lockdep_assert_held(&container_of(p, struct dbdev_manager, pools)->lock);
 }
 
 static u64 dbdev_extent_gap(struct dbdev_extent *e)
@@ -298,6 +304,7 @@ struct dbdev_extent *dbdev_pools_overlap(struct dbdev_pools *p,
 	enum dbdev_pool_id id;
 	u64 base, last;
 
+	dbdev_pools_assert_locked(p);
 	if (!dbdev_res_key(p, r, &id, &base, &last))
 		return NULL;
 	dbdev_pools_span(p, id, &i, &end);
@@ -333,6 +340,7 @@ const struct dbdev_resource *dbdev_pools_holder(struct dbdev_pools *p,
 	enum dbdev_pool_id id;
 	u64 base, last;
 
+	dbdev_pools_assert_locked(p);
 	for (i = 0; i < list->nr; i++) {
 		if (!dbdev_res_key(p, &list->res[i], &id, &base, &last))
 			continue;
@@ -364,6 +372,7 @@ int dbdev_pools_reserve(struct dbdev_pools *p, const struct dbdev_resource *r,
 	enum dbdev_pool_id id;
 	u64 base, last;
 
+	dbdev_pools_assert_locked(p);
 	if (!dbdev_res_key(p, r, &id, &base, &last))
 		return 0;
 	if (dbdev_pools_overlap(p, r))
@@ -536,6 +545,7 @@ int dbdev_pools_alloc(struct dbdev_pools *p,
 	unsigned int i, done = 0;
 	int err;
 
+	dbdev_pools_assert_locked(p);
 	for (i = 0; i < nr; i++) {
 		err = dbdev_pools_place(p, &con[i], &res[done], &ext[done]);
 		if (err) {
@@ -562,6 +572,7 @@ struct dbdev_extent *dbdev_pools_find(struct dbdev_pools *p,
 	enum dbdev_pool_id id;
 	u64 base, last;
 
+	dbdev_pools_assert_locked(p);
 	if (!dbdev_res_key(p, r, &id, &base, &last))
 		return NULL;
 	dbdev_pools_span(p, id, &i, &end);
