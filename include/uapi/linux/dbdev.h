@@ -18,6 +18,12 @@
  *
  * Errors every ioctl may return: -ENOTTY for an unknown ioctl, -EINVAL,
  * -EFAULT, -ENOMEM, -EINTR.
+ *
+ * Limits of a context: at most max_devices devices (a module parameter,
+ * 1024 by default; -EMFILE beyond), each with at most DBDEV_MAX_ITEMS
+ * resources and its type's own bounded state; all the kernel memory a
+ * context uses is charged to the memory cgroup of the process that made
+ * it allocate.  /dev/dbdev is root-only (mode 0600) by default.
  */
 #ifndef _UAPI_LINUX_DBDEV_H
 #define _UAPI_LINUX_DBDEV_H
