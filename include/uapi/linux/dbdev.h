@@ -17,7 +17,7 @@
  * nothing unless its description says otherwise.
  *
  * Errors every ioctl may return: -ENOTTY for an unknown ioctl, -EINVAL,
- * -EFAULT, -ENOMEM, -EINTR.
+ * -EFAULT, -ENOMEM.
  *
  * Limits of a context: at most max_devices devices (a module parameter,
  * 1024 by default; -EMFILE beyond), each with at most DBDEV_MAX_ITEMS
