@@ -614,71 +614,57 @@ static void alloc_in_tx(struct kunit *test)
 	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(7));
 }
 
-static void alloc_pool_config(struct kunit *test)
+/*
+ * The long cases below are cut into steps, static noinline_for_stack
+ * helpers called one after the other on the same manager: with KASAN,
+ * every constraint and resource passed by value gets a slot of its own in
+ * the frame, and one frame for a whole case would pass the 2048 bytes of
+ * the frame size warning.
+ */
+
+/* Malformed pool configurations are refused and change nothing. */
+static noinline_for_stack void
+pool_config_malformed(struct kunit *test, const struct dbdev_pool_config *cfg)
 {
 	struct dbdev_manager *mgr = test->priv;
-	struct dbdev_pool_config cfg, got, bad;
-	struct dbdev_constraint con;
-	struct dbdev_resource res[8];
+	struct dbdev_pool_config got, bad;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.pio.min = 0x1000;
-	cfg.pio.max = 0x1fff;
-	cfg.mmio[0].min = 0x10000000;
-	cfg.mmio[0].max = 0x1000ffff;
-	cfg.mmio[1].min = 0x40000000;
-	cfg.mmio[1].max = 0x4fffffff;
-	cfg.nr_mmio = 2;
-	cfg.mem.min = 0x200000000ULL;
-	cfg.mem.max = 0x2ffffffffULL;
-	cfg.legacy_irq.min = 3;
-	cfg.legacy_irq.max = 4;
-	cfg.msi.min = 100;
-	cfg.msi.max = 199;
-	cfg.kvm_slot.min = 5;
-	cfg.kvm_slot.max = 9;
-	cfg.mac_prefix[0] = 0x06;
-	cfg.mac_prefix[1] = 0x11;
-	cfg.mac_prefix[2] = 0x22;
-
-	/* malformed ones first */
-	bad = cfg;
+	bad = *cfg;
 	bad.pio.max = 0x10000;
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.legacy_irq.min = 5;
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.nr_mmio = 0;
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.nr_mmio = DBDEV_MAX_MMIO_WINDOWS + 1;
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.mmio[1].min = 0x1000ffff;
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
-	bad.mmio[0] = cfg.mmio[1];
-	bad.mmio[1] = cfg.mmio[0];
+	bad = *cfg;
+	bad.mmio[0] = cfg->mmio[1];
+	bad.mmio[1] = cfg->mmio[0];
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.mac_prefix[0] = 0x07;	/* multicast */
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
-	bad = cfg;
+	bad = *cfg;
 	bad.mac_prefix[0] = 0x04;	/* not locally administered */
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &bad), -EINVAL);
 	dbdev_pools_get(mgr, &got);
 	KUNIT_EXPECT_EQ(test, got.pio.min, 0ULL);
 	KUNIT_EXPECT_EQ(test, got.nr_mmio, 2U);
+}
 
-	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
-	dbdev_pools_get(mgr, &got);
-	KUNIT_EXPECT_EQ(test, got.pio.min, 0x1000ULL);
-	KUNIT_EXPECT_EQ(test, got.pio.max, 0x1fffULL);
-	KUNIT_EXPECT_EQ(test, got.nr_mmio, 2U);
-	KUNIT_EXPECT_EQ(test, got.mmio[1].max, 0x4fffffffULL);
-	KUNIT_EXPECT_EQ(test, got.kvm_slot.min, 5ULL);
-	KUNIT_EXPECT_EQ(test, got.mac_prefix[0], 0x06);
+/* Allocations from the pools alloc_pool_config() set, to their ends. */
+static noinline_for_stack void pool_config_allocs(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	struct dbdev_constraint con;
+	struct dbdev_resource res[8];
 
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(1), DBDEV_PIO(0x1000, 1));
 	alloc_one(test, __LINE__, DBDEV_CON_MMIO(0x1000),
@@ -710,6 +696,46 @@ static void alloc_pool_config(struct kunit *test)
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS(1), -ENOSPC);
 	alloc_one(test, __LINE__, DBDEV_CON_MAC(),
 		  mac_res(0x06, 0x11, 0x22, 0, 0, 0));
+}
+
+static void alloc_pool_config(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	struct dbdev_pool_config cfg, got;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.pio.min = 0x1000;
+	cfg.pio.max = 0x1fff;
+	cfg.mmio[0].min = 0x10000000;
+	cfg.mmio[0].max = 0x1000ffff;
+	cfg.mmio[1].min = 0x40000000;
+	cfg.mmio[1].max = 0x4fffffff;
+	cfg.nr_mmio = 2;
+	cfg.mem.min = 0x200000000ULL;
+	cfg.mem.max = 0x2ffffffffULL;
+	cfg.legacy_irq.min = 3;
+	cfg.legacy_irq.max = 4;
+	cfg.msi.min = 100;
+	cfg.msi.max = 199;
+	cfg.kvm_slot.min = 5;
+	cfg.kvm_slot.max = 9;
+	cfg.mac_prefix[0] = 0x06;
+	cfg.mac_prefix[1] = 0x11;
+	cfg.mac_prefix[2] = 0x22;
+
+	/* malformed ones first */
+	pool_config_malformed(test, &cfg);
+
+	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
+	dbdev_pools_get(mgr, &got);
+	KUNIT_EXPECT_EQ(test, got.pio.min, 0x1000ULL);
+	KUNIT_EXPECT_EQ(test, got.pio.max, 0x1fffULL);
+	KUNIT_EXPECT_EQ(test, got.nr_mmio, 2U);
+	KUNIT_EXPECT_EQ(test, got.mmio[1].max, 0x4fffffffULL);
+	KUNIT_EXPECT_EQ(test, got.kvm_slot.min, 5ULL);
+	KUNIT_EXPECT_EQ(test, got.mac_prefix[0], 0x06);
+
+	pool_config_allocs(test);
 
 	/* not once something is allocated */
 	KUNIT_EXPECT_EQ(test, dbdev_pools_set(mgr, &cfg), -EBUSY);
@@ -825,21 +851,11 @@ static void alloc_align_windows(struct kunit *test)
 		  DBDEV_MEM(0x100000000ULL, 0x1000));
 }
 
-/* A full pool refuses; freeing one block makes exactly that hole the next. */
-static void alloc_exhaust_reuse(struct kunit *test)
+/* alloc_exhaust_reuse() on ports, [0x100, 0x13f]: eight blocks of eight. */
+static noinline_for_stack void exhaust_reuse_pio(struct kunit *test)
 {
-	struct dbdev_manager *mgr = test->priv;
-	struct dbdev_constraint con = DBDEV_CON_KVM_SLOTS(5);
-	struct dbdev_resource res[8], r[2];
-	struct dbdev_pool_config cfg;
+	struct dbdev_resource r[2];
 	unsigned int i;
-
-	dbdev_pools_get(mgr, &cfg);
-	cfg.pio = (struct dbdev_window){ 0x100, 0x13f };
-	cfg.legacy_irq = (struct dbdev_window){ 3, 6 };
-	cfg.msi = (struct dbdev_window){ 32, 47 };
-	cfg.kvm_slot = (struct dbdev_window){ 5, 9 };
-	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
 
 	for (i = 0; i < 8; i++)
 		alloc_one(test, __LINE__, DBDEV_CON_PIO(8),
@@ -851,7 +867,7 @@ static void alloc_exhaust_reuse(struct kunit *test)
 	/* two holes: the lower one first, while the request fits */
 	r[0] = DBDEV_PIO(0x128, 8);
 	r[1] = DBDEV_PIO(0x110, 8);
-	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, r, 2), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(test->priv, r, 2), 0);
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(4), DBDEV_PIO(0x110, 4));
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(8), DBDEV_PIO(0x128, 8));
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(4), DBDEV_PIO(0x114, 4));
@@ -859,11 +875,17 @@ static void alloc_exhaust_reuse(struct kunit *test)
 	/* the lowest hole that is aligned */
 	r[0] = DBDEV_PIO(0x108, 8);
 	r[1] = DBDEV_PIO(0x130, 8);
-	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, r, 2), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(test->priv, r, 2), 0);
 	alloc_one(test, __LINE__, DBDEV_CON_ADDR(DBDEV_CON_PIO, 8, 0x10, 0, 0, 0),
 		  DBDEV_PIO(0x130, 8));
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(8), DBDEV_PIO(0x108, 8));
 	alloc_fail(test, __LINE__, DBDEV_CON_PIO(1), -ENOSPC);
+}
+
+/* alloc_exhaust_reuse() on lines [3, 6] and vectors [32, 47]. */
+static noinline_for_stack void exhaust_reuse_irq_msi(struct kunit *test)
+{
+	unsigned int i;
 
 	for (i = 3; i <= 6; i++)
 		alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(),
@@ -883,6 +905,14 @@ static void alloc_exhaust_reuse(struct kunit *test)
 		  DBDEV_MSI(DBDEV_MSI_PCI, 36, 4));
 	alloc_fail(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_GENERIC_MSI, 1),
 		   -ENOSPC);
+}
+
+/* alloc_exhaust_reuse() on slots [5, 9]. */
+static noinline_for_stack void exhaust_reuse_slots(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	struct dbdev_constraint con = DBDEV_CON_KVM_SLOTS(5);
+	struct dbdev_resource res[8], r[2];
 
 	KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, &con, 1, res, 8), 5);
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS(1), -ENOSPC);
@@ -896,20 +926,27 @@ static void alloc_exhaust_reuse(struct kunit *test)
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS(1), -ENOSPC);
 }
 
-/* Fixed IRQs and slots: -EBUSY when taken, -EINVAL outside the pool. */
-static void alloc_fixed_conflicts(struct kunit *test)
+/* A full pool refuses; freeing one block makes exactly that hole the next. */
+static void alloc_exhaust_reuse(struct kunit *test)
 {
 	struct dbdev_manager *mgr = test->priv;
-	static const struct dbdev_device_ops ops = { };
-	struct dbdev_constraint con = DBDEV_CON_KVM_SLOTS(4);
-	struct dbdev_resource owned[] = {
-		DBDEV_LEGACY_IRQ(9),
-		DBDEV_KVM_SLOT(20),
-	};
-	struct dbdev_resource res[16];
-	struct dbdev_device *dev;
-	unsigned int i;
+	struct dbdev_pool_config cfg;
 
+	dbdev_pools_get(mgr, &cfg);
+	cfg.pio = (struct dbdev_window){ 0x100, 0x13f };
+	cfg.legacy_irq = (struct dbdev_window){ 3, 6 };
+	cfg.msi = (struct dbdev_window){ 32, 47 };
+	cfg.kvm_slot = (struct dbdev_window){ 5, 9 };
+	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
+
+	exhaust_reuse_pio(test);
+	exhaust_reuse_irq_msi(test);
+	exhaust_reuse_slots(test);
+}
+
+/* alloc_fixed_conflicts() on lines: fixed ones beside allocated ones. */
+static noinline_for_stack void fixed_conflicts_irqs(struct kunit *test)
+{
 	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(5));
 	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(5), -EBUSY);
 	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(6),
@@ -924,6 +961,14 @@ static void alloc_fixed_conflicts(struct kunit *test)
 	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(U32_MAX), -EINVAL);
 	/* none of the failures took a line */
 	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(8));
+}
+
+/* alloc_fixed_conflicts() on slots: fixed runs beside allocated ones. */
+static noinline_for_stack void fixed_conflicts_slots(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	struct dbdev_constraint con = DBDEV_CON_KVM_SLOTS(4);
+	struct dbdev_resource res[4];
 
 	KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, &con, 1, res, 4), 4);
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS_AT(3, 1), -EBUSY);
@@ -941,8 +986,22 @@ static void alloc_fixed_conflicts(struct kunit *test)
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS_AT(32764, 1), -EINVAL);
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS_AT(U32_MAX, 1), -EINVAL);
 	alloc_one(test, __LINE__, DBDEV_CON_KVM_SLOTS(1), DBDEV_KVM_SLOT(7));
+}
 
-	/* what a registered device holds is taken for fixed requests too */
+/* alloc_fixed_conflicts() with a registered device holding line 9, slot 20. */
+static noinline_for_stack void fixed_conflicts_registered(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	static const struct dbdev_device_ops ops = { };
+	struct dbdev_constraint con;
+	struct dbdev_resource owned[] = {
+		DBDEV_LEGACY_IRQ(9),
+		DBDEV_KVM_SLOT(20),
+	};
+	struct dbdev_resource res[16];
+	struct dbdev_device *dev;
+	unsigned int i;
+
 	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
 	dbdev_device_init(dev, &ops, 0);
@@ -965,17 +1024,23 @@ static void alloc_fixed_conflicts(struct kunit *test)
 		expect_res(test, __LINE__, &res[i], DBDEV_KVM_SLOT(8 + i));
 }
 
-/* PCI MSI is aligned to its size rounded up to a power of two; the rest not. */
-static void alloc_msi_alignment(struct kunit *test)
+/* Fixed IRQs and slots: -EBUSY when taken, -EINVAL outside the pool. */
+static void alloc_fixed_conflicts(struct kunit *test)
 {
-	struct dbdev_manager *mgr = test->priv;
-	struct dbdev_pool_config cfg, defaults;
+	fixed_conflicts_irqs(test);
+	fixed_conflicts_slots(test);
+	/* what a registered device holds is taken for fixed requests too */
+	fixed_conflicts_registered(test);
+}
+
+/*
+ * alloc_msi_alignment() in a pool of [26, 33], whose eight vectors are
+ * not at a multiple of eight; all of it is given back at the end.
+ */
+static noinline_for_stack void msi_alignment_small(struct kunit *test)
+{
 	struct dbdev_resource r[3];
 
-	dbdev_pools_get(mgr, &defaults);
-	cfg = defaults;
-	cfg.msi = (struct dbdev_window){ 26, 33 };
-	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
 	/* eight vectors are free, but not at a multiple of eight */
 	alloc_fail(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 8), -ENOSPC);
 	alloc_fail(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 5), -ENOSPC);
@@ -997,11 +1062,13 @@ static void alloc_msi_alignment(struct kunit *test)
 	r[0] = DBDEV_MSI(DBDEV_MSI_PCI, 28, 3);
 	r[1] = DBDEV_MSI(DBDEV_MSI_GENERIC, 26, 2);
 	r[2] = DBDEV_MSI(DBDEV_MSI_PCI, 32, 2);
-	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, r, 3), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(test->priv, r, 3), 0);
 	free_one(test, __LINE__, DBDEV_MSI(DBDEV_MSI_PCI, 31, 1), 0);
-	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &defaults), 0);
+}
 
-	/* the default pool, [24, 4095] */
+/* alloc_msi_alignment() in the default pool, [24, 4095]: aligned blocks. */
+static noinline_for_stack void msi_alignment_aligned(struct kunit *test)
+{
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 1),
 		  DBDEV_MSI(DBDEV_MSI_PCI, 24, 1));
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 3),
@@ -1020,7 +1087,11 @@ static void alloc_msi_alignment(struct kunit *test)
 		  DBDEV_MSI(DBDEV_MSI_PCI, 64, 17));
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 32),
 		  DBDEV_MSI(DBDEV_MSI_PCI, 96, 32));
-	/* unaligned blocks fill the holes the aligned ones left exactly */
+}
+
+/* alloc_msi_alignment() in the default pool, after msi_alignment_aligned(). */
+static noinline_for_stack void msi_alignment_holes(struct kunit *test)
+{
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_PCI_MSIX, 24),
 		  DBDEV_MSI(DBDEV_MSI_PCI_MSIX, 40, 24));
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_GENERIC_MSI, 15),
@@ -1035,6 +1106,25 @@ static void alloc_msi_alignment(struct kunit *test)
 		  DBDEV_MSI(DBDEV_MSI_PCI, 2208, 32));
 	alloc_one(test, __LINE__, DBDEV_CON_MSI(DBDEV_CON_GENERIC_MSI, 1),
 		  DBDEV_MSI(DBDEV_MSI_GENERIC, 2193, 1));
+}
+
+/* PCI MSI is aligned to its size rounded up to a power of two; the rest not. */
+static void alloc_msi_alignment(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	struct dbdev_pool_config cfg, defaults;
+
+	dbdev_pools_get(mgr, &defaults);
+	cfg = defaults;
+	cfg.msi = (struct dbdev_window){ 26, 33 };
+	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &cfg), 0);
+	msi_alignment_small(test);
+	KUNIT_ASSERT_EQ(test, dbdev_pools_set(mgr, &defaults), 0);
+
+	/* the default pool, [24, 4095] */
+	msi_alignment_aligned(test);
+	/* unaligned blocks fill the holes the aligned ones left exactly */
+	msi_alignment_holes(test);
 }
 
 /* Freed neighbours merge with the hole below, above, and the pool's end. */
@@ -1400,49 +1490,28 @@ static void alloc_rollback(struct kunit *test)
 	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), -ENOSPC);
 }
 
-/* Registration with constraints in a committed and a cancelled transaction. */
-static void alloc_tx_constraints(struct kunit *test)
+/*
+ * alloc_tx_constraints(), committed: a with @acon, of @nr constraints, and
+ * b, which asks for a's fixed line first, in one transaction.
+ */
+static noinline_for_stack void
+tx_constraints_commit(struct kunit *test, struct adev *a, struct adev *b,
+		      const struct dbdev_constraint *acon, unsigned int nr)
 {
 	struct dbdev_manager *mgr = test->priv;
-	struct adev *a = adev_new(test);
-	struct adev *b = adev_new(test);
-	struct adev *c = adev_new(test);
-	struct adev *d = adev_new(test);
-	const struct dbdev_constraint acon[] = {
-		DBDEV_CON_WINDOW(DBDEV_CON_PIO, 8, 8, 0x100, 0x1ff),
-		DBDEV_CON_LEGACY_IRQ_AT(9),
-		DBDEV_CON_KVM_SLOTS_AT(4, 2),
-		DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 3),
-	};
 	const struct dbdev_constraint bcon[] = {
 		DBDEV_CON_WINDOW(DBDEV_CON_PIO, 8, 8, 0x100, 0x1ff),
 		DBDEV_CON_LEGACY_IRQ_AT(10),
 		DBDEV_CON_KVM_SLOTS(2),
 		DBDEV_CON_MSI(DBDEV_CON_PCI_MSIX, 2),
 	};
-	const struct dbdev_constraint ccon[] = {
-		DBDEV_CON_WINDOW(DBDEV_CON_PIO, 8, 8, 0x100, 0x1ff),
-		DBDEV_CON_LEGACY_IRQ_AT(11),
-		DBDEV_CON_KVM_SLOTS(2),
-		DBDEV_CON_MSI(DBDEV_CON_GENERIC_MSI, 4),
-	};
-	const struct dbdev_resource cres[] = {
-		DBDEV_PIO(0x110, 8),
-		DBDEV_LEGACY_IRQ(11),
-		DBDEV_KVM_SLOT(2),
-		DBDEV_KVM_SLOT(3),
-		DBDEV_MSI(DBDEV_MSI_GENERIC, 29, 4),
-	};
-	struct dbdev_resource res[8];
 	struct dbdev_resources list;
 	struct dbdev_tx *tx;
-	unsigned int i;
 	u8 buf[1];
 
 	tx = dbdev_tx_begin(mgr);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tx);
-	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &a->dev, acon,
-						      ARRAY_SIZE(acon)), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &a->dev, acon, nr), 0);
 	list = dbdev_device_resources(&a->dev);
 	KUNIT_ASSERT_EQ(test, list.nr, 5U);
 	expect_res(test, __LINE__, &list.res[0], DBDEV_PIO(0x100, 8));
@@ -1451,8 +1520,8 @@ static void alloc_tx_constraints(struct kunit *test)
 	expect_res(test, __LINE__, &list.res[3], DBDEV_KVM_SLOT(5));
 	expect_res(test, __LINE__, &list.res[4], DBDEV_MSI(DBDEV_MSI_PCI, 24, 3));
 	/* a's fixed line is taken for the later steps; the step fails alone */
-	KUNIT_EXPECT_EQ(test, dbdev_tx_register_alloc(tx, &b->dev, acon,
-						      ARRAY_SIZE(acon)), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_tx_register_alloc(tx, &b->dev, acon, nr),
+			-EBUSY);
 	KUNIT_EXPECT_EQ(test, dbdev_device_resources(&b->dev).nr, 0U);
 	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &b->dev, bcon,
 						      ARRAY_SIZE(bcon)), 0);
@@ -1480,8 +1549,38 @@ static void alloc_tx_constraints(struct kunit *test)
 		   DBDEV_CON_WINDOW(DBDEV_CON_PIO, 1, 1, 0x100, 0x10f), -ENOSPC);
 	free_one(test, __LINE__, DBDEV_PIO(0x100, 8), -EBUSY);
 	free_one(test, __LINE__, DBDEV_MSI(DBDEV_MSI_PCI_MSIX, 27, 2), -EBUSY);
+}
 
-	/* cancelled: c's places and d's (a's, free inside tx) come back */
+/*
+ * alloc_tx_constraints(), cancelled: c's places and d's (a's, with @acon of
+ * @nr constraints, free inside the transaction) come back; then c registers
+ * again, outside a transaction, at the same places.
+ */
+static noinline_for_stack void
+tx_constraints_cancel(struct kunit *test, struct adev *a, struct adev *c,
+		      struct adev *d, const struct dbdev_constraint *acon,
+		      unsigned int nr)
+{
+	struct dbdev_manager *mgr = test->priv;
+	const struct dbdev_constraint ccon[] = {
+		DBDEV_CON_WINDOW(DBDEV_CON_PIO, 8, 8, 0x100, 0x1ff),
+		DBDEV_CON_LEGACY_IRQ_AT(11),
+		DBDEV_CON_KVM_SLOTS(2),
+		DBDEV_CON_MSI(DBDEV_CON_GENERIC_MSI, 4),
+	};
+	const struct dbdev_resource cres[] = {
+		DBDEV_PIO(0x110, 8),
+		DBDEV_LEGACY_IRQ(11),
+		DBDEV_KVM_SLOT(2),
+		DBDEV_KVM_SLOT(3),
+		DBDEV_MSI(DBDEV_MSI_GENERIC, 29, 4),
+	};
+	struct dbdev_resource res[8];
+	struct dbdev_resources list;
+	struct dbdev_tx *tx;
+	unsigned int i;
+	u8 buf[1];
+
 	tx = dbdev_tx_begin(mgr);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tx);
 	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &c->dev, ccon,
@@ -1491,8 +1590,7 @@ static void alloc_tx_constraints(struct kunit *test)
 	for (i = 0; i < 5; i++)
 		expect_res(test, __LINE__, &list.res[i], cres[i]);
 	KUNIT_EXPECT_EQ(test, dbdev_tx_unregister(tx, &a->dev), 0);
-	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &d->dev, acon,
-						      ARRAY_SIZE(acon)), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register_alloc(tx, &d->dev, acon, nr), 0);
 	list = dbdev_device_resources(&d->dev);
 	KUNIT_ASSERT_EQ(test, list.nr, 5U);
 	expect_res(test, __LINE__, &list.res[0], DBDEV_PIO(0x100, 8));
@@ -1529,6 +1627,25 @@ static void alloc_tx_constraints(struct kunit *test)
 		expect_res(test, __LINE__, &list.res[i], cres[i]);
 	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x112, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, c->last_base, 0x110ULL);
+}
+
+/* Registration with constraints in a committed and a cancelled transaction. */
+static void alloc_tx_constraints(struct kunit *test)
+{
+	struct adev *a = adev_new(test);
+	struct adev *b = adev_new(test);
+	struct adev *c = adev_new(test);
+	struct adev *d = adev_new(test);
+	const struct dbdev_constraint acon[] = {
+		DBDEV_CON_WINDOW(DBDEV_CON_PIO, 8, 8, 0x100, 0x1ff),
+		DBDEV_CON_LEGACY_IRQ_AT(9),
+		DBDEV_CON_KVM_SLOTS_AT(4, 2),
+		DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 3),
+	};
+
+	tx_constraints_commit(test, a, b, acon, ARRAY_SIZE(acon));
+	/* cancelled: c's places and d's (a's, free inside tx) come back */
+	tx_constraints_cancel(test, a, c, d, acon, ARRAY_SIZE(acon));
 }
 
 static struct kunit_case dbdev_alloc_cases[] = {
