@@ -7,7 +7,8 @@
 # (tools/vm/run.sh) and in the KASAN+lockdep UML kernel (tools/uml/run.sh):
 #   selftests  tools/selftests/dbdev_test, TAP: each result counts
 #   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
-#              one test, passed if it exits 0
+#              one test, passed if it exits 0; dbdevctl-test likewise with
+#              tools/dbdevctl/test.dbdev, which checks every errno
 # A run also fails on a kernel report that involves dbdev, a panic or a
 # timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
 # A run may take DBDEV_VM_TIMEOUT seconds (here 300 unless set).  Ends with
@@ -64,21 +65,19 @@ run() {
 
 tests=()
 for t in selftests dbdevctl; do
-	if [ ! -d "tools/$t" ]; then
-		echo "vmtest: no tools/$t yet"
-	elif build "$t" "tools/$t"; then
-		tests+=("$t")
-	fi
+	build "$t" "tools/$t" && tests+=("$t")
 done
 for k in "${KERNELS[@]}"; do
 	for t in "${tests[@]}"; do
 		case $t in
 		selftests) run "$k" selftests -- tools/selftests/dbdev_test ;;
-		dbdevctl) run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
-			-x -f tools/dbdevctl/demo.dbdev ;;
+		dbdevctl)
+			run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
+				-x -f tools/dbdevctl/demo.dbdev
+			run "$k" dbdevctl-test --plain -- tools/dbdevctl/dbdevctl \
+				-f tools/dbdevctl/test.dbdev ;;
 		esac
 	done
 done
-[ ${#tests[@]} -gt 0 ] || { echo "FAIL: nothing to test"; failed=$((failed + 1)); }
 echo "vmtest: $passed passed, $failed failed"
 [ "$failed" = 0 ]
