@@ -445,13 +445,17 @@ static enum dbdev_pool_id dbdev_con_pool(const struct dbdev_constraint *con,
 
 /**
  * dbdev_con_outputs() - how many resources a constraint turns into
- * @con: the constraint
+ * @con: the constraint, already validated
  *
- * Return: the slot count for KVM slots (one resource per slot), else 1.
+ * Return: the slot count for KVM slots (one resource per slot), else 1;
+ * at most %DBDEV_MAX_RESOURCES + 1, which is too many anyway, so that sums
+ * over a list of constraints cannot wrap.
  */
 unsigned int dbdev_con_outputs(const struct dbdev_constraint *con)
 {
-	return con->type == DBDEV_CON_KVM_SLOT ? con->size : 1;
+	if (con->type != DBDEV_CON_KVM_SLOT)
+		return 1;
+	return min_t(u64, con->size, DBDEV_MAX_RESOURCES + 1);
 }
 
 /* The resource that @con placed at @base describes. */
@@ -488,9 +492,9 @@ static int dbdev_pools_place(struct dbdev_pools *p,
 	u64 hi = fixed ? con->fixed + con->size - 1 : con->max;
 	struct dbdev_fit f = { .size = con->size };
 	struct dbdev_pool *pool = NULL;
-	unsigned int i, end, n;
+	unsigned int i, end;
 	int err = -EINVAL;
-	u64 base;
+	u64 base, n;
 
 	dbdev_pools_span(p, dbdev_con_pool(con, &f.align), &i, &end);
 	for (; i < end; i++) {

@@ -187,7 +187,7 @@ static struct dbdev_inst *dbdev_inst_lookup(struct dbdev_ctx *ctx, u32 id)
 	struct dbdev_inst *inst = xa_load(&ctx->insts, id);
 
 	lockdep_assert_held(&ctx->lock);
-	if (!inst || (inst->tx_flags & DBDEV_INFO_TX_REMOVED))
+	if (!inst || !inst->dev || (inst->tx_flags & DBDEV_INFO_TX_REMOVED))
 		return NULL;
 	return inst;
 }
@@ -476,22 +476,23 @@ static int dbdev_create_items(struct dbdev_create_device *arg, void **items,
 	return 0;
 }
 
-static struct dbdev_inst *dbdev_inst_new(struct dbdev_type *type,
-					 struct dbdev_device *dev)
+/*
+ * Record a newly registered device in @inst, which has room for all its
+ * resources and holds its id already.
+ */
+static void dbdev_inst_fill(struct dbdev_ctx *ctx, struct dbdev_inst *inst,
+			    struct dbdev_type *type, struct dbdev_device *dev)
 {
 	struct dbdev_resources list = dbdev_device_resources(dev);
-	struct dbdev_inst *inst;
 	unsigned int i;
 
-	inst = kzalloc(struct_size(inst, res, list.nr), GFP_KERNEL_ACCOUNT);
-	if (!inst)
-		return NULL;
 	inst->dev = dev;
 	inst->type = type;
+	inst->tx_flags = ctx->tx ? DBDEV_INFO_TX_ADDED : 0;
 	inst->nr_res = list.nr;
 	for (i = 0; i < list.nr; i++)
 		dbdev_res_to_user(&list.res[i], &inst->res[i]);
-	return inst;
+	ctx->nr_insts++;
 }
 
 static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
@@ -522,7 +523,8 @@ static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
 	err = dbdev_create_items(&arg, &items, &count);
 	if (err)
 		return err;
-	if (arg.assigned && arg.assigned_max < count) {
+	if (count > DBDEV_MAX_ITEMS ||
+	    (arg.assigned && arg.assigned_max < count)) {
 		err = -E2BIG;
 		goto out;
 	}
@@ -541,11 +543,27 @@ static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
 		}
 	}
 
+	/*
+	 * Everything that can fail for want of memory happens before the
+	 * device is registered: once it is, only copying the answer out can
+	 * fail, and that was checked above.
+	 */
 	mutex_lock(&ctx->lock);
 	if (ctx->nr_insts >= max_devices) {
 		err = -EMFILE;
 		goto unlock;
 	}
+	inst = kzalloc(struct_size(inst, res, count), GFP_KERNEL_ACCOUNT);
+	if (!inst) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	/* the id is taken now; only ctx->lock holders see the half-made entry */
+	err = xa_alloc_cyclic(&ctx->insts, &inst->id, inst,
+			      XA_LIMIT(1, INT_MAX), &ctx->next_id,
+			      GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto unlock;
 	type = dbdev_type_get(arg.type);
 	if (!type) {
 		err = -ENOENT;
@@ -563,31 +581,20 @@ static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
 	if (err)
 		goto unlock;
 
-	inst = dbdev_inst_new(type, dev);
-	err = inst ? xa_alloc_cyclic(&ctx->insts, &inst->id, inst,
-				     XA_LIMIT(1, INT_MAX), &ctx->next_id,
-				     GFP_KERNEL_ACCOUNT) : -ENOMEM;
-	if (err < 0) {
-		kfree(inst);
-		inst = NULL;
-		/* nobody saw it; undoing cannot fail */
-		WARN_ON(ctx->tx ? dbdev_tx_unregister(ctx->tx, dev) :
-				  dbdev_unregister(ctx->mgr, dev));
-		goto unlock;
-	}
-	err = 0;
-	ctx->nr_insts++;
-	if (ctx->tx)
-		inst->tx_flags = DBDEV_INFO_TX_ADDED;
+	dbdev_inst_fill(ctx, inst, type, dev);
 	arg.id = inst->id;
 	arg.nr_assigned = inst->nr_res;
 	if ((arg.assigned &&
 	     copy_to_user(u64_to_user_ptr(arg.assigned), inst->res,
 			  inst->nr_res * sizeof(inst->res[0]))) ||
 	    copy_to_user(uarg, &arg, sizeof(arg))) {
-		/* the caller cannot learn of it: take it back */
+		/*
+		 * Only a racing munmap() gets here.  The caller cannot learn
+		 * of the device: take it back, or in a transaction stage its
+		 * removal; if even that fails, it stays, as LIST shows.
+		 */
 		err = -EFAULT;
-		WARN_ON(dbdev_inst_destroy(ctx, inst));
+		dbdev_inst_destroy(ctx, inst);
 	}
 	mutex_unlock(&ctx->lock);
 	goto out;
@@ -597,6 +604,9 @@ unlock:
 		type->destroy(dev);
 	if (type)
 		module_put(type->owner);
+	if (inst && inst->id)
+		xa_erase(&ctx->insts, inst->id);
+	kfree(inst);
 	mutex_unlock(&ctx->lock);
 	if ((err == -EEXIST || err == -EBUSY) &&
 	    copy_to_user(uarg, &arg, sizeof(arg)))
@@ -729,12 +739,12 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
 	size_t bytes = (size_t)io->size * io->count;
-	u8 small[DBDEV_MAX_ACCESS], *buf = small;
+	u8 small[DBDEV_MAX_ACCESS] = {}, *buf = small;
 	unsigned int i;
 	int ret = 0;
 
 	if (bytes > sizeof(small)) {
-		buf = kmalloc(bytes, GFP_KERNEL_ACCOUNT);
+		buf = kzalloc(bytes, GFP_KERNEL_ACCOUNT);
 		if (!buf)
 			return -ENOMEM;
 	}

@@ -354,8 +354,11 @@ struct dbdev_binding;
  * is little-endian, as the guest sees it.  A callback returns 0 or a negative
  * errno, which the dispatcher returns to its caller.  Callbacks run in
  * process context and may sleep; without %DBDEV_DEVICE_SERIALIZED they may
- * run on several CPUs at once.  A device with a port-I/O range must have
- * both port-I/O callbacks, one with an MMIO range both MMIO callbacks.
+ * run on several CPUs at once.  The task stays on its CPU until the
+ * callback returns (that is how re-entry is caught), so a callback should
+ * not sleep for long: it would hold up taking that CPU offline.  A device
+ * with a port-I/O range must have both port-I/O callbacks, one with an MMIO
+ * range both MMIO callbacks.
  */
 struct dbdev_device_ops {
 	int (*read)(struct dbdev_device *dev, u64 base, u64 offset,

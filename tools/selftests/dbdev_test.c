@@ -1839,6 +1839,50 @@ static void test_stress_swap(void)
 	close(st.fd);
 }
 
+/* ------------------------------------------------------------------------
+ * 16. Slot counts too large for an answer
+ *
+ * A KVM slot constraint of n slots gives n resources.  With the slot pool
+ * opened to all 2^32 numbers, a constraint of 2^32 slots, or one whose
+ * count added to others' would wrap 32 bits, must be refused (E2BIG), not
+ * counted modulo 2^32.
+ */
+static void test_hostile_slot_count(void)
+{
+	struct dbdev_uconstraint con[DBDEV_MAX_ITEMS];
+	struct dbdev_create_device c;
+	struct dbdev_upools p;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	default_pools(&p);
+	p.kvm_slot.min = 0;
+	p.kvm_slot.max = 0xffffffffULL;
+	REQUIRE(xioctl(fd, DBDEV_SET_POOLS, &p), 0);
+
+	con[0] = CON(DBDEV_UC_KVM_SLOT, 1ULL << 32);
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, con, 1, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -E2BIG);
+
+	for (i = 0; i < DBDEV_MAX_ITEMS - 1; i++)
+		con[i] = CON(DBDEV_UC_MAC, 1);
+	con[i] = CON(DBDEV_UC_KVM_SLOT, (1ULL << 32) - (DBDEV_MAX_ITEMS - 2));
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, con, DBDEV_MAX_ITEMS, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -E2BIG);
+
+	/* 65 slots is one too many; 64 is the most */
+	con[0] = CON(DBDEV_UC_KVM_SLOT, DBDEV_MAX_ITEMS + 1);
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, con, 1, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -E2BIG);
+	CHECK(nr_devs(fd), 0);
+	con[0] = CON(DBDEV_UC_KVM_SLOT, DBDEV_MAX_ITEMS);
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, con, 1, NULL, 0);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	CHECK(c.nr_assigned, DBDEV_MAX_ITEMS);
+	CHECK(nr_devs(fd), 1);
+	close(fd);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1869,6 +1913,7 @@ static const struct test tests[] = {
 	T(close_while_injecting),
 	T(close_with_tx),
 	T(stress_swap),
+	T(hostile_slot_count),
 };
 
 /* Run one test in a child: true if it passed. */
