@@ -604,8 +604,10 @@ unlock:
 		type->destroy(dev);
 	if (type)
 		module_put(type->owner);
-	if (inst && inst->id)
+	if (inst && inst->id) {		/* a failed create uses up no id */
 		xa_erase(&ctx->insts, inst->id);
+		ctx->next_id = inst->id;
+	}
 	kfree(inst);
 	mutex_unlock(&ctx->lock);
 	if ((err == -EEXIST || err == -EBUSY) &&

@@ -127,7 +127,8 @@ struct dbdev_uconstraint {
  * @assigned: pointer to room for @assigned_max struct dbdev_uresource, or 0
  * @assigned_max: that room; when too small for the answer: -E2BIG and no
  *		  device (a KVM slot constraint of n gives n resources)
- * @id: out: the new device's id, never 0
+ * @id: out: the new device's id, never 0; ids count up and are not
+ *	reused at once, and a failed create takes none
  * @nr_assigned: out: how many resources the device got, written to
  *		 @assigned in order
  * @conflict_id: out, with -EEXIST or -EBUSY: the id of the device that
