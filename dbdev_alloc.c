@@ -572,21 +572,15 @@ int dbdev_pools_alloc(struct dbdev_pools *p,
 struct dbdev_extent *dbdev_pools_find(struct dbdev_pools *p,
 				      const struct dbdev_resource *r)
 {
-	unsigned int i, end;
+	struct dbdev_extent *e;
 	enum dbdev_pool_id id;
 	u64 base, last;
 
-	dbdev_pools_assert_locked(p);
+	/* an exact allocation is the one extent that overlaps it */
 	if (!dbdev_res_key(p, r, &id, &base, &last))
 		return NULL;
-	dbdev_pools_span(p, id, &i, &end);
-	for (; i < end; i++) {
-		struct dbdev_extent *e = dbdev_pool_floor(&p->pool[i], base);
-
-		if (e && e->base == base && e->last == last)
-			return e;
-	}
-	return NULL;
+	e = dbdev_pools_overlap(p, r);
+	return e && e->base == base && e->last == last ? e : NULL;
 }
 
 static bool dbdev_window_ok(const struct dbdev_window *w, u64 limit)
