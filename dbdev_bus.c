@@ -62,7 +62,7 @@ static struct dbdev_range *dbdev_tree_floor(const struct rb_root *root,
 
 void dbdev_buses_init(struct dbdev_buses *b)
 {
-	enum dbdev_bus_id bus;
+	enum dbdev_bus bus;
 	enum dbdev_copy copy;
 
 	seqcount_latch_init(&b->seq);
@@ -82,7 +82,7 @@ void dbdev_buses_init(struct dbdev_buses *b)
  * Return: the range, or %NULL if no range contains @addr.
  */
 const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
-					     enum dbdev_bus_id bus, u64 addr)
+					     enum dbdev_bus bus, u64 addr)
 {
 	const struct dbdev_range *r;
 	unsigned int seq;
@@ -110,7 +110,7 @@ const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
  */
 struct dbdev_range *dbdev_buses_conflict(const struct dbdev_buses *b,
 					 enum dbdev_copy copy,
-					 enum dbdev_bus_id bus,
+					 enum dbdev_bus bus,
 					 u64 base, u64 last)
 {
 	struct dbdev_range *r = dbdev_tree_floor(&b->root[bus][copy], copy,
@@ -184,7 +184,7 @@ void dbdev_buses_flip(struct dbdev_buses *b)
  */
 void dbdev_buses_clear(struct dbdev_buses *b)
 {
-	enum dbdev_bus_id bus;
+	enum dbdev_bus bus;
 	enum dbdev_copy copy;
 
 	for (copy = 0; copy < DBDEV_NR_COPIES; copy++) {

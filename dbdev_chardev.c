@@ -698,7 +698,7 @@ static int dbdev_io_check(const struct dbdev_io *io)
 	u64 bytes = (u64)io->size * io->count;
 
 	if (io->bus > DBDEV_IO_MMIO || io->dir > DBDEV_IO_WRITE ||
-	    !io->size || io->size > DBDEV_MAX_ACCESS || io->reserved0 ||
+	    !io->size || io->size > DBDEV_MAX_ACCESS || io->device ||
 	    !io->count)
 		return -EINVAL;
 	if (bytes > DBDEV_IO_MAX_BYTES)
@@ -721,16 +721,17 @@ static int dbdev_io_probe(const struct dbdev_io *io)
 	return dbdev_probe_user(udata, bytes);
 }
 
-static int dbdev_io_element(struct dbdev_manager *mgr, const struct dbdev_io *io,
-			    u64 addr, void *data)
+/* One element of @io at @addr; sets io->result and io->device. */
+static void dbdev_io_element(struct dbdev_manager *mgr, struct dbdev_io *io,
+			     u64 addr, void *data)
 {
-	if (io->bus == DBDEV_IO_PIO)
-		return io->dir == DBDEV_IO_WRITE ?
-		       dbdev_pio_write(mgr, addr, data, io->size) :
-		       dbdev_pio_read(mgr, addr, data, io->size);
-	return io->dir == DBDEV_IO_WRITE ?
-	       dbdev_mmio_write(mgr, addr, data, io->size) :
-	       dbdev_mmio_read(mgr, addr, data, io->size);
+	int err;
+
+	err = dbdev_dispatch(mgr, io->bus, addr, data, io->size,
+			     io->dir == DBDEV_IO_WRITE, &io->result);
+	io->device = !err;
+	if (err)
+		io->result = err;
 }
 
 /*
@@ -762,8 +763,7 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
 
 		if (io->bus == DBDEV_IO_MMIO)
 			addr += (u64)i * io->size;
-		io->result = dbdev_io_element(mgr, io, addr,
-					      buf + i * io->size);
+		dbdev_io_element(mgr, io, addr, buf + i * io->size);
 	}
 	io->done = io->result ? i - 1 : i;
 	if (io->dir == DBDEV_IO_READ &&

@@ -77,12 +77,31 @@ static bool dbdev_in_callback(void)
 	return inside;
 }
 
+/*
+ * A callback's result must be 0 or an errno.  Anything else is a driver
+ * bug: say which callback, once, and give the caller -EIO rather than a
+ * value it would take for a length or pass on as a bogus errno.
+ */
+static int dbdev_callback_result(const void *callback, int ret)
+{
+	if (likely(ret <= 0 && ret >= -MAX_ERRNO))
+		return ret;
+	WARN_ONCE(1, "dbdev: %ps returned %d, neither 0 nor an errno\n",
+		  callback, ret);
+	return -EIO;
+}
+
+/*
+ * Call @r's device for an access at @offset: 0 with the callback's result
+ * in *@result, or -EDEADLK without a call (re-entry, or nested too deep).
+ */
 static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
-		      unsigned int len, bool write)
+		      unsigned int len, bool write, int *result)
 {
 	struct dbdev_device *dev = r->dev;
 	const struct dbdev_device_ops *ops = dev->ops;
 	struct dbdev_frame frame = { .task = current, .dev = dev };
+	const void *callback;
 	int depth, ret;
 
 	migrate_disable();
@@ -101,12 +120,15 @@ static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
 	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
 		mutex_lock_nested(&dev->io_lock, depth);
 
-	if (r->bus == DBDEV_BUS_PIO)
+	if (r->bus == DBDEV_BUS_PIO) {
+		callback = write ? (void *)ops->pio_write : (void *)ops->pio_read;
 		ret = write ? ops->pio_write(dev, r->base, offset, data, len) :
 			      ops->pio_read(dev, r->base, offset, data, len);
-	else
+	} else {
+		callback = write ? (void *)ops->write : (void *)ops->read;
 		ret = write ? ops->write(dev, r->base, offset, data, len) :
 			      ops->read(dev, r->base, offset, data, len);
+	}
 
 	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
 		mutex_unlock(&dev->io_lock);
@@ -115,17 +137,37 @@ static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
 	hlist_del(&frame.node);
 	preempt_enable();
 	migrate_enable();
-	return ret;
+	*result = dbdev_callback_result(callback, ret);
+	return 0;
 }
 
-static int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus_id bus,
-			  u64 addr, void *data, unsigned int len, bool write)
+/**
+ * dbdev_dispatch() - route one access, keeping the core's refusals apart
+ * @mgr: the VM's manager
+ * @bus: %DBDEV_BUS_PIO or %DBDEV_BUS_MMIO
+ * @addr: the port or guest-physical address
+ * @data: @len bytes: read into, or written from
+ * @len: 1 to %DBDEV_MAX_ACCESS
+ * @write: true for a write
+ * @result: set to the device's result when a device was called
+ *
+ * What an exit handler needs to tell an access that no device owns (to be
+ * handled elsewhere) from one that a device failed.
+ *
+ * Context: process context; may sleep.  Takes no lock unless the device is
+ * serialised.
+ * Return: 0 if a device was called, with its result (0 or a negative
+ * errno) in *@result; else a core error listed in dbdev.h, and no device
+ * was called.
+ */
+int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
+		   void *data, unsigned int len, bool write, int *result)
 {
 	const struct dbdev_range *r;
 	int idx, ret;
 
 	might_sleep();
-	if (!len || len > DBDEV_MAX_ACCESS)
+	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
 		return -EINVAL;
 
 	idx = srcu_read_lock(&mgr->srcu);
@@ -135,9 +177,20 @@ static int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus_id bus,
 	else if (len - 1 > r->last - addr)
 		ret = -ERANGE;
 	else
-		ret = dbdev_call(r, addr - r->base, data, len, write);
+		ret = dbdev_call(r, addr - r->base, data, len, write, result);
 	srcu_read_unlock(&mgr->srcu, idx);
 	return ret;
+}
+EXPORT_SYMBOL_GPL(dbdev_dispatch);
+
+/* The core's error, else the device's result. */
+static int dbdev_route(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
+		       void *data, unsigned int len, bool write)
+{
+	int result, err;
+
+	err = dbdev_dispatch(mgr, bus, addr, data, len, write, &result);
+	return err ?: result;
 }
 
 /**
@@ -147,14 +200,13 @@ static int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus_id bus,
  * @data: where the device puts @len bytes
  * @len: 1 to %DBDEV_MAX_ACCESS
  *
- * Context: process context; may sleep.  Takes no lock unless the device is
- * serialised.
- * Return: the callback's result, or a core error listed in dbdev.h.
+ * Context: as dbdev_dispatch().
+ * Return: a core error listed in dbdev.h, else the callback's result.
  */
 int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
 		    unsigned int len)
 {
-	return dbdev_dispatch(mgr, DBDEV_BUS_MMIO, addr, data, len, false);
+	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, data, len, false);
 }
 EXPORT_SYMBOL_GPL(dbdev_mmio_read);
 
@@ -165,14 +217,13 @@ EXPORT_SYMBOL_GPL(dbdev_mmio_read);
  * @data: @len bytes for the device
  * @len: 1 to %DBDEV_MAX_ACCESS
  *
- * Context: as dbdev_mmio_read().
- * Return: the callback's result, or a core error listed in dbdev.h.
+ * Context: as dbdev_dispatch().
+ * Return: a core error listed in dbdev.h, else the callback's result.
  */
 int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,
 		     unsigned int len)
 {
-	return dbdev_dispatch(mgr, DBDEV_BUS_MMIO, addr, (void *)data, len,
-			      true);
+	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, (void *)data, len, true);
 }
 EXPORT_SYMBOL_GPL(dbdev_mmio_write);
 
@@ -183,13 +234,13 @@ EXPORT_SYMBOL_GPL(dbdev_mmio_write);
  * @data: where the device puts @len bytes
  * @len: 1 to %DBDEV_MAX_ACCESS
  *
- * Context: as dbdev_mmio_read().
- * Return: the callback's result, or a core error listed in dbdev.h.
+ * Context: as dbdev_dispatch().
+ * Return: a core error listed in dbdev.h, else the callback's result.
  */
 int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
 		   unsigned int len)
 {
-	return dbdev_dispatch(mgr, DBDEV_BUS_PIO, port, data, len, false);
+	return dbdev_route(mgr, DBDEV_BUS_PIO, port, data, len, false);
 }
 EXPORT_SYMBOL_GPL(dbdev_pio_read);
 
@@ -200,14 +251,13 @@ EXPORT_SYMBOL_GPL(dbdev_pio_read);
  * @data: @len bytes for the device
  * @len: 1 to %DBDEV_MAX_ACCESS
  *
- * Context: as dbdev_mmio_read().
- * Return: the callback's result, or a core error listed in dbdev.h.
+ * Context: as dbdev_dispatch().
+ * Return: a core error listed in dbdev.h, else the callback's result.
  */
 int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
 		    unsigned int len)
 {
-	return dbdev_dispatch(mgr, DBDEV_BUS_PIO, port, (void *)data, len,
-			      true);
+	return dbdev_route(mgr, DBDEV_BUS_PIO, port, (void *)data, len, true);
 }
 EXPORT_SYMBOL_GPL(dbdev_pio_write);
 

@@ -11,12 +11,6 @@
 
 #include "dbdev.h"
 
-enum dbdev_bus_id {
-	DBDEV_BUS_PIO,
-	DBDEV_BUS_MMIO,
-	DBDEV_NR_BUSES,
-};
-
 /*
  * Every bus tree exists twice (see dbdev_bus.c).  Outside a commit the
  * sequence count is even and dispatchers read the published copy; the
@@ -43,7 +37,7 @@ struct dbdev_range {
 	u64 base;
 	u64 last;
 	struct dbdev_device *dev;
-	enum dbdev_bus_id bus;
+	enum dbdev_bus bus;
 };
 
 /**
@@ -58,10 +52,10 @@ struct dbdev_buses {
 
 void dbdev_buses_init(struct dbdev_buses *b);
 const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
-					     enum dbdev_bus_id bus, u64 addr);
+					     enum dbdev_bus bus, u64 addr);
 struct dbdev_range *dbdev_buses_conflict(const struct dbdev_buses *b,
 					 enum dbdev_copy copy,
-					 enum dbdev_bus_id bus,
+					 enum dbdev_bus bus,
 					 u64 base, u64 last);
 void dbdev_buses_insert(struct dbdev_buses *b, enum dbdev_copy copy,
 			struct dbdev_range *r);

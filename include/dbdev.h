@@ -458,6 +458,18 @@ int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev);
 int dbdev_tx_commit(struct dbdev_tx *tx);
 void dbdev_tx_cancel(struct dbdev_tx *tx);
 
+/**
+ * enum dbdev_bus - the two buses of a manager
+ * @DBDEV_BUS_PIO: port I/O, 16-bit addresses
+ * @DBDEV_BUS_MMIO: MMIO, guest-physical addresses
+ * @DBDEV_NR_BUSES: number of buses
+ */
+enum dbdev_bus {
+	DBDEV_BUS_PIO,
+	DBDEV_BUS_MMIO,
+	DBDEV_NR_BUSES,
+};
+
 /*
  * Dispatch.  Errors of the core, each distinct from the others:
  *   -EINVAL   @len is 0 or more than DBDEV_MAX_ACCESS;
@@ -465,9 +477,15 @@ void dbdev_tx_cancel(struct dbdev_tx *tx);
  *   -ERANGE   the access starts inside a range but runs past its end;
  *   -EDEADLK  the access would re-enter a device whose callback is already
  *	       running in this thread, or nest deeper than DBDEV_MAX_NESTING.
- * In each of these cases no device is called.  Otherwise the callback's own
- * result is returned.
+ * In each of these cases no device is called.  Otherwise a device was
+ * called and its result counts: 0 or a negative errno down to -MAX_ERRNO
+ * (anything else is a driver bug, reported once, and becomes -EIO).
+ * dbdev_dispatch() keeps the two apart; dbdev_mmio_read() and friends
+ * return whichever there is, for callers to whom the difference does not
+ * matter.
  */
+int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
+		   void *data, unsigned int len, bool write, int *result);
 int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
 		    unsigned int len);
 int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,

@@ -4,7 +4,9 @@
  *
  *   dbdev_dispatch  - routing: base and offset as the device sees them, range
  *		       ends, both buses, data in both directions, length and
- *		       crossing errors, the edges of both address spaces;
+ *		       crossing errors, the edges of both address spaces; the
+ *		       core's refusals apart from a device's errors, and
+ *		       callback results that are not errnos;
  *   dbdev_register  - registration and unregistration: overlap in every
  *		       shape, failures leaving no trace, every errno;
  *		       assigned and trapped resources;
@@ -666,6 +668,89 @@ static void dispatch_callback_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->calls, 9U);
 }
 
+/*
+ * dbdev_dispatch() tells the core's refusals from a device's own errors,
+ * even errors that the core uses itself.
+ */
+static void dispatch_device_or_core(struct kunit *test)
+{
+	static const int errs[] = { -ENODEV, -ERANGE, -EINVAL, -EDEADLK, -EIO };
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new(test);
+	struct dbdev_resource res[] = {
+		DBDEV_MMIO(0x1000, 0x10),
+		DBDEV_PIO(0x80, 4),
+	};
+	u8 buf[DBDEV_MAX_ACCESS] = { };
+	unsigned int i;
+	int result;
+
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &a->dev, res, 2), 0);
+	for (i = 0; i < ARRAY_SIZE(errs); i++) {
+		a->ret = errs[i];
+		result = 1;
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1004,
+						     buf, 4, false, &result), 0);
+		KUNIT_EXPECT_EQ(test, result, errs[i]);
+		result = 1;
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x83,
+						     buf, 1, true, &result), 0);
+		KUNIT_EXPECT_EQ(test, result, errs[i]);
+		KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 8, NULL), errs[i]);
+	}
+	KUNIT_EXPECT_EQ(test, a->calls, 3 * ARRAY_SIZE(errs));
+
+	/* the core's own: no call, *result untouched */
+	a->ret = 0;
+	result = 1;
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x2000, buf,
+					     4, false, &result), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x100e, buf,
+					     4, false, &result), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x80, buf,
+					     0, false, &result), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x80, buf,
+					     9, true, &result), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_NR_BUSES, 0x80, buf,
+					     1, false, &result), -EINVAL);
+	KUNIT_EXPECT_EQ(test, result, 1);
+	KUNIT_EXPECT_EQ(test, a->calls, 3 * ARRAY_SIZE(errs));
+
+	/* and success is a device's 0 */
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1008, buf,
+					     2, false, &result), 0);
+	KUNIT_EXPECT_EQ(test, result, 0);
+	check_last(test, __LINE__, a, TDEV_MMIO_RD, 0x1000, 8, 2);
+}
+
+/*
+ * A callback that returns neither 0 nor an errno is a driver bug, reported
+ * once with the callback's name: the caller gets -EIO.
+ */
+static void dispatch_bad_result(struct kunit *test)
+{
+	static const int bad[] = { 1, 4096, INT_MAX, -MAX_ERRNO - 1, -5000,
+				   INT_MIN };
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new(test);
+	u8 buf[DBDEV_MAX_ACCESS] = { };
+	unsigned int i;
+	int result;
+
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x10)), 0);
+	kunit_info(test, "dbdev-expect-report: tdev_read returned 1, neither 0 nor an errno\n");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		a->ret = bad[i];
+		result = 0;
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1000,
+						     buf, 4, false, &result), 0);
+		KUNIT_EXPECT_EQ_MSG(test, result, -EIO, "returned %d", bad[i]);
+		KUNIT_EXPECT_EQ(test, mmio_wr(mgr, 0x1000, 4, 0), -EIO);
+	}
+	a->ret = -MAX_ERRNO;
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 4, NULL), -MAX_ERRNO);
+}
+
 static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_mmio_base_offset),
 	KUNIT_CASE(dispatch_pio_base_offset),
@@ -676,6 +761,8 @@ static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_top_of_space),
 	KUNIT_CASE(dispatch_pio_top),
 	KUNIT_CASE(dispatch_callback_error),
+	KUNIT_CASE(dispatch_device_or_core),
+	KUNIT_CASE(dispatch_bad_result),
 	{}
 };
 

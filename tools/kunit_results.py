@@ -9,6 +9,9 @@ A case passes only if it reported "ok" without "# SKIP" and no kernel report
 (KASAN, lockdep, RCU, list or object debugging, WARNING, BUG, ...) came
 while it ran.  Outside the dbdev suites only reports that mention dbdev
 count: UML 6.1 warns at boot by itself, and splats from force_flush_all.
+A case that provokes a report on purpose announces it with a diagnostic
+line "# CASE: dbdev-expect-report: TEXT" first: the next report that holds
+TEXT is then not counted, and the case fails if none comes.
 A planned case that never reported, a suite that never ran, was skipped or
 has no cases count as failed too.  Ends with the line
 "kunit: N passed, N failed"; exits 1 if anything failed.
@@ -33,6 +36,7 @@ REPORT = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
                     r'general protection fault|Oops|list_(add|del) corruption|'
                     r'Unable to handle)')
 CLOSE = re.compile(r'^(=+|-+\[ end .*\]-+)\s*$')
+EXPECT = re.compile(r'^\s*# \S+: dbdev-expect-report: (.+)$')
 
 
 def expected_suites(paths):
@@ -60,11 +64,15 @@ def main():
     suite = None      # the suite running
     report = None     # lines of the kernel report being read
     tainted = False   # a counted report came since the last result line
+    expect = None     # the text of a report the running case announced
+    expect_met = False
 
     def close_report():
-        nonlocal report, tainted
+        nonlocal report, tainted, expect_met
         text = '\n'.join(report or [])
-        if report and (re.search('dbdev', text, re.I) or (
+        if report and expect and not expect_met and expect in text:
+            expect_met = True
+        elif report and (re.search('dbdev', text, re.I) or (
                 suite in expected and 'force_flush_all' not in text)):
             reports.append((suite or 'no suite', report))
             if suite:
@@ -88,7 +96,9 @@ def main():
             report.append(line)
             continue
 
-        if m := SUBTEST.match(line):
+        if m := EXPECT.match(line):
+            expect, expect_met = m.group(1), False
+        elif m := SUBTEST.match(line):
             suite = m.group(1)
             results.setdefault(suite, [])
         elif suite and (m := PLAN.match(line)):
@@ -99,8 +109,10 @@ def main():
                 ok, why = False, 'skipped'
             elif tainted:
                 ok, why = False, 'kernel report'
+            elif expect and not expect_met:
+                ok, why = False, f'no report with "{expect}"'
             results[suite].append((m.group(2), ok, why))
-            tainted = False
+            tainted, expect = False, None
         elif suite and (m := SUITE_END.match(line)) and m.group(2) == suite:
             ended[suite] = not (m.group(1) or tainted or '# SKIP' in line)
             suite, tainted = None, False

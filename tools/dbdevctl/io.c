@@ -125,6 +125,9 @@ static int access_failed(const struct dbdev_io *io)
 	if (io->count > 1)
 		snprintf(elem, sizeof(elem), " (element %u of %u)", io->done + 1,
 			 io->count);
+	if (io->device)
+		return fail_errno(err, "the device failed the access at %s%s",
+				  where, elem);
 	switch (err) {
 	case ENODEV:
 		return fail_errno(err, "no device at %s%s", where, elem);

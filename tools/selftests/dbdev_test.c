@@ -597,7 +597,7 @@ static void test_io_malformed(void)
 	BAD_IO(a.io.count = 0, -EINVAL);
 	BAD_IO(a.io.bus = 2, -EINVAL);
 	BAD_IO(a.io.dir = 2, -EINVAL);
-	BAD_IO(a.io.reserved0 = 1, -EINVAL);
+	BAD_IO(a.io.device = 1, -EINVAL);
 	BAD_IO(a.flags = 1, -EINVAL);
 	BAD_IO(a.flags = 0x80000000, -EINVAL);
 	BAD_IO((a.io.bus = DBDEV_IO_PIO, a.io.size = 1, a.io.addr = 0x10000), -EINVAL);

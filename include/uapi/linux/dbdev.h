@@ -195,14 +195,16 @@ struct dbdev_destroy_device {
  * @bus: DBDEV_IO_PIO or DBDEV_IO_MMIO
  * @dir: DBDEV_IO_READ or DBDEV_IO_WRITE
  * @size: bytes per element, 1 to 8
- * @reserved0: 0
+ * @device: in: 0; out: 1 if @result is a device's own (its 0 or errno),
+ *	    0 if the core refused the element and called no device
  * @count: elements, at least 1, @size * @count at most DBDEV_IO_MAX_BYTES;
  *	   as KVM_EXIT_IO gives them
  * @addr: port (below 0x10000) or guest-physical address
  * @data: pointer to @size * @count bytes: read into, or written from
- * @result: out: 0, or the negative errno of the first element that failed
- *	    (-ENODEV no device there, -ERANGE the access runs past the end of
- *	    the range, or the device's own error)
+ * @result: out: 0, or the negative errno of the first element that failed:
+ *	    the device's own, or one of the core (@device 0): -ENODEV no
+ *	    device there, -ERANGE the access runs past the end of the range
+ *	    (or the device went away in the middle of string I/O)
  * @done: out: how many elements completed before that
  *
  * Port I/O sends every element to @addr, as string I/O does (the port stays,
@@ -212,7 +214,7 @@ struct dbdev_io {
 	__u8 bus;
 	__u8 dir;
 	__u8 size;
-	__u8 reserved0;
+	__u8 device;
 	__u32 count;
 	__u64 addr;
 	__u64 data;
