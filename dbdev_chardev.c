@@ -155,6 +155,7 @@ static void dbdev_inst_free(struct dbdev_ctx *ctx, struct dbdev_inst *inst)
 
 	xa_erase(&ctx->insts, inst->id);
 	ctx->nr_insts--;
+	dbdev_irq_disconnect_all(inst->dev);
 	inst->type->destroy(inst->dev);
 	module_put(owner);
 	kfree(inst);
@@ -204,6 +205,11 @@ static_assert(DBDEV_UR_LEGACY_IRQ == DBDEV_RES_LEGACY_IRQ);
 static_assert(DBDEV_UR_MSI == DBDEV_RES_MSI);
 static_assert(DBDEV_UR_KVM_SLOT == DBDEV_RES_KVM_SLOT);
 static_assert(DBDEV_UR_MAC == DBDEV_RES_MAC);
+static_assert(DBDEV_IO_PIO == DBDEV_BUS_PIO);
+static_assert(DBDEV_EVENTFD_LINE == DBDEV_IRQ_LINE);
+static_assert(DBDEV_EVENTFD_MSI == DBDEV_IRQ_MSI);
+static_assert(DBDEV_EVENTFD_NOTIFY == DBDEV_IRQ_NOTIFY);
+static_assert(DBDEV_IO_MMIO == DBDEV_BUS_MMIO);
 static_assert(DBDEV_UMSI_PCI == DBDEV_MSI_PCI);
 static_assert(DBDEV_UMSI_PCI_MSIX == DBDEV_MSI_PCI_MSIX);
 static_assert(DBDEV_UMSI_GENERIC == DBDEV_MSI_GENERIC);
@@ -936,6 +942,65 @@ out:
 	return ret;
 }
 
+/* ------------------------------------------------------------------------
+ * Interrupts
+ */
+
+static long dbdev_ioctl_eventfd(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_device_eventfd arg;
+	struct dbdev_inst *inst;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if ((arg.flags & ~(DBDEV_EVENTFD_RESAMPLE | DBDEV_EVENTFD_DEASSIGN)) ||
+	    (arg.flags & DBDEV_EVENTFD_RESAMPLE &&
+	     arg.flags & DBDEV_EVENTFD_DEASSIGN) ||
+	    arg.kind >= DBDEV_NR_IRQ_KINDS || arg.reserved)
+		return -EINVAL;
+
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg.id);
+	if (!inst)
+		err = -ENOENT;
+	else if (arg.flags & DBDEV_EVENTFD_DEASSIGN)
+		err = dbdev_irq_disconnect(inst->dev, arg.kind, arg.index);
+	else
+		err = dbdev_irq_eventfd(inst->dev, arg.kind, arg.index, arg.fd,
+					arg.flags & DBDEV_EVENTFD_RESAMPLE ?
+					arg.resample_fd : -1);
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+static long dbdev_ioctl_device_stats(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_device_stats arg;
+	struct dbdev_irq_stats *st;
+	struct dbdev_inst *inst;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg.id);
+	if (inst) {
+		st = &inst->dev->irq_stats;
+		arg.irqs = atomic64_read(&st->raised);
+		arg.irqs_unbound = atomic64_read(&st->unbound);
+		arg.irqs_resampled = atomic64_read(&st->resampled);
+		arg.notifications = atomic64_read(&st->notified);
+	}
+	mutex_unlock(&ctx->lock);
+	if (!inst)
+		return -ENOENT;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
 /*
  * The windows of the two pool structures, in pairs of the same layout (all
  * four MMIO windows: unused ones are zero on both sides).
@@ -1054,6 +1119,10 @@ static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case DBDEV_GET_POOLS:
 	case DBDEV_SET_POOLS:
 		return dbdev_ioctl_pools(ctx, cmd, uarg);
+	case DBDEV_DEVICE_EVENTFD:
+		return dbdev_ioctl_eventfd(ctx, uarg);
+	case DBDEV_DEVICE_STATS:
+		return dbdev_ioctl_device_stats(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -281,6 +281,11 @@ void dbdev_device_init(struct dbdev_device *dev,
 	dev->mgr = NULL;
 	dev->binding = NULL;
 	INIT_LIST_HEAD(&dev->node);
+	dev->irq_lines = 0;
+	dev->msi_vectors = 0;
+	bitmap_zero(dev->irq_level, DBDEV_MAX_RESOURCES);
+	xa_init(&dev->irq_sinks);
+	memset(&dev->irq_stats, 0, sizeof(dev->irq_stats));
 }
 EXPORT_SYMBOL_GPL(dbdev_device_init);
 
@@ -590,6 +595,27 @@ static int dbdev_bus_conflicts(struct dbdev_manager *mgr,
 }
 
 /*
+ * Give @dev the binding @b (%NULL: none), and with it the interrupt lines
+ * and MSI vectors that dbdev_irq_set() and dbdev_msi_send() accept.
+ */
+static void dbdev_set_binding(struct dbdev_device *dev,
+			      struct dbdev_binding *b)
+{
+	const struct dbdev_resource *r;
+	unsigned int lines = 0;
+	u64 vectors = 0;
+
+	if (b) {
+		lines = dbdev_res_count(&b->assigned, DBDEV_RES_LEGACY_IRQ);
+		dbdev_for_each_res(r, &b->assigned, DBDEV_RES_MSI)
+			vectors += r->msi.size;
+	}
+	WRITE_ONCE(dev->binding, b);
+	WRITE_ONCE(dev->irq_lines, lines);
+	WRITE_ONCE(dev->msi_vectors, min_t(u64, vectors, U32_MAX));
+}
+
+/*
  * Stage the registration of @b's device: with @con, place the constraints
  * in the pools first; else reserve @b's explicit resources.  Bus overlaps
  * (-EEXIST) are checked before pool conflicts (-EBUSY).
@@ -627,7 +653,7 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 		dev->mgr = mgr;
 		list_add_tail(&dev->node, &mgr->devices);
 	}
-	WRITE_ONCE(dev->binding, b);
+	dbdev_set_binding(dev, b);
 	return 0;
 }
 
@@ -639,7 +665,7 @@ static int dbdev_stage_unregister(struct dbdev_manager *mgr,
 		return -ENOENT;
 	dbdev_apply(mgr, DBDEV_COPY_STAGED, dev->binding, false);
 	dbdev_binding_release(dev->binding);
-	WRITE_ONCE(dev->binding, NULL);
+	dbdev_set_binding(dev, NULL);
 	return 0;
 }
 
@@ -692,7 +718,7 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 			dbdev_binding_restore(op->b);
 			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, true);
 		}
-		WRITE_ONCE(op->dev->binding, op->add ? NULL : op->b);
+		dbdev_set_binding(op->dev, op->add ? NULL : op->b);
 	}
 
 	list_for_each_entry(op, ops, node)
@@ -1325,7 +1351,7 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	dbdev_buses_clear(&mgr->buses);
 	list_for_each_entry(dev, &mgr->devices, node) {
 		list_add_tail(&dev->binding->link, &dead);
-		WRITE_ONCE(dev->binding, NULL);
+		dbdev_set_binding(dev, NULL);
 		dev->mgr = NULL;
 	}
 	list_splice_init(&mgr->devices, &gone);

@@ -215,6 +215,47 @@ static inline enum dbdev_msi_type dbdev_con_msi_type(enum dbdev_con_type t)
 	}
 }
 
+/*
+ * Interrupts (dbdev_irq.c).  What a device signals: one of its legacy
+ * lines, one of its MSI vectors, or its notification to the VMM.
+ */
+enum dbdev_irq_kind {
+	DBDEV_IRQ_LINE,
+	DBDEV_IRQ_MSI,
+	DBDEV_IRQ_NOTIFY,
+	DBDEV_NR_IRQ_KINDS,
+};
+
+/**
+ * struct dbdev_irq_sink - where one line, vector or notification goes
+ * @fire: signal it: a line rose (or is still high after a resample), a
+ *	  vector was sent, the device notified.  Called in any context but
+ *	  NMI, under rcu_read_lock(); must not sleep.
+ * @release: free the sink; called once, in process context, when no
+ *	     @fire runs any more
+ * @dev: the device, set by dbdev_irq_connect()
+ * @kind: what of @dev the sink is connected to
+ * @index: which line or vector
+ * @node: for dbdev_irq_disconnect_all()
+ */
+struct dbdev_irq_sink {
+	void (*fire)(struct dbdev_irq_sink *sink);
+	void (*release)(struct dbdev_irq_sink *sink);
+	struct dbdev_device *dev;
+	enum dbdev_irq_kind kind;
+	unsigned int index;
+	struct list_head node;
+};
+
+int dbdev_irq_connect(struct dbdev_device *dev, enum dbdev_irq_kind kind,
+		      unsigned int index, struct dbdev_irq_sink *sink);
+int dbdev_irq_disconnect(struct dbdev_device *dev, enum dbdev_irq_kind kind,
+			 unsigned int index);
+void dbdev_irq_disconnect_all(struct dbdev_device *dev);
+void dbdev_irq_resample(struct dbdev_irq_sink *sink);
+int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
+		      unsigned int index, int fd, int resample_fd);
+
 /* Module parts, set up by dbdev_init() in dbdev_core.c. */
 int dbdev_chardev_init(void);
 void dbdev_chardev_exit(void);

@@ -5,8 +5,9 @@
  * the store read 0xff and drop writes.  Every access is recorded in a
  * bounded log that userspace drains with DBDEV_TEST_READ_LOG.
  *
- * Locking: tdev->lock guards the store, the log and the counters, for the
- * callbacks (which may run on several CPUs at once) and the log reader.
+ * Locking: tdev->lock guards the store, the log, the counters and the
+ * armed failure, for the callbacks (which may run on several CPUs at once)
+ * and the commands.
  */
 #include <linux/err.h>
 #include <linux/mm.h>
@@ -34,6 +35,8 @@ struct dbdev_testdev {
 	u32 seq;
 	u32 reads;
 	u32 writes;
+	u32 fail_after;			/* accesses before the failing one */
+	int fail_error;			/* its errno, 0: none armed */
 };
 
 static struct dbdev_testdev *to_testdev(struct dbdev_device *dev)
@@ -51,6 +54,13 @@ static int dbdev_testdev_access(struct dbdev_device *dev, u8 bus, u8 dir,
 	unsigned int i;
 
 	mutex_lock(&t->lock);
+	if (t->fail_error && !t->fail_after--) {
+		int err = t->fail_error;
+
+		t->fail_error = 0;
+		mutex_unlock(&t->lock);
+		return err;
+	}
 	for (i = 0; i < len; i++) {
 		bool inside = offset + i < t->store_bytes;
 
@@ -168,16 +178,13 @@ static struct dbdev_device *dbdev_testdev_create(const void *params,
 }
 
 /* DBDEV_TEST_READ_LOG: the counters, then the oldest entries that fit. */
-static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
-			      size_t in_len, size_t out_max)
+static long dbdev_testdev_read_log(struct dbdev_testdev *t, void *buf,
+				   size_t in_len, size_t out_max)
 {
-	struct dbdev_testdev *t = to_testdev(dev);
 	struct dbdev_test_access *out = buf + sizeof(struct dbdev_test_log);
 	struct dbdev_test_log *head = buf;
 	u32 n;
 
-	if (op != DBDEV_TEST_READ_LOG)
-		return -EOPNOTSUPP;
 	if (in_len || out_max < sizeof(*head))
 		return -EINVAL;
 
@@ -195,6 +202,66 @@ static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
 	}
 	mutex_unlock(&t->lock);
 	return (void *)out - buf;
+}
+
+/* DBDEV_TEST_IRQ: raise or lower a line, send a vector, notify. */
+static long dbdev_testdev_irq(struct dbdev_testdev *t, const void *buf,
+			      size_t in_len)
+{
+	const struct dbdev_test_irq *irq = buf;
+
+	if (in_len != sizeof(*irq) || irq->reserved)
+		return -EINVAL;
+	switch (irq->kind) {
+	case DBDEV_EVENTFD_LINE:
+		if (irq->level > 1)
+			return -EINVAL;
+		return dbdev_irq_set(&t->dev, irq->index, irq->level);
+	case DBDEV_EVENTFD_MSI:
+		if (irq->level)
+			return -EINVAL;
+		return dbdev_msi_send(&t->dev, irq->index);
+	case DBDEV_EVENTFD_NOTIFY:
+		if (irq->level || irq->index)
+			return -EINVAL;
+		dbdev_notify(&t->dev);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* DBDEV_TEST_FAIL: arm (or cancel) the failure of one access. */
+static long dbdev_testdev_fail(struct dbdev_testdev *t, const void *buf,
+			       size_t in_len)
+{
+	const struct dbdev_test_fail *fail = buf;
+
+	if (in_len != sizeof(*fail) || fail->error > 0 ||
+	    fail->error < -MAX_ERRNO)
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	t->fail_after = fail->after;
+	t->fail_error = fail->error;
+	mutex_unlock(&t->lock);
+	return 0;
+}
+
+static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
+			      size_t in_len, size_t out_max)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+
+	switch (op) {
+	case DBDEV_TEST_READ_LOG:
+		return dbdev_testdev_read_log(t, buf, in_len, out_max);
+	case DBDEV_TEST_IRQ:
+		return dbdev_testdev_irq(t, buf, in_len);
+	case DBDEV_TEST_FAIL:
+		return dbdev_testdev_fail(t, buf, in_len);
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static struct dbdev_type dbdev_test_type = {

@@ -17,10 +17,13 @@
 #ifndef _DBDEV_H
 #define _DBDEV_H
 
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/if_ether.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 /* ------------------------------------------------------------------------
  * Resources
@@ -68,6 +71,8 @@ enum dbdev_msi_type {
 #define DBDEV_PCI_MSI_MAX	32
 /** DBDEV_PCI_MSIX_MAX - most vectors in a PCI MSI-X block */
 #define DBDEV_PCI_MSIX_MAX	2048
+/** DBDEV_MAX_RESOURCES - most resources in one registration */
+#define DBDEV_MAX_RESOURCES	64
 
 /**
  * struct dbdev_resource - one resource assigned to a device
@@ -385,6 +390,20 @@ struct dbdev_device_ops {
 #define DBDEV_DEVICE_SERIALIZED	BIT(0)
 
 /**
+ * struct dbdev_irq_stats - what a device's interrupts did
+ * @raised: rising edges of its lines and MSI vectors sent
+ * @unbound: how many of those found nothing connected to signal
+ * @resampled: lines signalled again, still high, after the guest's EOI
+ * @notified: dbdev_notify() calls
+ */
+struct dbdev_irq_stats {
+	atomic64_t raised;
+	atomic64_t unbound;
+	atomic64_t resampled;
+	atomic64_t notified;
+};
+
+/**
  * struct dbdev_device - a device on a dbdev bus, embedded in driver state
  * @ops: the callbacks
  * @flags: %DBDEV_DEVICE_SERIALIZED or 0
@@ -394,6 +413,13 @@ struct dbdev_device_ops {
  *	     latest step of an open transaction leaves it; %NULL if that
  *	     step unregistered the device (private)
  * @node: entry in the manager's device list (private)
+ * @irq_lines: how many legacy interrupt lines @binding has (private)
+ * @msi_vectors: how many MSI vectors @binding has (private)
+ * @irq_level: bit n is set while line n is high (private)
+ * @irq_sinks: what each line, vector and the notification signals
+ *	       (private, see dbdev_irq.c)
+ * @irq_stats: counters of dbdev_irq_set(), dbdev_msi_send() and
+ *	       dbdev_notify() (private)
  *
  * Initialise with dbdev_device_init().  Everything but @ops and @flags
  * belongs to the core, under the manager's lock.
@@ -405,6 +431,11 @@ struct dbdev_device {
 	struct dbdev_manager *mgr;
 	struct dbdev_binding *binding;
 	struct list_head node;
+	unsigned int irq_lines;
+	unsigned int msi_vectors;
+	DECLARE_BITMAP(irq_level, DBDEV_MAX_RESOURCES);
+	struct xarray irq_sinks;
+	struct dbdev_irq_stats irq_stats;
 };
 
 void dbdev_device_init(struct dbdev_device *dev,
@@ -413,11 +444,17 @@ struct dbdev_resources dbdev_device_resources(const struct dbdev_device *dev);
 struct dbdev_resources dbdev_device_trapped(const struct dbdev_device *dev);
 
 /* ------------------------------------------------------------------------
+ * Interrupts: a device signals by index into its own resources
+ */
+
+int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level);
+int dbdev_msi_send(struct dbdev_device *dev, unsigned int vector);
+void dbdev_notify(struct dbdev_device *dev);
+
+/* ------------------------------------------------------------------------
  * The I/O manager of one VM
  */
 
-/** DBDEV_MAX_RESOURCES - most resources in one registration */
-#define DBDEV_MAX_RESOURCES	64
 /** DBDEV_MAX_ACCESS - longest single access, in bytes */
 #define DBDEV_MAX_ACCESS	8
 /**

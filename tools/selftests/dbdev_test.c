@@ -1015,7 +1015,7 @@ static void test_hostile_argsz(void)
 
 	OPEN_CTX(fd);
 	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x00), buf), -ENOTTY);
-	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x0c), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x10), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0xff), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IOWR(DBDEV_IOC_MAGIC, 0x01, struct dbdev_create_device), buf),
 	      -ENOTTY);
@@ -1225,7 +1225,7 @@ static void test_hostile_misc(void)
 	setup;								\
 	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), err);			\
 } while (0)
-	CTL(ctl.op = 2, -EOPNOTSUPP);
+	CTL(ctl.op = 4, -EOPNOTSUPP);
 	CTL(ctl.op = UINT32_MAX, -EOPNOTSUPP);
 	CTL(ctl.op = 0, -EOPNOTSUPP);
 	CTL(ctl.id = id + 1, -ENOENT);

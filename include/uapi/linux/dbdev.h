@@ -372,6 +372,80 @@ struct dbdev_upools {
 	__u64 reserved[2];
 };
 
+/* struct dbdev_device_eventfd.kind */
+#define DBDEV_EVENTFD_LINE	0	/* one of the device's legacy IRQ lines */
+#define DBDEV_EVENTFD_MSI	1	/* one of its MSI vectors */
+#define DBDEV_EVENTFD_NOTIFY	2	/* its notification to the VMM */
+
+/* struct dbdev_device_eventfd.flags */
+#define DBDEV_EVENTFD_RESAMPLE	(1U << 0)	/* @resample_fd is given */
+#define DBDEV_EVENTFD_DEASSIGN	(1U << 1)	/* disconnect what is there */
+
+/**
+ * struct dbdev_device_eventfd - DBDEV_DEVICE_EVENTFD
+ * @argsz: sizeof(struct dbdev_device_eventfd)
+ * @flags: DBDEV_EVENTFD_RESAMPLE, DBDEV_EVENTFD_DEASSIGN
+ * @id: the device
+ * @kind: DBDEV_EVENTFD_*
+ * @index: a line: its index among the device's DBDEV_UR_LEGACY_IRQ
+ *	   resources; a vector: its index counting through the device's
+ *	   DBDEV_UR_MSI blocks in their order; 0 for the notification
+ * @fd: the eventfd to signal (ignored with DBDEV_EVENTFD_DEASSIGN)
+ * @resample_fd: with DBDEV_EVENTFD_RESAMPLE, for a line: an eventfd that
+ *		 says the guest acknowledged the interrupt
+ * @reserved: 0
+ *
+ * Connects an eventfd to an interrupt of the device, so that the device
+ * interrupts the guest without the VMM: give the same eventfd to KVM_IRQFD
+ * for the GSI of the line or of the vector's MSI route.  A line is a level
+ * that dbdev keeps: its rising edge signals @fd; with a resample eventfd
+ * (KVM_IRQFD with KVM_IRQFD_FLAG_RESAMPLE and the same @resample_fd), each
+ * acknowledgment signals @fd again while the device still holds the line
+ * high, and a line that is high when it is connected is signalled at once.
+ * A vector signals @fd each time the device sends it.  The notification
+ * signals @fd whenever the device has something for the VMM (the UART
+ * sample: bytes the guest transmitted), so that the VMM can wait for it
+ * with poll() instead of asking.  An interrupt with nothing connected is
+ * counted (DBDEV_DEVICE_STATS), not an error.  Connections go with the
+ * device; the eventfds are released when it is destroyed or the context
+ * closed.
+ *
+ * Errors: -ENOENT no such device, or nothing to disconnect; -EINVAL the
+ * device has no such line or vector, @kind is unknown, a resample eventfd
+ * for a vector or the notification; -EBADF or -EINVAL @fd or @resample_fd
+ * is not an eventfd; -EBUSY something is connected there already.
+ */
+struct dbdev_device_eventfd {
+	__u32 argsz;
+	__u32 flags;
+	__u32 id;
+	__u32 kind;
+	__u32 index;
+	__s32 fd;
+	__s32 resample_fd;
+	__u32 reserved;
+};
+
+/**
+ * struct dbdev_device_stats - DBDEV_DEVICE_STATS
+ * @argsz: sizeof(struct dbdev_device_stats)
+ * @id: the device
+ * @irqs: out: rising edges of its lines and vectors it sent
+ * @irqs_unbound: out: of those, how many had no eventfd connected
+ * @irqs_resampled: out: lines signalled again after an acknowledgment
+ * @notifications: out: how often it had something for the VMM
+ *
+ * Counts since the device was created.  Errors: -ENOENT no such device.
+ */
+struct dbdev_device_stats {
+	__u32 argsz;
+	__u32 id;
+	__u64 irqs;
+	__u64 irqs_unbound;
+	__u64 irqs_resampled;
+	__u64 notifications;
+};
+
 #define DBDEV_CREATE_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x01)
 #define DBDEV_DESTROY_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x02)
 #define DBDEV_IO		_IO(DBDEV_IOC_MAGIC, 0x03)
@@ -384,6 +458,8 @@ struct dbdev_upools {
 #define DBDEV_DEVICE_CTL	_IO(DBDEV_IOC_MAGIC, 0x09)
 #define DBDEV_GET_POOLS		_IO(DBDEV_IOC_MAGIC, 0x0a)
 #define DBDEV_SET_POOLS		_IO(DBDEV_IOC_MAGIC, 0x0b)
+#define DBDEV_DEVICE_EVENTFD	_IO(DBDEV_IOC_MAGIC, 0x0c)
+#define DBDEV_DEVICE_STATS	_IO(DBDEV_IOC_MAGIC, 0x0d)
 
 /*
  * The built-in test device type, "dbdev-test": memory-backed (reads return
@@ -438,6 +514,10 @@ struct dbdev_test_access {
  * they leave the log.
  */
 #define DBDEV_TEST_READ_LOG	1
+/* In: struct dbdev_test_irq.  Out: nothing. */
+#define DBDEV_TEST_IRQ		2
+/* In: struct dbdev_test_fail.  Out: nothing. */
+#define DBDEV_TEST_FAIL		3
 
 /**
  * struct dbdev_test_log - the head of the DBDEV_TEST_READ_LOG answer
@@ -451,6 +531,34 @@ struct dbdev_test_log {
 	__u32 dropped;
 	__u32 reads;
 	__u32 writes;
+};
+
+/**
+ * struct dbdev_test_irq - DBDEV_TEST_IRQ: make the device signal
+ * @kind: DBDEV_EVENTFD_LINE, DBDEV_EVENTFD_MSI or DBDEV_EVENTFD_NOTIFY
+ * @index: which line or vector; 0 for the notification
+ * @level: for a line: 1 raises it, 0 lowers it; else 0
+ * @reserved: 0
+ *
+ * Errors: -EINVAL the device has no such line or vector.
+ */
+struct dbdev_test_irq {
+	__u32 kind;
+	__u32 index;
+	__u32 level;
+	__u32 reserved;
+};
+
+/**
+ * struct dbdev_test_fail - DBDEV_TEST_FAIL: make one access fail
+ * @after: how many accesses still succeed before the one that fails
+ * @error: the errno it fails with, -4095 to -1; 0 cancels
+ *
+ * The failing access changes nothing and is neither logged nor counted.
+ */
+struct dbdev_test_fail {
+	__u32 after;
+	__s32 error;
 };
 
 #endif /* _UAPI_LINUX_DBDEV_H */
