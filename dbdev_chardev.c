@@ -13,8 +13,9 @@
  *   ctx->lock		serialises the ioctls that change or read the set of
  *			devices: create, destroy, transactions, list, device
  *			commands, pools.  It is taken before the manager's
- *			own lock.  DBDEV_IO and DBDEV_IO_BATCH do not take
- *			it: they dispatch lock-free, beside everything else.
+ *			own lock.  DBDEV_IO, DBDEV_IO_BATCH and DBDEV_KVM_RUN
+ *			do not take it: they dispatch lock-free, beside
+ *			everything else.
  *
  * An ioctl holds a reference to the file, so release() never runs beside
  * one; it destroys the manager and then the devices.
@@ -119,6 +120,7 @@ static struct dbdev_type *dbdev_type_get(const char *name)
  *	     once)
  * @nr_insts: how many devices, at most @max_devices
  * @tx: the open transaction, or %NULL
+ * @kvm_stats: what DBDEV_KVM_RUN did
  */
 struct dbdev_ctx {
 	struct dbdev_manager *mgr;
@@ -127,6 +129,7 @@ struct dbdev_ctx {
 	u32 next_id;
 	unsigned int nr_insts;
 	struct dbdev_tx *tx;
+	struct dbdev_kvm_stats kvm_stats;
 };
 
 /**
@@ -943,7 +946,7 @@ out:
 }
 
 /* ------------------------------------------------------------------------
- * Interrupts
+ * Interrupts, statistics and the vCPU loop
  */
 
 static long dbdev_ioctl_eventfd(struct dbdev_ctx *ctx, void __user *uarg)
@@ -998,6 +1001,52 @@ static long dbdev_ioctl_device_stats(struct dbdev_ctx *ctx, void __user *uarg)
 	mutex_unlock(&ctx->lock);
 	if (!inst)
 		return -ENOENT;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long dbdev_ioctl_get_stats(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_kvm_stats *st = &ctx->kvm_stats;
+	struct dbdev_stats arg;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (arg.flags)
+		return -EINVAL;
+	arg.kvm_runs = atomic64_read(&st->runs);
+	arg.served_pio = atomic64_read(&st->served_pio);
+	arg.served_mmio = atomic64_read(&st->served_mmio);
+	arg.exits = atomic64_read(&st->exits);
+	arg.exits_unowned = atomic64_read(&st->exits_unowned);
+	arg.signals = atomic64_read(&st->signals);
+	arg.kvm_errors = atomic64_read(&st->kvm_errors);
+	arg.io_errors = atomic64_read(&st->io_errors);
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long dbdev_ioctl_kvm_run(struct dbdev_ctx *ctx, void __user *uarg)
+{
+	struct dbdev_kvm_run arg;
+	int err;
+
+	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
+	if (err)
+		return err;
+	if (memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
+		return -EINVAL;
+	/* the answer must get out once the vCPU has run: write it back now */
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	arg.reason = 0;
+	arg.error = 0;
+	arg.done = 0;
+	arg.device = 0;
+	arg.served = 0;
+	err = dbdev_kvm_run(ctx->mgr, &ctx->kvm_stats, &arg);
+	if (err)
+		return err;
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
@@ -1123,6 +1172,10 @@ static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dbdev_ioctl_eventfd(ctx, uarg);
 	case DBDEV_DEVICE_STATS:
 		return dbdev_ioctl_device_stats(ctx, uarg);
+	case DBDEV_KVM_RUN:
+		return dbdev_ioctl_kvm_run(ctx, uarg);
+	case DBDEV_GET_STATS:
+		return dbdev_ioctl_get_stats(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -256,6 +256,45 @@ void dbdev_irq_resample(struct dbdev_irq_sink *sink);
 int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 		      unsigned int index, int fd, int resample_fd);
 
+/**
+ * struct dbdev_kvm_stats - what DBDEV_KVM_RUN did in one context
+ * @runs: calls that ran the vCPU
+ * @served_pio: port-I/O exits served in the kernel
+ * @served_mmio: MMIO exits served in the kernel
+ * @exits: returns for an exit left to the VMM ...
+ * @exits_unowned: ... for an access no device owns
+ * @signals: returns for KVM_RUN's -EINTR
+ * @kvm_errors: returns for another error of KVM_RUN
+ * @io_errors: returns for an access that failed
+ *
+ * Updated once per call, not per exit.
+ */
+struct dbdev_kvm_stats {
+	atomic64_t runs;
+	atomic64_t served_pio;
+	atomic64_t served_mmio;
+	atomic64_t exits;
+	atomic64_t exits_unowned;
+	atomic64_t signals;
+	atomic64_t kvm_errors;
+	atomic64_t io_errors;
+};
+
+struct dbdev_kvm_run;
+
+/* dbdev_kvm.c, for x86 kernels with KVM */
+#if IS_ENABLED(CONFIG_KVM) && IS_ENABLED(CONFIG_X86)
+int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm_stats *stats,
+		  struct dbdev_kvm_run *arg);
+#else
+static inline int dbdev_kvm_run(struct dbdev_manager *mgr,
+				struct dbdev_kvm_stats *stats,
+				struct dbdev_kvm_run *arg)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 /* Module parts, set up by dbdev_init() in dbdev_core.c. */
 int dbdev_chardev_init(void);
 void dbdev_chardev_exit(void);

@@ -446,6 +446,105 @@ struct dbdev_device_stats {
 	__u64 notifications;
 };
 
+/* struct dbdev_kvm_run.flags */
+#define DBDEV_KVM_RUN_VM	(1U << 0)	/* check the vCPU's VM: @vm_fd */
+
+/* struct dbdev_kvm_run.reason: why DBDEV_KVM_RUN returned */
+#define DBDEV_KVM_RUN_EXIT	1	/* an exit for the VMM, in kvm_run */
+#define DBDEV_KVM_RUN_KVM_ERROR	2	/* KVM_RUN failed with @error */
+#define DBDEV_KVM_RUN_IO_ERROR	3	/* the exit's access failed: @error */
+
+/**
+ * struct dbdev_kvm_run - DBDEV_KVM_RUN: run a vCPU, serving its accesses
+ * to the context's devices in the kernel
+ * @argsz: sizeof(struct dbdev_kvm_run)
+ * @flags: DBDEV_KVM_RUN_VM
+ * @vcpu_fd: the vCPU (from KVM_CREATE_VCPU)
+ * @vm_fd: with DBDEV_KVM_RUN_VM: the VM the vCPU must belong to
+ * @run: the address of the vCPU's kvm_run area in the caller: mapped from
+ *	 @vcpu_fd at offset 0, MAP_SHARED, readable and writable
+ * @run_size: its length: at least KVM_GET_VCPU_MMAP_SIZE
+ * @reason: out: DBDEV_KVM_RUN_*
+ * @error: out: with DBDEV_KVM_RUN_KVM_ERROR, KVM_RUN's negative errno
+ *	   (-EINTR for a pending signal or immediate_exit); with
+ *	   DBDEV_KVM_RUN_IO_ERROR, the access's, as in struct dbdev_io
+ * @done: out: with DBDEV_KVM_RUN_IO_ERROR, the elements of the access
+ *	  that completed; read data of those is in place
+ * @device: out: with DBDEV_KVM_RUN_IO_ERROR, 1 if @error is the device's
+ *	    own, 0 if the core's (struct dbdev_io.device)
+ * @served: out: exits this call served in the kernel
+ * @reserved: 0
+ *
+ * Calls KVM_RUN on the vCPU in a loop.  Each KVM_EXIT_IO and KVM_EXIT_MMIO
+ * whose access a device of this context owns is served in the kernel,
+ * port string I/O of any count included, read data goes into the kvm_run
+ * area, and the vCPU runs again.  The call returns only:
+ *  - DBDEV_KVM_RUN_EXIT: for any other exit, an access no device of the
+ *    context owns among them; kvm_run is exactly as KVM left it, to be
+ *    handled as without dbdev;
+ *  - DBDEV_KVM_RUN_KVM_ERROR: when KVM_RUN fails, signals included: the
+ *    caller's handlers run on the way out, and the next call goes on
+ *    where the vCPU stopped.  An exit that was served is complete before
+ *    KVM checks for signals, so none is served twice or lost;
+ *  - DBDEV_KVM_RUN_IO_ERROR: when a device fails an access (or it runs
+ *    past the end of its range): kvm_run holds the exit; the VMM completes
+ *    it (the elements after @done) as it sees fit before the next call.
+ * The ioctl itself fails, before the vCPU runs, only for arguments it
+ * refuses: -EBADF an fd is not open; -EINVAL @vcpu_fd is not a KVM vCPU,
+ * @vm_fd not a KVM VM, @run not page aligned, @run_size too small, or the
+ * mapping at @run is not all of @vcpu_fd from offset 0; -EXDEV the vCPU
+ * belongs to another VM than @vm_fd; -EFAULT nothing mapped at @run;
+ * -EACCES the mapping is private or not readable and writable; or the
+ * errno of the security module that refuses KVM_RUN on the vCPU.  It
+ * never fails with -EINTR.  Each thread runs its own vCPU; several vCPUs
+ * of a VM may run at once in one context.
+ *
+ * For sandboxes: seccomp filters and strace see this ioctl, not the
+ * KVM_RUN calls it makes.  Those are checked by the security module once
+ * per call, as the ioctl syscall would check one KVM_RUN.
+ */
+struct dbdev_kvm_run {
+	__u32 argsz;
+	__u32 flags;
+	__s32 vcpu_fd;
+	__s32 vm_fd;
+	__u64 run;
+	__u64 run_size;
+	__u32 reason;
+	__s32 error;
+	__u32 done;
+	__u32 device;
+	__u64 served;
+	__u64 reserved[2];
+};
+
+/**
+ * struct dbdev_stats - DBDEV_GET_STATS: counters of the context
+ * @argsz: sizeof(struct dbdev_stats)
+ * @flags: 0
+ * @kvm_runs: DBDEV_KVM_RUN calls that ran the vCPU
+ * @served_pio: KVM_EXIT_IO exits served in the kernel
+ * @served_mmio: KVM_EXIT_MMIO exits served in the kernel
+ * @exits: calls that returned DBDEV_KVM_RUN_EXIT ...
+ * @exits_unowned: ... of which for a port-I/O or MMIO access no device
+ *		   owns
+ * @signals: calls that returned DBDEV_KVM_RUN_KVM_ERROR with -EINTR
+ * @kvm_errors: calls that returned DBDEV_KVM_RUN_KVM_ERROR otherwise
+ * @io_errors: calls that returned DBDEV_KVM_RUN_IO_ERROR
+ */
+struct dbdev_stats {
+	__u32 argsz;
+	__u32 flags;
+	__u64 kvm_runs;
+	__u64 served_pio;
+	__u64 served_mmio;
+	__u64 exits;
+	__u64 exits_unowned;
+	__u64 signals;
+	__u64 kvm_errors;
+	__u64 io_errors;
+};
+
 #define DBDEV_CREATE_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x01)
 #define DBDEV_DESTROY_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x02)
 #define DBDEV_IO		_IO(DBDEV_IOC_MAGIC, 0x03)
@@ -460,6 +559,8 @@ struct dbdev_device_stats {
 #define DBDEV_SET_POOLS		_IO(DBDEV_IOC_MAGIC, 0x0b)
 #define DBDEV_DEVICE_EVENTFD	_IO(DBDEV_IOC_MAGIC, 0x0c)
 #define DBDEV_DEVICE_STATS	_IO(DBDEV_IOC_MAGIC, 0x0d)
+#define DBDEV_KVM_RUN		_IO(DBDEV_IOC_MAGIC, 0x0e)
+#define DBDEV_GET_STATS		_IO(DBDEV_IOC_MAGIC, 0x0f)
 
 /*
  * The built-in test device type, "dbdev-test": memory-backed (reads return
