@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dbdev sample driver: "dbdev-regs", a block of 32-bit registers on MMIO
- * (identity, version, scratch, counter; see uapi/linux/dbdev_samples.h).
+ * (identity, version, scratch, counter, and a doorbell that sends an MSI;
+ * see uapi/linux/dbdev_samples.h).
  *
  * Only naturally aligned 32-bit accesses reach a register.  Anything else
  * reads as all ones and its writes are ignored, as on a bus where no device
@@ -22,6 +23,7 @@ struct dbdev_regs {
 	struct dbdev_device dev;
 	u32 scratch;
 	u32 counter;
+	u32 doorbells;
 };
 
 static struct dbdev_regs *to_regs(struct dbdev_device *dev)
@@ -52,6 +54,9 @@ static int dbdev_regs_read(struct dbdev_device *dev, u64 base, u64 offset,
 	case DBDEV_REGS_COUNTER:
 		v = cpu_to_le32(r->counter++);
 		break;
+	case DBDEV_REGS_DOORBELL:
+		v = cpu_to_le32(r->doorbells);
+		break;
 	default:
 		v = 0;
 		break;
@@ -73,6 +78,9 @@ static int dbdev_regs_write(struct dbdev_device *dev, u64 base, u64 offset,
 		r->scratch = le32_to_cpu(v);
 	else if (offset == DBDEV_REGS_COUNTER)
 		r->counter = le32_to_cpu(v);
+	else if (offset == DBDEV_REGS_DOORBELL &&
+		 !dbdev_msi_send(dev, le32_to_cpu(v)))
+		r->doorbells++;
 	return 0;
 }
 

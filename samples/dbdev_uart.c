@@ -2,22 +2,33 @@
 /*
  * dbdev sample driver: "dbdev-uart16550", a 16550A UART on 8 I/O ports.
  *
- * It models what a guest's driver looks at: RBR/THR and the divisor latch
- * behind LCR.DLAB, IER, IIR with the FIFO bits, FCR, LCR, MCR with
- * loopback, LSR, MSR and SCR.  Transmission is instant, so THR is always
- * empty; the VMM drains what the guest sent and feeds what it receives
- * with DBDEV_DEVICE_CTL (see uapi/linux/dbdev_samples.h).  Interrupts are
- * reported in IIR only: raising the line is the VMM's business.  A wider
- * access covers consecutive registers, one byte each, as on the ISA bus.
+ * It models what a guest's driver looks at, Linux's 8250 driver first:
+ * RBR/THR and the divisor latch behind LCR.DLAB, IER, IIR with its
+ * priorities (received data, then THR empty, then modem status) and FIFO
+ * bits, FCR with the receive trigger level, LCR, MCR with loopback, LSR,
+ * MSR with its delta bits, and SCR.  A wider access covers consecutive
+ * registers, one byte each, as on the ISA bus.
+ *
+ * The wire is a buffer that the VMM drains (DBDEV_UART_READ_TX): a byte
+ * the guest writes to THR is sent at once, so THR is empty again, unless
+ * the buffer is full; then THR stays busy until the VMM drains, and the
+ * guest waits as for a slow line.  The device notifies the VMM
+ * (dbdev_notify()) when the buffer stops being empty.  What the VMM feeds
+ * (DBDEV_UART_WRITE_RX) waits in the receive FIFO.
+ *
+ * Interrupts: the UART's interrupt output is its first legacy IRQ resource
+ * (dbdev_irq_set()), high while IIR reports an interrupt and MCR.OUT2 is
+ * set, as on a PC, where OUT2 gates the UART's IRQ to the interrupt
+ * controller (and loopback disconnects it).
  *
  * Locking: uart->lock guards the registers and both FIFOs; it serialises
  * the callbacks and the VMM's commands, so the device needs no
  * DBDEV_DEVICE_SERIALIZED.
  */
 #include <linux/kfifo.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 
 #include <dbdev.h>
 #include "uapi/linux/dbdev_samples.h"
@@ -32,18 +43,21 @@ enum {
 	UART_LSR = 5,
 	UART_MSR = 6,
 	UART_SCR = 7,
-	UART_NR_REGS = 8,
 };
 
 #define UART_IER_RDI		0x01	/* received data available */
 #define UART_IER_THRI		0x02	/* transmitter holding register empty */
+#define UART_IER_MSI		0x08	/* modem status */
 #define UART_IER_MASK		0x0f
 #define UART_IIR_NO_INT		0x01
+#define UART_IIR_MSI		0x00
 #define UART_IIR_THRI		0x02
 #define UART_IIR_RDI		0x04
+#define UART_IIR_RX_TIMEOUT	0x0c
 #define UART_IIR_FIFOS		0xc0
 #define UART_FCR_ENABLE		0x01
 #define UART_FCR_CLEAR_RX	0x02
+#define UART_FCR_TRIGGER	0xc0
 #define UART_LCR_DLAB		0x80
 #define UART_MCR_DTR		0x01
 #define UART_MCR_RTS		0x02
@@ -54,10 +68,12 @@ enum {
 #define UART_LSR_DR		0x01
 #define UART_LSR_THRE		0x20
 #define UART_LSR_TEMT		0x40
+#define UART_MSR_DCTS		0x01
+#define UART_MSR_TERI		0x04
 #define UART_MSR_CTS		0x10
-#define UART_MSR_DSR		0x20
 #define UART_MSR_RI		0x40
 #define UART_MSR_DCD		0x80
+#define UART_MSR_DSR		0x20
 
 struct dbdev_uart {
 	struct dbdev_device dev;
@@ -68,7 +84,8 @@ struct dbdev_uart {
 	u8 scr;
 	u8 dll;
 	u8 dlm;
-	bool fifos;			/* FCR.ENABLE */
+	u8 fcr;				/* FIFO enable and trigger level */
+	u8 msr_delta;			/* MSR bits 0-3, until MSR is read */
 	bool thri;			/* THR-empty interrupt pending */
 	DECLARE_KFIFO(rx, u8, DBDEV_UART_RX_MAX);
 	DECLARE_KFIFO(tx, u8, DBDEV_UART_TX_MAX);
@@ -79,29 +96,66 @@ static struct dbdev_uart *to_uart(struct dbdev_device *dev)
 	return container_of(dev, struct dbdev_uart, dev);
 }
 
-/* The modem status lines: looped back from MCR, or a cable that is up. */
-static u8 dbdev_uart_msr(const struct dbdev_uart *u)
+/* The modem inputs for MCR @mcr: looped back, or a cable that is up. */
+static u8 dbdev_uart_modem_in(u8 mcr)
 {
-	if (!(u->mcr & UART_MCR_LOOP))
+	if (!(mcr & UART_MCR_LOOP))
 		return UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
-	return (u->mcr & UART_MCR_RTS ? UART_MSR_CTS : 0) |
-	       (u->mcr & UART_MCR_DTR ? UART_MSR_DSR : 0) |
-	       (u->mcr & UART_MCR_OUT1 ? UART_MSR_RI : 0) |
-	       (u->mcr & UART_MCR_OUT2 ? UART_MSR_DCD : 0);
+	return (mcr & UART_MCR_RTS ? UART_MSR_CTS : 0) |
+	       (mcr & UART_MCR_DTR ? UART_MSR_DSR : 0) |
+	       (mcr & UART_MCR_OUT1 ? UART_MSR_RI : 0) |
+	       (mcr & UART_MCR_OUT2 ? UART_MSR_DCD : 0);
+}
+
+/* Bytes in the receive FIFO that raise the received-data interrupt. */
+static unsigned int dbdev_uart_trigger(const struct dbdev_uart *u)
+{
+	static const u8 level[] = { 1, 4, 8, 14 };
+
+	if (!(u->fcr & UART_FCR_ENABLE))
+		return 1;
+	return level[(u->fcr & UART_FCR_TRIGGER) >> 6];
+}
+
+/* The pending interrupt of the highest priority, as IIR reports it. */
+static u8 dbdev_uart_pending(const struct dbdev_uart *u)
+{
+	unsigned int rx = kfifo_len(&u->rx);
+
+	if ((u->ier & UART_IER_RDI) && rx)
+		return rx >= dbdev_uart_trigger(u) ? UART_IIR_RDI :
+						     UART_IIR_RX_TIMEOUT;
+	if ((u->ier & UART_IER_THRI) && u->thri)
+		return UART_IIR_THRI;
+	if ((u->ier & UART_IER_MSI) && u->msr_delta)
+		return UART_IIR_MSI;
+	return UART_IIR_NO_INT;
+}
+
+/* Drive the interrupt output: an interrupt is pending and OUT2 lets it. */
+static void dbdev_uart_update_irq(struct dbdev_uart *u)
+{
+	bool level = dbdev_uart_pending(u) != UART_IIR_NO_INT &&
+		     (u->mcr & (UART_MCR_OUT2 | UART_MCR_LOOP)) == UART_MCR_OUT2;
+
+	/* a UART created without an IRQ resource has no line to drive */
+	dbdev_irq_set(&u->dev, 0, level);
 }
 
 /* IIR: the highest pending interrupt; reading it acknowledges THRE. */
 static u8 dbdev_uart_iir(struct dbdev_uart *u)
 {
-	u8 fifos = u->fifos ? UART_IIR_FIFOS : 0;
+	u8 id = dbdev_uart_pending(u);
 
-	if ((u->ier & UART_IER_RDI) && !kfifo_is_empty(&u->rx))
-		return fifos | UART_IIR_RDI;
-	if ((u->ier & UART_IER_THRI) && u->thri) {
+	if (id == UART_IIR_THRI)
 		u->thri = false;
-		return fifos | UART_IIR_THRI;
-	}
-	return fifos | UART_IIR_NO_INT;
+	return (u->fcr & UART_FCR_ENABLE ? UART_IIR_FIFOS : 0) | id;
+}
+
+/* THR is empty whenever the wire (the buffer for the VMM) has room. */
+static bool dbdev_uart_thr_empty(const struct dbdev_uart *u)
+{
+	return (u->mcr & UART_MCR_LOOP) || !kfifo_is_full(&u->tx);
 }
 
 static u8 dbdev_uart_read_reg(struct dbdev_uart *u, unsigned int reg)
@@ -125,10 +179,13 @@ static u8 dbdev_uart_read_reg(struct dbdev_uart *u, unsigned int reg)
 	case UART_MCR:
 		return u->mcr;
 	case UART_LSR:
-		return UART_LSR_THRE | UART_LSR_TEMT |
+		return (dbdev_uart_thr_empty(u) ?
+			UART_LSR_THRE | UART_LSR_TEMT : 0) |
 		       (kfifo_is_empty(&u->rx) ? 0 : UART_LSR_DR);
 	case UART_MSR:
-		return dbdev_uart_msr(u);
+		v = dbdev_uart_modem_in(u->mcr) | u->msr_delta;
+		u->msr_delta = 0;
+		return v;
 	default:
 		return u->scr;
 	}
@@ -140,11 +197,27 @@ static void dbdev_uart_transmit(struct dbdev_uart *u, u8 v)
 	if (u->mcr & UART_MCR_LOOP) {
 		kfifo_put(&u->rx, v);
 	} else {
-		if (kfifo_is_full(&u->tx))
-			kfifo_skip(&u->tx);
+		if (kfifo_is_empty(&u->tx))
+			dbdev_notify(&u->dev);
+		/* a byte written while THR is busy is lost, as on the chip */
 		kfifo_put(&u->tx, v);
 	}
-	u->thri = true;
+	u->thri = dbdev_uart_thr_empty(u);
+}
+
+/* MCR: the modem inputs may change (loopback), and with them MSR's deltas. */
+static void dbdev_uart_write_mcr(struct dbdev_uart *u, u8 v)
+{
+	u8 before = dbdev_uart_modem_in(u->mcr), after;
+
+	u->mcr = v & UART_MCR_MASK;
+	after = dbdev_uart_modem_in(u->mcr);
+	/* DCTS, DDSR and DDCD on any change; TERI when RI falls */
+	u->msr_delta |= ((before ^ after) >> 4) & ~UART_MSR_TERI;
+	if ((before & ~after) & UART_MSR_RI)
+		u->msr_delta |= UART_MSR_TERI;
+	if (!dbdev_uart_thr_empty(u))
+		u->thri = false;
 }
 
 static void dbdev_uart_write_reg(struct dbdev_uart *u, unsigned int reg, u8 v)
@@ -165,11 +238,11 @@ static void dbdev_uart_write_reg(struct dbdev_uart *u, unsigned int reg, u8 v)
 		}
 		/* enabling THRE with THR empty raises it at once */
 		if ((v & UART_IER_THRI) && !(u->ier & UART_IER_THRI))
-			u->thri = true;
+			u->thri = dbdev_uart_thr_empty(u);
 		u->ier = v & UART_IER_MASK;
 		break;
 	case UART_IIR_FCR:
-		u->fifos = v & UART_FCR_ENABLE;
+		u->fcr = v & (UART_FCR_ENABLE | UART_FCR_TRIGGER);
 		if (v & UART_FCR_CLEAR_RX)
 			kfifo_reset(&u->rx);
 		break;
@@ -177,7 +250,7 @@ static void dbdev_uart_write_reg(struct dbdev_uart *u, unsigned int reg, u8 v)
 		u->lcr = v;
 		break;
 	case UART_MCR:
-		u->mcr = v & UART_MCR_MASK;
+		dbdev_uart_write_mcr(u, v);
 		break;
 	case UART_SCR:
 		u->scr = v;
@@ -197,6 +270,7 @@ static int dbdev_uart_pio_read(struct dbdev_device *dev, u16 base,
 	mutex_lock(&u->lock);
 	for (i = 0; i < len; i++)
 		bytes[i] = dbdev_uart_read_reg(u, offset + i);
+	dbdev_uart_update_irq(u);
 	mutex_unlock(&u->lock);
 	return 0;
 }
@@ -211,6 +285,7 @@ static int dbdev_uart_pio_write(struct dbdev_device *dev, u16 base,
 	mutex_lock(&u->lock);
 	for (i = 0; i < len; i++)
 		dbdev_uart_write_reg(u, offset + i, bytes[i]);
+	dbdev_uart_update_irq(u);
 	mutex_unlock(&u->lock);
 	return 0;
 }
@@ -226,7 +301,7 @@ static struct dbdev_device *dbdev_uart_create(const void *params, size_t len)
 
 	if (len)
 		return ERR_PTR(-EINVAL);
-	u = kvzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
 	if (!u)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&u->lock);
@@ -241,7 +316,32 @@ static void dbdev_uart_destroy(struct dbdev_device *dev)
 	struct dbdev_uart *u = to_uart(dev);
 
 	mutex_destroy(&u->lock);
-	kvfree(u);
+	kfree(u);
+}
+
+/* DBDEV_UART_READ_TX: what the guest sent; THR empties if it was busy. */
+static long dbdev_uart_read_tx(struct dbdev_uart *u, void *buf,
+			       size_t in_len, size_t out_max)
+{
+	bool full = kfifo_is_full(&u->tx);
+	unsigned int n;
+
+	if (in_len)
+		return -EINVAL;
+	n = kfifo_out(&u->tx, (u8 *)buf, out_max);
+	if (full && n)
+		u->thri = true;
+	return n;
+}
+
+/* DBDEV_UART_WRITE_RX: bytes for the guest, all or none. */
+static long dbdev_uart_write_rx(struct dbdev_uart *u, const void *buf,
+				size_t in_len)
+{
+	if (in_len > kfifo_avail(&u->rx))
+		return -ENOSPC;
+	kfifo_in(&u->rx, (const u8 *)buf, in_len);
+	return 0;
 }
 
 static long dbdev_uart_ctl(struct dbdev_device *dev, u32 op, void *buf,
@@ -253,20 +353,16 @@ static long dbdev_uart_ctl(struct dbdev_device *dev, u32 op, void *buf,
 	mutex_lock(&u->lock);
 	switch (op) {
 	case DBDEV_UART_READ_TX:
-		ret = in_len ? -EINVAL : kfifo_out(&u->tx, (u8 *)buf, out_max);
+		ret = dbdev_uart_read_tx(u, buf, in_len, out_max);
 		break;
 	case DBDEV_UART_WRITE_RX:
-		if (in_len > kfifo_avail(&u->rx)) {
-			ret = -ENOSPC;
-			break;
-		}
-		kfifo_in(&u->rx, (u8 *)buf, in_len);
-		ret = 0;
+		ret = dbdev_uart_write_rx(u, buf, in_len);
 		break;
 	default:
 		ret = -EOPNOTSUPP;
 		break;
 	}
+	dbdev_uart_update_irq(u);
 	mutex_unlock(&u->lock);
 	return ret;
 }

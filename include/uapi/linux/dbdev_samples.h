@@ -8,13 +8,17 @@
 
 /*
  * "dbdev-uart16550" (module dbdev_uart): a 16550A UART on 8 ports of port
- * I/O.  No parameters.  Transmit is always ready: what the guest writes to
- * THR is kept for the VMM (up to DBDEV_UART_TX_MAX bytes, older bytes are
- * dropped first); what the VMM supplies waits in a receive FIFO (up to
- * DBDEV_UART_RX_MAX bytes) and appears in RBR with LSR data-ready.
+ * I/O, with its interrupt output on its first legacy IRQ (if it has one).
+ * No parameters.  What the guest writes to THR goes at once into a buffer
+ * for the VMM (up to DBDEV_UART_TX_MAX bytes); while that is full, THR
+ * stays busy (LSR.THRE clear) until the VMM drains it.  The device's
+ * notification (DBDEV_EVENTFD_NOTIFY) is signalled when the buffer stops
+ * being empty.  What the VMM supplies waits in a receive FIFO (up to
+ * DBDEV_UART_RX_MAX bytes) and appears in RBR with LSR data-ready and, if
+ * enabled, a received-data interrupt.
  */
 #define DBDEV_UART_TYPE		"dbdev-uart16550"
-#define DBDEV_UART_TX_MAX	65536
+#define DBDEV_UART_TX_MAX	4096
 #define DBDEV_UART_RX_MAX	4096
 
 /* DBDEV_DEVICE_CTL op; out: the transmitted bytes, which leave the UART */
@@ -38,12 +42,15 @@
 /*
  * The registers: ID and VERSION are read-only; SCRATCH keeps what was
  * written; each read of COUNTER returns its value and then adds one, and a
- * write sets it.
+ * write sets it; writing N to DOORBELL sends the device's MSI vector N
+ * (counting through its MSI resources; a vector it does not have is
+ * ignored), and DOORBELL reads as the number of vectors sent.
  */
 #define DBDEV_REGS_ID		0x00	/* DBDEV_REGS_MAGIC */
 #define DBDEV_REGS_VERSION	0x04	/* DBDEV_REGS_VERSION_1 */
 #define DBDEV_REGS_SCRATCH	0x08
 #define DBDEV_REGS_COUNTER	0x0c
+#define DBDEV_REGS_DOORBELL	0x10
 
 #define DBDEV_REGS_MAGIC	0x47524244	/* "DBRG", little-endian */
 #define DBDEV_REGS_VERSION_1	0x00010000
