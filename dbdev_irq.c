@@ -169,6 +169,11 @@ int dbdev_irq_connect(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 			GFP_KERNEL_ACCOUNT);
 	if (err)
 		return err;
+	/*
+	 * Pairs with test_and_set_bit() in dbdev_irq_set(): a raise that
+	 * looked the sink up too early sees the line high here.
+	 */
+	smp_mb();
 	if (kind == DBDEV_IRQ_LINE && test_bit(index, dev->irq_level)) {
 		rcu_read_lock();
 		sink->fire(sink);
