@@ -960,9 +960,12 @@ static long dbdev_ioctl_eventfd(struct dbdev_ctx *ctx, void __user *uarg)
 		return err;
 	if ((arg.flags & ~(DBDEV_EVENTFD_RESAMPLE | DBDEV_EVENTFD_DEASSIGN)) ||
 	    (arg.flags & DBDEV_EVENTFD_RESAMPLE &&
-	     arg.flags & DBDEV_EVENTFD_DEASSIGN) ||
+	     (arg.flags & DBDEV_EVENTFD_DEASSIGN ||
+	      arg.kind != DBDEV_EVENTFD_LINE)) ||
 	    arg.kind >= DBDEV_NR_IRQ_KINDS || arg.reserved)
 		return -EINVAL;
+	if (arg.flags & DBDEV_EVENTFD_RESAMPLE && arg.resample_fd < 0)
+		return -EBADF;
 
 	mutex_lock(&ctx->lock);
 	inst = dbdev_inst_lookup(ctx, arg.id);

@@ -31,6 +31,7 @@
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/hashtable.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -72,7 +73,7 @@ static void dbdev_irq_fire(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 	sink = xa_load(&dev->irq_sinks, dbdev_irq_key(kind, index));
 	if (sink)
 		sink->fire(sink);
-	else
+	else if (kind != DBDEV_IRQ_NOTIFY)
 		atomic64_inc(&dev->irq_stats.unbound);
 	rcu_read_unlock();
 }
@@ -256,6 +257,89 @@ void dbdev_irq_resample(struct dbdev_irq_sink *sink)
  * Eventfd sinks
  */
 
+/* Add one to the eventfd's count (see Kbuild for the two prototypes). */
+static void dbdev_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef DBDEV_EVENTFD_SIGNAL_NO_COUNT
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/**
+ * struct dbdev_eventfd_use - an eventfd dbdev holds, and what for
+ * @node: in dbdev_eventfd_uses
+ * @ctx: the eventfd
+ * @resample: listened to (a resample eventfd), not signalled
+ * @users: sinks that hold it
+ *
+ * An eventfd is either signalled by dbdev or listened to, never both, in
+ * any context: else a line's own signal would pass for the guest's
+ * acknowledgment and the line would resample itself for ever, through one
+ * eventfd or a ring of them.
+ */
+struct dbdev_eventfd_use {
+	struct hlist_node node;
+	struct eventfd_ctx *ctx;
+	bool resample;
+	unsigned int users;
+};
+
+static DEFINE_MUTEX(dbdev_eventfd_lock);
+static DEFINE_HASHTABLE(dbdev_eventfd_uses, 6);
+
+static struct dbdev_eventfd_use *dbdev_eventfd_find(struct eventfd_ctx *ctx)
+{
+	struct dbdev_eventfd_use *u;
+
+	lockdep_assert_held(&dbdev_eventfd_lock);
+	hash_for_each_possible(dbdev_eventfd_uses, u, node, (unsigned long)ctx)
+		if (u->ctx == ctx)
+			return u;
+	return NULL;
+}
+
+/* Hold @ctx as a trigger or as a resample eventfd: -EINVAL if it is the other. */
+static int dbdev_eventfd_claim(struct eventfd_ctx *ctx, bool resample)
+{
+	struct dbdev_eventfd_use *u;
+	int err = 0;
+
+	mutex_lock(&dbdev_eventfd_lock);
+	u = dbdev_eventfd_find(ctx);
+	if (u && u->resample != resample) {
+		err = -EINVAL;
+	} else if (u) {
+		u->users++;
+	} else {
+		u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+		if (u) {
+			u->ctx = ctx;
+			u->resample = resample;
+			u->users = 1;
+			hash_add(dbdev_eventfd_uses, &u->node, (unsigned long)ctx);
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	mutex_unlock(&dbdev_eventfd_lock);
+	return err;
+}
+
+static void dbdev_eventfd_unclaim(struct eventfd_ctx *ctx)
+{
+	struct dbdev_eventfd_use *u;
+
+	mutex_lock(&dbdev_eventfd_lock);
+	u = dbdev_eventfd_find(ctx);
+	if (!WARN_ON_ONCE(!u) && !--u->users) {
+		hash_del(&u->node);
+		kfree(u);
+	}
+	mutex_unlock(&dbdev_eventfd_lock);
+}
+
 /* dbdev_irqfd.pending: what the work item has to do */
 enum {
 	DBDEV_IRQFD_SIGNAL,	/* signal @trigger (deferred from @fire) */
@@ -268,8 +352,9 @@ enum {
  * @trigger: the eventfd to signal
  * @resample: for a line: the eventfd that says the guest acknowledged it,
  *	      or %NULL
- * @wait: our entry on @resample's wait queue
- * @pt: to find that wait queue
+ * @wqh: @resample's wait queue, once we listen to it
+ * @wait: our entry on @wqh
+ * @pt: to find @wqh
  * @work: does what @pending says, in process context
  * @pending: DBDEV_IRQFD_* bits
  */
@@ -277,21 +362,12 @@ struct dbdev_irqfd {
 	struct dbdev_irq_sink sink;
 	struct eventfd_ctx *trigger;
 	struct eventfd_ctx *resample;
+	wait_queue_head_t *wqh;
 	wait_queue_entry_t wait;
 	poll_table pt;
 	struct work_struct work;
 	unsigned long pending;
 };
-
-/* Add one to the eventfd's count (see Kbuild for the two prototypes). */
-static void dbdev_eventfd_signal(struct eventfd_ctx *ctx)
-{
-#ifdef DBDEV_EVENTFD_SIGNAL_NO_COUNT
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
 
 static void dbdev_irqfd_fire(struct dbdev_irq_sink *sink)
 {
@@ -343,42 +419,67 @@ static void dbdev_irqfd_queue(struct file *file, wait_queue_head_t *wqh,
 {
 	struct dbdev_irqfd *irqfd = container_of(pt, struct dbdev_irqfd, pt);
 
+	irqfd->wqh = wqh;
 	add_wait_queue(wqh, &irqfd->wait);
+}
+
+/*
+ * Listen to the resample eventfd @file.  A count it holds already is not
+ * an acknowledgment of this connection (the line, if high, was signalled
+ * when it was connected): drop it.
+ */
+static void dbdev_irqfd_listen(struct dbdev_irqfd *irqfd, struct file *file)
+{
+	u64 count;
+
+	init_waitqueue_func_entry(&irqfd->wait, dbdev_irqfd_wakeup);
+	init_poll_funcptr(&irqfd->pt, dbdev_irqfd_queue);
+	if (vfs_poll(file, &irqfd->pt) & EPOLLIN) {
+		spin_lock_irq(&irqfd->wqh->lock);
+		eventfd_ctx_do_read(irqfd->resample, &count);
+		spin_unlock_irq(&irqfd->wqh->lock);
+	}
+}
+
+/* Give back what an irqfd holds; it was never connected or is no more. */
+static void dbdev_irqfd_free(struct dbdev_irqfd *irqfd)
+{
+	u64 count;
+
+	if (irqfd->wqh)
+		eventfd_ctx_remove_wait_queue(irqfd->resample, &irqfd->wait,
+					      &count);
+	cancel_work_sync(&irqfd->work);
+	if (irqfd->resample) {
+		dbdev_eventfd_unclaim(irqfd->resample);
+		eventfd_ctx_put(irqfd->resample);
+	}
+	if (!IS_ERR_OR_NULL(irqfd->trigger)) {
+		dbdev_eventfd_unclaim(irqfd->trigger);
+		eventfd_ctx_put(irqfd->trigger);
+	}
+	kfree(irqfd);
 }
 
 static void dbdev_irqfd_release(struct dbdev_irq_sink *sink)
 {
-	struct dbdev_irqfd *irqfd = container_of(sink, struct dbdev_irqfd, sink);
-	u64 count;
-
-	if (irqfd->resample) {
-		eventfd_ctx_remove_wait_queue(irqfd->resample, &irqfd->wait,
-					      &count);
-		eventfd_ctx_put(irqfd->resample);
-	}
-	cancel_work_sync(&irqfd->work);
-	eventfd_ctx_put(irqfd->trigger);
-	kfree(irqfd);
+	dbdev_irqfd_free(container_of(sink, struct dbdev_irqfd, sink));
 }
 
-/* Wait on the eventfd @fd for the guest's acknowledgements of the line. */
-static int dbdev_irqfd_listen(struct dbdev_irqfd *irqfd, int fd)
+/* Take and claim the eventfd @fd, as a trigger or a resample eventfd. */
+static struct eventfd_ctx *dbdev_irqfd_get(int fd, bool resample)
 {
-	struct file *file = eventfd_fget(fd);
-	__poll_t events;
+	struct eventfd_ctx *ctx = eventfd_ctx_fdget(fd);
+	int err;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	irqfd->resample = eventfd_ctx_fileget(file);
-	init_waitqueue_func_entry(&irqfd->wait, dbdev_irqfd_wakeup);
-	init_poll_funcptr(&irqfd->pt, dbdev_irqfd_queue);
-	events = vfs_poll(file, &irqfd->pt);
-	fput(file);
-	if (events & EPOLLIN) {		/* acknowledged before we listened */
-		set_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending);
-		schedule_work(&irqfd->work);
+	if (IS_ERR(ctx))
+		return ctx;
+	err = dbdev_eventfd_claim(ctx, resample);
+	if (err) {
+		eventfd_ctx_put(ctx);
+		return ERR_PTR(err);
 	}
-	return 0;
+	return ctx;
 }
 
 /**
@@ -392,40 +493,50 @@ static int dbdev_irqfd_listen(struct dbdev_irqfd *irqfd, int fd)
  *		 acknowledges it, or -1
  *
  * Context: process context.
- * Return: 0; -EBADF or -EINVAL if @fd or @resample_fd is not an eventfd;
- * -EINVAL for a resample eventfd on a vector or notification, or an index
- * the device does not have; -EBUSY if something is connected there
- * already; -ENOMEM.  Nothing is connected on error.
+ * Return: 0; -EBADF if @fd or @resample_fd is not open; -EINVAL if it is
+ * not an eventfd, or one that dbdev listens to (@fd) or signals
+ * (@resample_fd) elsewhere, or the same for both; -EINVAL for a resample
+ * eventfd on a vector or the notification, or an index the device does
+ * not have; -EBUSY if something is connected there already; -ENOMEM.
+ * Nothing is connected on error.
  */
 int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 		      unsigned int index, int fd, int resample_fd)
 {
+	struct file *rfile = NULL;
 	struct dbdev_irqfd *irqfd;
 	int err;
 
-	if (resample_fd >= 0 && kind != DBDEV_IRQ_LINE)
+	if ((resample_fd >= 0 && kind != DBDEV_IRQ_LINE) ||
+	    !dbdev_irq_valid(dev, kind, index))
 		return -EINVAL;
 	irqfd = kzalloc(sizeof(*irqfd), GFP_KERNEL_ACCOUNT);
 	if (!irqfd)
 		return -ENOMEM;
 	irqfd->sink.fire = dbdev_irqfd_fire;
 	irqfd->sink.release = dbdev_irqfd_release;
-	/* the work item may resample as soon as we listen */
-	irqfd->sink.dev = dev;
-	irqfd->sink.kind = kind;
-	irqfd->sink.index = index;
 	INIT_WORK(&irqfd->work, dbdev_irqfd_work);
 
-	irqfd->trigger = eventfd_ctx_fdget(fd);
-	if (IS_ERR(irqfd->trigger)) {
-		err = PTR_ERR(irqfd->trigger);
-		kfree(irqfd);
-		return err;
+	irqfd->trigger = dbdev_irqfd_get(fd, false);
+	err = PTR_ERR_OR_ZERO(irqfd->trigger);
+	if (!err && resample_fd >= 0) {
+		rfile = eventfd_fget(resample_fd);
+		err = PTR_ERR_OR_ZERO(rfile);
+		if (!err) {
+			irqfd->resample = dbdev_irqfd_get(resample_fd, true);
+			err = PTR_ERR_OR_ZERO(irqfd->resample);
+			if (err)
+				irqfd->resample = NULL;
+		}
 	}
-	err = resample_fd >= 0 ? dbdev_irqfd_listen(irqfd, resample_fd) : 0;
+	/* nothing listens yet: no work item runs before the connection */
 	if (!err)
 		err = dbdev_irq_connect(dev, kind, index, &irqfd->sink);
+	if (!err && irqfd->resample)
+		dbdev_irqfd_listen(irqfd, rfile);
+	if (!IS_ERR_OR_NULL(rfile))
+		fput(rfile);
 	if (err)
-		dbdev_irqfd_release(&irqfd->sink);
+		dbdev_irqfd_free(irqfd);
 	return err;
 }

@@ -408,12 +408,17 @@ struct dbdev_upools {
  * with poll() instead of asking.  An interrupt with nothing connected is
  * counted (DBDEV_DEVICE_STATS), not an error.  Connections go with the
  * device; the eventfds are released when it is destroyed or the context
- * closed.
+ * closed.  A device created in an open transaction can be connected at
+ * once; it may signal before the commit makes its I/O visible.  dbdev
+ * never both signals and listens to one eventfd, in any context (it would
+ * take its own signal for the guest's acknowledgment).
  *
- * Errors: -ENOENT no such device, or nothing to disconnect; -EINVAL the
- * device has no such line or vector, @kind is unknown, a resample eventfd
- * for a vector or the notification; -EBADF or -EINVAL @fd or @resample_fd
- * is not an eventfd; -EBUSY something is connected there already.
+ * Errors: -ENOENT no such device, or nothing connected to disconnect;
+ * -EINVAL the device has no such line or vector, @kind or a flag is
+ * unknown, a resample eventfd for a vector or the notification, @fd or
+ * @resample_fd is not an eventfd, or is one that dbdev listens to (@fd)
+ * or signals (@resample_fd), or both are the same; -EBADF @fd or
+ * @resample_fd is not open; -EBUSY something is connected there already.
  */
 struct dbdev_device_eventfd {
 	__u32 argsz;
@@ -433,7 +438,8 @@ struct dbdev_device_eventfd {
  * @irqs: out: rising edges of its lines and vectors it sent
  * @irqs_unbound: out: of those, how many had no eventfd connected
  * @irqs_resampled: out: lines signalled again after an acknowledgment
- * @notifications: out: how often it had something for the VMM
+ * @notifications: out: how often it had something for the VMM, with an
+ *		   eventfd connected or not
  *
  * Counts since the device was created.  Errors: -ENOENT no such device.
  */
