@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -1743,6 +1745,1026 @@ static void test_hostile_slot_count(void)
 	close(fd);
 }
 
+/* ------------------------------------------------------------------------
+ * 17. Interrupts: eventfds on a device's lines, vectors and notification
+ */
+#define RES_IRQ(n)	RES(DBDEV_UR_LEGACY_IRQ, n, 0)
+
+/*
+ * How long to wait for what dbdev signals from its work item (a resample),
+ * and how long to watch for a signal that must not come: long enough for
+ * that work item to have run, had it been queued.
+ */
+#define IRQ_WAIT_MS	1000
+#define IRQ_QUIET_MS	50
+
+static struct dbdev_uresource res_msi(uint32_t msi_type, uint64_t base,
+				      uint64_t size)
+{
+	struct dbdev_uresource r = RES(DBDEV_UR_MSI, base, size);
+
+	r.msi_type = msi_type;
+	return r;
+}
+
+/* A non-blocking eventfd, or -1 with the test failed */
+static int efd_new(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	if (efd < 0) {
+		test_failed = 1;
+		printf("# eventfd: %s\n", strerror(errno));
+	}
+	return efd;
+}
+
+/* Read (and so reset) an eventfd's count: the count, or -errno */
+static long long efd_take(int efd)
+{
+	uint64_t v;
+	ssize_t n = read(efd, &v, sizeof(v));
+
+	if (n < 0)
+		return -errno;
+	return n == sizeof(v) ? (long long)v : -EIO;
+}
+
+/* Add @v to an eventfd's count: 0 or -errno */
+static int efd_add(int efd, uint64_t v)
+{
+	return write(efd, &v, sizeof(v)) == sizeof(v) ? 0 : -errno;
+}
+
+/* Wait up to @ms for the eventfd to be readable: 1 if it is, 0, -errno */
+static int efd_wait(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	int n = poll(&p, 1, ms);
+
+	if (n < 0)
+		return -errno;
+	return n && (p.revents & POLLIN);
+}
+
+static struct dbdev_device_eventfd efd_arg(uint32_t id, uint32_t kind,
+					   uint32_t index, int efd)
+{
+	return (struct dbdev_device_eventfd){
+		.argsz = sizeof(struct dbdev_device_eventfd), .id = id,
+		.kind = kind, .index = index, .fd = efd, .resample_fd = -1,
+	};
+}
+
+static int efd_ioctl(int fd, struct dbdev_device_eventfd a)
+{
+	return xioctl(fd, DBDEV_DEVICE_EVENTFD, &a);
+}
+
+/* Connect @efd, and @resample unless it is -1: -errno, or 0 */
+static int efd_connect(int fd, uint32_t id, uint32_t kind, uint32_t index,
+		       int efd, int resample)
+{
+	struct dbdev_device_eventfd a = efd_arg(id, kind, index, efd);
+
+	if (resample != -1) {
+		a.flags = DBDEV_EVENTFD_RESAMPLE;
+		a.resample_fd = resample;
+	}
+	return efd_ioctl(fd, a);
+}
+
+static int efd_disconnect(int fd, uint32_t id, uint32_t kind, uint32_t index)
+{
+	struct dbdev_device_eventfd a = efd_arg(id, kind, index, -1);
+
+	a.flags = DBDEV_EVENTFD_DEASSIGN;
+	return efd_ioctl(fd, a);
+}
+
+/* A "dbdev-test" command with @len bytes of input at @in: -errno, or 0 */
+static int dev_cmd(int fd, uint32_t id, uint32_t op, const void *in,
+		   uint32_t len)
+{
+	struct dbdev_device_ctl c = {
+		.argsz = sizeof(c), .id = id, .op = op, .in_len = len,
+		.buf = (uintptr_t)in,
+	};
+
+	return xioctl(fd, DBDEV_DEVICE_CTL, &c);
+}
+
+/* DBDEV_TEST_IRQ: raise or lower a line, send a vector, notify */
+static int dev_irq(int fd, uint32_t id, uint32_t kind, uint32_t index,
+		   uint32_t level)
+{
+	struct dbdev_test_irq irq = {
+		.kind = kind, .index = index, .level = level,
+	};
+
+	return dev_cmd(fd, id, DBDEV_TEST_IRQ, &irq, sizeof(irq));
+}
+
+#define LINE_UP(fd, id, n)	dev_irq(fd, id, DBDEV_EVENTFD_LINE, n, 1)
+#define LINE_DOWN(fd, id, n)	dev_irq(fd, id, DBDEV_EVENTFD_LINE, n, 0)
+#define MSI_SEND(fd, id, n)	dev_irq(fd, id, DBDEV_EVENTFD_MSI, n, 0)
+#define NOTIFY(fd, id)		dev_irq(fd, id, DBDEV_EVENTFD_NOTIFY, 0, 0)
+
+/* DBDEV_TEST_FAIL: make the access after @after fail with @error */
+static int dev_fail(int fd, uint32_t id, uint32_t after, int32_t error)
+{
+	struct dbdev_test_fail f = { .after = after, .error = error };
+
+	return dev_cmd(fd, id, DBDEV_TEST_FAIL, &f, sizeof(f));
+}
+
+static int dev_stats(int fd, uint32_t id, struct dbdev_device_stats *st)
+{
+	memset(st, 0x5a, sizeof(*st));
+	st->argsz = sizeof(*st);
+	st->id = id;
+	return xioctl(fd, DBDEV_DEVICE_STATS, st);
+}
+
+/* The device's DBDEV_DEVICE_STATS are exactly these */
+#define CHECK_STATS(_fd, _id, _irqs, _unbound, _resampled, _notified) do { \
+	struct dbdev_device_stats _st;					\
+									\
+	if (CHECK(dev_stats(_fd, _id, &_st), 0)) {			\
+		CHECK(_st.argsz, sizeof(_st));				\
+		CHECK(_st.id, _id);					\
+		CHECK(_st.irqs, _irqs);					\
+		CHECK(_st.irqs_unbound, _unbound);			\
+		CHECK(_st.irqs_resampled, _resampled);			\
+		CHECK(_st.notifications, _notified);			\
+	}								\
+} while (0)
+
+/* 17a. A line: its rising edges, resampling, and nothing connected */
+static void test_irq_eventfd_line(void)
+{
+	struct dbdev_uresource r[] = { RES_IRQ(5), RES_IRQ(7) };
+	uint32_t id;
+	int fd, e, rs;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, r, ARRAY_SIZE(r), &id), 0);
+	e = efd_new();
+	rs = efd_new();
+	CHECK_STATS(fd, id, 0, 0, 0, 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	/* a low line connected signals nothing */
+	CHECK(efd_take(e), -EAGAIN);
+
+	/* the rising edge signals once; a high line raised again does not */
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 2, 0, 0, 0);
+
+	/*
+	 * The guest's acknowledgment of a line still high signals it again,
+	 * from a work item; dbdev consumes the resample eventfd's count.
+	 */
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK_STATS(fd, id, 2, 0, 1, 0);
+
+	/* of a low line it does not, but is consumed all the same */
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK_STATS(fd, id, 2, 0, 1, 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 3, 0, 1, 0);
+
+	/* disconnected: nothing listens to the resample eventfd any more */
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_LINE, 0), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs), 1);
+	CHECK_STATS(fd, id, 3, 0, 1, 0);
+
+	/* a rising edge with nothing connected is counted */
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK_STATS(fd, id, 4, 1, 1, 0);
+
+	/* a line connected while high is signalled at once, and resampled */
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 4, 1, 1, 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK_STATS(fd, id, 4, 1, 2, 0);
+
+	/* line 1 has nothing connected: its edges are unbound, not line 0's */
+	REQUIRE(LINE_UP(fd, id, 1), 0);
+	REQUIRE(LINE_UP(fd, id, 1), 0);
+	CHECK_STATS(fd, id, 5, 2, 2, 0);
+	REQUIRE(LINE_DOWN(fd, id, 1), 0);
+	REQUIRE(LINE_UP(fd, id, 1), 0);
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK_STATS(fd, id, 6, 3, 2, 0);
+	/* and lowering line 1 left line 0 high */
+	REQUIRE(LINE_DOWN(fd, id, 1), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 6, 3, 3, 0);
+	close(fd);
+	close(e);
+	close(rs);
+}
+
+/* 17b. Vectors count through the MSI blocks; the notification */
+static void test_irq_eventfd_msi_notify(void)
+{
+	struct dbdev_uresource r[] = {
+		res_msi(DBDEV_UMSI_PCI, 24, 2),
+		res_msi(DBDEV_UMSI_GENERIC, 40, 3),
+	};
+	struct dbdev_uresource r2[] = {
+		RES_IRQ(5), res_msi(DBDEV_UMSI_PCI_MSIX, 100, 1),
+	};
+	int fd, i, n, e[5], ne, el, ev, en;
+	uint32_t id, id2;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, r, ARRAY_SIZE(r), &id), 0);
+	for (i = 0; i < 5; i++) {
+		e[i] = efd_new();
+		REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_MSI, i, e[i], -1), 0);
+	}
+	ne = efd_new();
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_NOTIFY, 0, ne, -1), 0);
+	CHECK_STATS(fd, id, 0, 0, 0, 0);
+
+	/* vector i sent i + 1 times: each send is one more in its eventfd */
+	for (i = 0; i < 5; i++)
+		for (n = 0; n <= i; n++)
+			REQUIRE(MSI_SEND(fd, id, i), 0);
+	for (i = 0; i < 5; i++) {
+		char note[16];
+
+		snprintf(note, sizeof(note), "vector %d", i);
+		check_note = note;
+		CHECK(efd_take(e[i]), i + 1);
+		check_note = NULL;
+	}
+	CHECK(efd_take(ne), -EAGAIN);
+	CHECK_STATS(fd, id, 15, 0, 0, 0);
+
+	/* there is no sixth vector */
+	CHECK(MSI_SEND(fd, id, 5), -EINVAL);
+	CHECK(MSI_SEND(fd, id, UINT32_MAX), -EINVAL);
+	CHECK_STATS(fd, id, 15, 0, 0, 0);
+
+	/* the notification, once per notify, and apart from the vectors */
+	REQUIRE(NOTIFY(fd, id), 0);
+	CHECK(efd_take(ne), 1);
+	REQUIRE(NOTIFY(fd, id), 0);
+	REQUIRE(NOTIFY(fd, id), 0);
+	REQUIRE(NOTIFY(fd, id), 0);
+	CHECK(efd_take(ne), 3);
+	for (i = 0; i < 5; i++)
+		CHECK(efd_take(e[i]), -EAGAIN);
+	CHECK_STATS(fd, id, 15, 0, 0, 4);
+
+	/* a vector sent with nothing connected is counted */
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_MSI, 2), 0);
+	REQUIRE(MSI_SEND(fd, id, 2), 0);
+	REQUIRE(MSI_SEND(fd, id, 3), 0);
+	CHECK(efd_take(e[2]), -EAGAIN);
+	CHECK(efd_take(e[3]), 1);
+	CHECK_STATS(fd, id, 17, 1, 0, 4);
+
+	/*
+	 * Line 0, vector 0 and the notification of one device are three
+	 * different things to connect.
+	 */
+	REQUIRE(create_res(fd, r2, ARRAY_SIZE(r2), &id2), 0);
+	el = efd_new();
+	ev = efd_new();
+	en = efd_new();
+	REQUIRE(efd_connect(fd, id2, DBDEV_EVENTFD_LINE, 0, el, -1), 0);
+	REQUIRE(efd_connect(fd, id2, DBDEV_EVENTFD_MSI, 0, ev, -1), 0);
+	REQUIRE(efd_connect(fd, id2, DBDEV_EVENTFD_NOTIFY, 0, en, -1), 0);
+	REQUIRE(MSI_SEND(fd, id2, 0), 0);
+	CHECK(efd_take(ev), 1);
+	CHECK(efd_take(el), -EAGAIN);
+	CHECK(efd_take(en), -EAGAIN);
+	REQUIRE(LINE_UP(fd, id2, 0), 0);
+	CHECK(efd_take(el), 1);
+	CHECK(efd_take(ev), -EAGAIN);
+	CHECK(efd_take(en), -EAGAIN);
+	REQUIRE(NOTIFY(fd, id2), 0);
+	CHECK(efd_take(en), 1);
+	CHECK(efd_take(el), -EAGAIN);
+	CHECK(efd_take(ev), -EAGAIN);
+	CHECK(MSI_SEND(fd, id2, 1), -EINVAL);
+	CHECK(LINE_UP(fd, id2, 1), -EINVAL);
+	CHECK_STATS(fd, id2, 2, 0, 0, 1);
+	/* one device's interrupts are not another's */
+	CHECK_STATS(fd, id, 17, 1, 0, 4);
+	for (i = 0; i < 5; i++)
+		CHECK(efd_take(e[i]), -EAGAIN);
+	CHECK(efd_take(ne), -EAGAIN);
+
+	/*
+	 * A notification is not an interrupt: one with nothing connected
+	 * counts in notifications only, for irqs_unbound counts "of those"
+	 * (the rising edges and vectors in irqs).
+	 */
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_NOTIFY, 0), 0);
+	REQUIRE(NOTIFY(fd, id), 0);
+	CHECK(efd_take(ne), -EAGAIN);
+	CHECK_STATS(fd, id, 17, 1, 0, 5);
+	close(fd);
+}
+
+/* 17c. Every errno of DBDEV_DEVICE_EVENTFD, DEVICE_STATS and TEST_IRQ */
+static void test_irq_eventfd_errors(void)
+{
+	struct dbdev_uresource r[] = {
+		RES_IRQ(5), RES_IRQ(7), res_msi(DBDEV_UMSI_PCI, 24, 2),
+	};
+	struct dbdev_uresource rp = RES_PIO(0x60, 1), rg = RES_PIO(0x61, 1);
+	struct dbdev_device_eventfd a;
+	struct dbdev_device_stats st;
+	uint8_t buf[64] = { 0 };
+	struct dbdev_test_irq *irq = (void *)buf;
+	int fd, e, e2, rs, rs2, null, closed;
+	uint32_t id, gone, plain;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, r, ARRAY_SIZE(r), &id), 0);
+	REQUIRE(create_res(fd, &rp, 1, &plain), 0);
+	REQUIRE(create_res(fd, &rg, 1, &gone), 0);
+	REQUIRE(destroy_dev(fd, gone), 0);
+	e = efd_new();
+	e2 = efd_new();
+	rs = efd_new();
+	rs2 = efd_new();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	REQUIRE(null >= 0, 1);
+	closed = dup(e);
+	REQUIRE(closed >= 0, 1);
+	close(closed);
+	/* the line is high throughout: a wrong connection would signal */
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+
+/*
+ * A connection made that should not have been is undone, so that it does
+ * not fail the checks after it too.
+ */
+#define BAD_EFD(setup, err) do {					\
+	a = efd_arg(id, DBDEV_EVENTFD_LINE, 0, e);			\
+	setup;								\
+	if (!CHECK(efd_ioctl(fd, a), err) &&				\
+	    !(a.flags & DBDEV_EVENTFD_DEASSIGN)) {			\
+		efd_disconnect(fd, a.id, a.kind, a.index);		\
+		efd_take(e);						\
+	}								\
+} while (0)
+	/* no such device */
+	BAD_EFD(a.id = 0, -ENOENT);
+	BAD_EFD(a.id = gone, -ENOENT);
+	BAD_EFD(a.id = id + 100, -ENOENT);
+	BAD_EFD(a.id = UINT32_MAX, -ENOENT);
+	/* malformed */
+	BAD_EFD(a.kind = 3, -EINVAL);
+	BAD_EFD(a.kind = UINT32_MAX, -EINVAL);
+	BAD_EFD(a.flags = 4, -EINVAL);
+	BAD_EFD(a.flags = 0x80000000, -EINVAL);
+	BAD_EFD(a.reserved = 1, -EINVAL);
+	BAD_EFD(a.reserved = 0x80000000, -EINVAL);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_RESAMPLE | DBDEV_EVENTFD_DEASSIGN,
+		 a.resample_fd = rs), -EINVAL);
+	BAD_EFD(a.argsz = 0, -EINVAL);
+	BAD_EFD(a.argsz = sizeof(a) - 1, -EINVAL);
+	/* what the device does not have */
+	BAD_EFD(a.index = 2, -EINVAL);
+	BAD_EFD(a.index = 64, -EINVAL);
+	BAD_EFD(a.index = UINT32_MAX, -EINVAL);
+	BAD_EFD(a.id = plain, -EINVAL);
+	BAD_EFD((a.id = plain, a.kind = DBDEV_EVENTFD_MSI), -EINVAL);
+	BAD_EFD((a.kind = DBDEV_EVENTFD_MSI, a.index = 2), -EINVAL);
+	BAD_EFD((a.kind = DBDEV_EVENTFD_MSI, a.index = UINT32_MAX), -EINVAL);
+	BAD_EFD((a.kind = DBDEV_EVENTFD_NOTIFY, a.index = 1), -EINVAL);
+	BAD_EFD((a.kind = DBDEV_EVENTFD_NOTIFY, a.index = UINT32_MAX), -EINVAL);
+	/* a resample eventfd is for a line only */
+	BAD_EFD((a.kind = DBDEV_EVENTFD_MSI, a.flags = DBDEV_EVENTFD_RESAMPLE,
+		 a.resample_fd = rs), -EINVAL);
+	BAD_EFD((a.kind = DBDEV_EVENTFD_NOTIFY, a.flags = DBDEV_EVENTFD_RESAMPLE,
+		 a.resample_fd = rs), -EINVAL);
+	/* the flag alone asks for one, whatever resample_fd holds */
+	BAD_EFD((a.kind = DBDEV_EVENTFD_MSI, a.flags = DBDEV_EVENTFD_RESAMPLE,
+		 a.resample_fd = -1), -EINVAL);
+	/* not an open fd */
+	BAD_EFD(a.fd = -1, -EBADF);
+	BAD_EFD(a.fd = closed, -EBADF);
+	BAD_EFD(a.fd = INT32_MAX, -EBADF);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_RESAMPLE, a.resample_fd = closed), -EBADF);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_RESAMPLE, a.resample_fd = -1), -EBADF);
+	/* open, but not an eventfd */
+	BAD_EFD(a.fd = null, -EINVAL);
+	BAD_EFD(a.fd = fd, -EINVAL);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_RESAMPLE, a.resample_fd = null), -EINVAL);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_RESAMPLE, a.resample_fd = fd), -EINVAL);
+	/* nothing to disconnect */
+	BAD_EFD(a.flags = DBDEV_EVENTFD_DEASSIGN, -ENOENT);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_DEASSIGN, a.kind = DBDEV_EVENTFD_MSI), -ENOENT);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_DEASSIGN, a.kind = DBDEV_EVENTFD_NOTIFY),
+		-ENOENT);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_DEASSIGN, a.id = gone), -ENOENT);
+	BAD_EFD((a.flags = DBDEV_EVENTFD_DEASSIGN, a.kind = 3), -EINVAL);
+	/* a larger structure: its tail must be zero */
+	{
+		struct { struct dbdev_device_eventfd a; uint64_t tail; } big;
+
+		memset(&big, 0, sizeof(big));
+		big.a = efd_arg(id, DBDEV_EVENTFD_LINE, 0, e);
+		big.a.argsz = sizeof(big);
+		big.tail = 1;
+		CHECK(xioctl(fd, DBDEV_DEVICE_EVENTFD, &big), -E2BIG);
+	}
+
+	/* none of it connected anything or signalled any eventfd */
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK_STATS(fd, id, 1, 1, 0, 0);
+	/* and none listens to the resample eventfds it was given */
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs), 1);
+
+	/* connected twice: -EBUSY, and the first connection stays */
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	CHECK(efd_take(e), 1);		/* the line is high */
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e2, rs2), -EBUSY);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e2, -1), -EBUSY);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), -EBUSY);
+	CHECK(efd_take(e2), -EAGAIN);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(efd_add(rs2, 1), 0);
+	CHECK(efd_wait(e2, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs2), 1);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 1, e2, -1), 0);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 1, e2, -1), -EBUSY);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_NOTIFY, 0, e2, -1), 0);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_NOTIFY, 0, e, -1), -EBUSY);
+	CHECK_STATS(fd, id, 1, 1, 1, 0);
+
+	/* disconnected, it connects again; twice is nothing to disconnect */
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_MSI, 1), 0);
+	CHECK(efd_disconnect(fd, id, DBDEV_EVENTFD_MSI, 1), -ENOENT);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 1, e, -1), 0);
+	REQUIRE(MSI_SEND(fd, id, 1), 0);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(e2), -EAGAIN);
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_NOTIFY, 0), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_NOTIFY, 0, e, -1), 0);
+	REQUIRE(NOTIFY(fd, id), 0);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(e2), -EAGAIN);
+	/* DEASSIGN ignores fd */
+	a = efd_arg(id, DBDEV_EVENTFD_LINE, 0, closed);
+	a.flags = DBDEV_EVENTFD_DEASSIGN;
+	CHECK(efd_ioctl(fd, a), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e2, -1), 0);
+	CHECK(efd_take(e2), 1);		/* still high */
+	CHECK_STATS(fd, id, 2, 1, 1, 1);
+
+	/*
+	 * The trigger as its own resample eventfd: dbdev would take its own
+	 * signal of the high line for the guest's acknowledgment, consume
+	 * it and resample again from its work item, for as long as the line
+	 * stays high, and the guest would never see the interrupt.
+	 */
+	{
+		struct dbdev_uresource rl = RES_IRQ(9);
+		uint32_t lid;
+		int el = efd_new();
+
+		REQUIRE(create_res(fd, &rl, 1, &lid), 0);
+		REQUIRE(LINE_UP(fd, lid, 0), 0);
+		if (!CHECK(efd_connect(fd, lid, DBDEV_EVENTFD_LINE, 0, el, el),
+			   -EINVAL)) {
+			/* let it show in the counters, then stop it */
+			sleep_ms(IRQ_QUIET_MS);
+			efd_disconnect(fd, lid, DBDEV_EVENTFD_LINE, 0);
+			efd_take(el);
+		}
+		CHECK(efd_take(el), -EAGAIN);
+		CHECK_STATS(fd, lid, 1, 1, 0, 0);
+		close(el);
+	}
+
+	/* a larger structure with a zero tail is fine */
+	{
+		struct { struct dbdev_device_eventfd a; uint64_t tail; } big;
+
+		memset(&big, 0, sizeof(big));
+		big.a = efd_arg(id, DBDEV_EVENTFD_LINE, 1, e2);
+		big.a.argsz = sizeof(big);
+		CHECK(xioctl(fd, DBDEV_DEVICE_EVENTFD, &big), 0);
+		REQUIRE(LINE_UP(fd, id, 1), 0);
+		CHECK(efd_take(e2), 1);
+	}
+#undef BAD_EFD
+
+	/* DBDEV_DEVICE_STATS */
+	CHECK(dev_stats(fd, 0, &st), -ENOENT);
+	CHECK(dev_stats(fd, gone, &st), -ENOENT);
+	CHECK(dev_stats(fd, id + 100, &st), -ENOENT);
+	CHECK(dev_stats(fd, UINT32_MAX, &st), -ENOENT);
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.argsz = sizeof(st) - 1;
+	CHECK(xioctl(fd, DBDEV_DEVICE_STATS, &st), -EINVAL);
+	st.argsz = 0;
+	CHECK(xioctl(fd, DBDEV_DEVICE_STATS, &st), -EINVAL);
+	CHECK(st.irqs, 0);
+	CHECK_STATS(fd, plain, 0, 0, 0, 0);
+
+	/* DBDEV_TEST_IRQ */
+#define BAD_IRQ(setup, len, err) do {					\
+	memset(buf, 0, sizeof(buf));					\
+	irq->kind = DBDEV_EVENTFD_LINE;					\
+	irq->level = 1;							\
+	setup;								\
+	CHECK(dev_cmd(fd, id, DBDEV_TEST_IRQ, buf, len), err);		\
+} while (0)
+	BAD_IRQ(, 0, -EINVAL);
+	BAD_IRQ(, sizeof(*irq) - 1, -EINVAL);
+	BAD_IRQ(, sizeof(*irq) + 1, -EINVAL);
+	BAD_IRQ(, sizeof(buf), -EINVAL);
+	BAD_IRQ(irq->reserved = 1, sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->level = 2, sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->level = UINT32_MAX, sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->index = 2, sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->index = UINT32_MAX, sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->kind = DBDEV_EVENTFD_MSI, sizeof(*irq), -EINVAL);
+	BAD_IRQ((irq->kind = DBDEV_EVENTFD_MSI, irq->level = 0, irq->index = 2),
+		sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->kind = DBDEV_EVENTFD_NOTIFY, sizeof(*irq), -EINVAL);
+	BAD_IRQ((irq->kind = DBDEV_EVENTFD_NOTIFY, irq->level = 0, irq->index = 1),
+		sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->kind = 3, sizeof(*irq), -EINVAL);
+	BAD_IRQ((irq->kind = 3, irq->level = 0), sizeof(*irq), -EINVAL);
+	BAD_IRQ(irq->kind = UINT32_MAX, sizeof(*irq), -EINVAL);
+#undef BAD_IRQ
+	CHECK(dev_irq(fd, plain, DBDEV_EVENTFD_LINE, 0, 1), -EINVAL);
+	CHECK(dev_irq(fd, plain, DBDEV_EVENTFD_MSI, 0, 0), -EINVAL);
+	CHECK(dev_irq(fd, gone, DBDEV_EVENTFD_NOTIFY, 0, 0), -ENOENT);
+	/* nothing was raised, sent or notified */
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK(efd_take(e2), -EAGAIN);
+	CHECK_STATS(fd, id, 3, 1, 1, 1);
+	CHECK_STATS(fd, plain, 0, 0, 0, 0);
+	close(fd);
+	close(e);
+	close(e2);
+	close(rs);
+	close(rs2);
+	close(null);
+}
+
+/* 17d. Connections go with the device */
+static void test_irq_eventfd_lifetime(void)
+{
+	struct dbdev_uresource r5 = RES_IRQ(5), r6 = RES_IRQ(6), r7 = RES_IRQ(7);
+	struct dbdev_uresource rv[] = { RES_IRQ(8), res_msi(DBDEV_UMSI_PCI, 24, 1) };
+	struct dbdev_device_stats st;
+	int fd, fd2, e, rs, ed, rsd;
+	uint32_t id, id2;
+
+	/* destroyed: the eventfds are plain eventfds again */
+	OPEN_CTX(fd);
+	e = efd_new();
+	rs = efd_new();
+	REQUIRE(create_res(fd, &r5, 1, &id), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	REQUIRE(destroy_dev(fd, id), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs), 1);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(efd_add(e, 3), 0);
+	CHECK(efd_take(e), 3);
+	/* and free to connect to another device */
+	REQUIRE(create_res(fd, &r5, 1, &id), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+
+	/* the context closed (with the line high): the same */
+	close(fd);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs), 1);
+	CHECK(efd_take(e), -EAGAIN);
+	REQUIRE(efd_add(e, 2), 0);
+	CHECK(efd_take(e), 2);
+
+	/* destroyed in a transaction: it signals until the commit */
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, &r5, 1, &id), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, id), 0);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 0, e, -1), -ENOENT);
+	CHECK(efd_disconnect(fd, id, DBDEV_EVENTFD_LINE, 0), -ENOENT);
+	CHECK(dev_stats(fd, id, &st), -ENOENT);
+	CHECK(LINE_DOWN(fd, id, 0), -ENOENT);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rs), 1);
+
+	/* ... and a cancel keeps the device and its connections */
+	REQUIRE(create_res(fd, &r6, 1, &id), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_CANCEL), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, -1), -EBUSY);
+	CHECK_STATS(fd, id, 2, 0, 1, 0);
+
+	/* created in a cancelled transaction: its eventfds are released */
+	fd2 = fd;
+	OPEN_CTX(fd);
+	ed = efd_new();
+	rsd = efd_new();
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(create_res(fd, &r7, 1, &id2), 0);
+	REQUIRE(efd_connect(fd, id2, DBDEV_EVENTFD_LINE, 0, ed, rsd), 0);
+	REQUIRE(LINE_UP(fd, id2, 0), 0);
+	CHECK(efd_take(ed), 1);
+	REQUIRE(tx(fd, DBDEV_TX_CANCEL), 0);
+	REQUIRE(efd_add(rsd, 1), 0);
+	CHECK(efd_wait(ed, IRQ_QUIET_MS), 0);
+	CHECK(efd_take(rsd), 1);
+	CHECK(dev_stats(fd, id2, &st), -ENOENT);
+	/* its line is free again */
+	REQUIRE(create_res(fd, &r7, 1, &id2), 0);
+	close(fd);
+	close(ed);
+	close(rsd);
+	/* the other context's device was not touched */
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd2, id, 2, 0, 2, 0);
+	close(fd2);
+	close(e);
+	close(rs);
+
+	/*
+	 * dbdev holds the eventfds, not our fds: with only a dup() of each
+	 * left, the line and the vector still signal, and resampling works.
+	 */
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, rv, ARRAY_SIZE(rv), &id), 0);
+	e = efd_new();
+	rs = efd_new();
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 0, e, -1), 0);
+	ed = dup(e);
+	rsd = dup(rs);
+	REQUIRE(ed >= 0 && rsd >= 0, 1);
+	close(e);
+	close(rs);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(ed), 1);
+	REQUIRE(MSI_SEND(fd, id, 0), 0);
+	REQUIRE(MSI_SEND(fd, id, 0), 0);
+	CHECK(efd_take(ed), 2);
+	REQUIRE(efd_add(rsd, 1), 0);
+	CHECK(efd_wait(ed, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(ed), 1);
+	CHECK(efd_take(rsd), -EAGAIN);
+	/* with no fd at all, they are still connected, only unobserved */
+	close(ed);
+	close(rsd);
+	REQUIRE(MSI_SEND(fd, id, 0), 0);
+	REQUIRE(LINE_DOWN(fd, id, 0), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK_STATS(fd, id, 5, 0, 1, 0);
+	/* and the device releases them last */
+	REQUIRE(destroy_dev(fd, id), 0);
+	close(fd);
+}
+
+/* 17e. struct dbdev_io.device: whose result it is; DBDEV_TEST_FAIL */
+static void test_io_device_flag(void)
+{
+	uint8_t bytes[5] = { 1, 2, 3, 4, 5 }, b8;
+	uint32_t id, v, words[3] = { 0x11111111, 0x22222222, 0x33333333 };
+	struct dbdev_io io, ios[6];
+	struct dbdev_io_batch bt;
+	struct test_log log;
+	uint64_t v64;
+	int fd, i;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+
+	/* a device's success, and the core's refusals */
+	v = 0xa5a5a5a5;
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.done, 1);
+	CHECK(io.device, 1);
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, TEST_PIO, &b8, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.device, 1);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, 0x20000000, &v, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.done, 0);
+	CHECK(io.device, 0);
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 1, 0x80, &b8, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.device, 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 8, 1,
+		      TEST_MMIO + TEST_MMIO_SIZE - 4, &v64, &io), 0);
+	CHECK(io.result, -ERANGE);
+	CHECK(io.done, 0);
+	CHECK(io.device, 0);
+	/* string I/O that runs into no device: the last element decides */
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 3,
+		      TEST_MMIO + TEST_MMIO_SIZE - 8, words, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.done, 2);
+	CHECK(io.device, 0);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 4);
+	CHECK(log.head.reads, 1);
+	CHECK(log.head.writes, 3);
+
+	/* the device's own -ENODEV is the device's, not "no device" */
+	REQUIRE(dev_fail(fd, id, 0, -ENODEV), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK(io.done, 0);
+	CHECK(io.device, 1);
+	/* one access only */
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, 0);
+	CHECK(io.device, 1);
+	CHECK(v, 0xa5a5a5a5);
+	/* and its -ERANGE too */
+	REQUIRE(dev_fail(fd, id, 0, -ERANGE), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 1, TEST_PIO, &b8, &io), 0);
+	CHECK(io.result, -ERANGE);
+	CHECK(io.device, 1);
+	/* the failed accesses were neither logged nor counted */
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 1);
+	CHECK(log.head.reads, 2);
+	CHECK(log.head.writes, 3);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 0,
+		  0xa5a5a5a5, 4);
+
+	/* string I/O: two elements done, the third fails, the rest never run */
+	REQUIRE(dev_fail(fd, id, 2, -EIO), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 5, TEST_PIO, bytes, &io), 0);
+	CHECK(io.result, -EIO);
+	CHECK(io.done, 2);
+	CHECK(io.device, 1);
+	REQUIRE(read_log(fd, id, &log), 0);
+	REQUIRE(log.head.nr, 2);
+	CHECK(log.head.reads, 2);
+	CHECK(log.head.writes, 5);
+	CHECK_LOG(&log.e[0], DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, TEST_PIO, 0, 1, 5);
+	CHECK_LOG(&log.e[1], DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, TEST_PIO, 0, 2, 6);
+	/* the failing write changed nothing: the port holds the second byte */
+	CHECK(io_result(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, TEST_PIO, &b8), 0);
+	CHECK(b8, 2);
+	/* MMIO: the failing element and those after it are not written */
+	REQUIRE(dev_fail(fd, id, 1, -EFAULT), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 3, TEST_MMIO + 0x100,
+		      words, &io), 0);
+	CHECK(io.result, -EFAULT);
+	CHECK(io.done, 1);
+	CHECK(io.device, 1);
+	CHECK(mmio_read32(fd, TEST_MMIO + 0x100, &v), 0);
+	CHECK(v, words[0]);
+	CHECK(mmio_read32(fd, TEST_MMIO + 0x104, &v), 0);
+	CHECK(v, 0);
+	CHECK(mmio_read32(fd, TEST_MMIO + 0x108, &v), 0);
+	CHECK(v, 0);
+	/* the largest errno is a device's result like any other */
+	REQUIRE(dev_fail(fd, id, 0, -4095), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, -4095);
+	CHECK(io.device, 1);
+
+	/* batches: each access says whose its result is */
+	memset(ios, 0, sizeof(ios));
+	for (i = 0; i < (int)ARRAY_SIZE(ios); i++)
+		ios[i] = (struct dbdev_io){ .bus = DBDEV_IO_MMIO,
+			.dir = DBDEV_IO_READ, .size = 4, .count = 1,
+			.addr = TEST_MMIO, .data = (uintptr_t)&v,
+			.result = 0x7777, .done = 0x7777 };
+	ios[2].addr = 0x20000000;			/* no device */
+	ios[3].addr = TEST_MMIO + TEST_MMIO_SIZE - 2;	/* past the end */
+	ios[5].bus = DBDEV_IO_PIO;			/* no device */
+	ios[5].size = 1;
+	ios[5].addr = 0x80;
+	bt = (struct dbdev_io_batch){ .argsz = sizeof(bt), .nr = ARRAY_SIZE(ios),
+				      .ios = (uintptr_t)ios };
+	REQUIRE(dev_fail(fd, id, 1, -ETIMEDOUT), 0);
+	REQUIRE(xioctl(fd, DBDEV_IO_BATCH, &bt), 0);
+	CHECK(ios[0].result, 0);
+	CHECK(ios[0].device, 1);
+	CHECK(ios[1].result, -ETIMEDOUT);
+	CHECK(ios[1].done, 0);
+	CHECK(ios[1].device, 1);
+	CHECK(ios[2].result, -ENODEV);
+	CHECK(ios[2].device, 0);
+	CHECK(ios[3].result, -ERANGE);
+	CHECK(ios[3].device, 0);
+	CHECK(ios[4].result, 0);
+	CHECK(ios[4].done, 1);
+	CHECK(ios[4].device, 1);
+	CHECK(ios[5].result, -ENODEV);
+	CHECK(ios[5].device, 0);
+	/* @device is an input too, and must be 0: the answer is no request */
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &bt), -EINVAL);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 7);
+	CHECK(log.head.reads, 8);
+	CHECK(log.head.writes, 6);
+
+	/* error 0 cancels an armed failure */
+	REQUIRE(dev_fail(fd, id, 0, -EIO), 0);
+	REQUIRE(dev_fail(fd, id, 0, 0), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	REQUIRE(dev_fail(fd, id, 1, -EIO), 0);
+	REQUIRE(dev_fail(fd, id, 5, 0), 0);
+	for (i = 0; i < 3; i++)
+		CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	/* a later one replaces it */
+	REQUIRE(dev_fail(fd, id, 0, -EIO), 0);
+	REQUIRE(dev_fail(fd, id, 1, -EBUSY), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), -EBUSY);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+
+	/* malformed: refused, and the armed failure stays armed */
+	REQUIRE(dev_fail(fd, id, 0, -EPERM), 0);
+	CHECK(dev_fail(fd, id, 0, 1), -EINVAL);
+	CHECK(dev_fail(fd, id, 0, INT32_MAX), -EINVAL);
+	CHECK(dev_fail(fd, id, 0, -4096), -EINVAL);
+	CHECK(dev_fail(fd, id, 0, INT32_MIN), -EINVAL);
+	{
+		struct dbdev_test_fail f[2] = { { 0, -EIO }, { 0, 0 } };
+
+		CHECK(dev_cmd(fd, id, DBDEV_TEST_FAIL, f, sizeof(f[0]) - 1), -EINVAL);
+		CHECK(dev_cmd(fd, id, DBDEV_TEST_FAIL, f, sizeof(f[0]) + 1), -EINVAL);
+		CHECK(dev_cmd(fd, id, DBDEV_TEST_FAIL, f, 0), -EINVAL);
+	}
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), -EPERM);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	REQUIRE(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 7);
+	CHECK(log.head.reads, 15);
+	CHECK(log.head.writes, 6);
+	close(fd);
+}
+
+/*
+ * 17f. A refused connection does nothing, even when its resample eventfd
+ * is signalled while the call runs (by another thread here, by KVM in a
+ * VMM): for as long as it listened, dbdev must not have resampled the
+ * line for it, nor signalled its eventfd.  Only an SMP machine, or a
+ * preemptible kernel, lets the two meet.
+ */
+#define REFUSED_ROUNDS	20000
+#define REFUSED_MS	2000
+
+struct acker {
+	int efd;
+	volatile int stop;
+	unsigned long long acks;
+	int err;
+};
+
+static void *ack_loop(void *arg)
+{
+	struct acker *a = arg;
+
+	while (!a->stop) {
+		a->err = efd_add(a->efd, 1);
+		if (a->err)
+			break;
+		a->acks++;
+	}
+	return NULL;
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void test_irq_eventfd_refused(void)
+{
+	struct dbdev_uresource r = RES_IRQ(5);
+	struct acker ack = { 0 };
+	struct dbdev_device_stats st;
+	struct timespec t0;
+	pthread_t th;
+	int fd, e, rs, e2, n, err = -EBUSY;
+	uint32_t id;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, &r, 1, &id), 0);
+	e = efd_new();
+	rs = efd_new();
+	e2 = efd_new();
+	ack.efd = efd_new();
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+
+	REQUIRE(pthread_create(&th, NULL, ack_loop, &ack), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 0; n < REFUSED_ROUNDS && err == -EBUSY &&
+	     ms_since(&t0) < REFUSED_MS; n++)
+		err = efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e2, ack.efd);
+	ack.stop = 1;
+	pthread_join(th, NULL);
+	printf("# %d refused connections, %llu acknowledgments meanwhile\n",
+	       n, ack.acks);
+	CHECK(err, -EBUSY);
+	CHECK(ack.err, 0);
+	CHECK(ack.acks > 0, 1);
+
+	/* the refused calls waited for whatever they had started */
+	CHECK(efd_take(e2), -EAGAIN);
+	CHECK(efd_take(e), -EAGAIN);
+	CHECK_STATS(fd, id, 1, 0, 0, 0);
+	/* and the connection that was there works as before: one more */
+	REQUIRE(dev_stats(fd, id, &st), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK_STATS(fd, id, 1, 0, st.irqs_resampled + 1, 0);
+	close(fd);
+	close(e);
+	close(rs);
+	close(e2);
+	close(ack.efd);
+}
+
 static const struct test tests[] = {
 	T(create_explicit),
 	T(create_constraints),
@@ -1767,6 +2789,12 @@ static const struct test tests[] = {
 	T(close_with_tx),
 	T(stress_swap),
 	T(hostile_slot_count),
+	T(irq_eventfd_line),
+	T(irq_eventfd_msi_notify),
+	T(irq_eventfd_errors),
+	T(irq_eventfd_lifetime),
+	T(io_device_flag),
+	T(irq_eventfd_refused),
 };
 
 int main(int argc, char **argv)
