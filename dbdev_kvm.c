@@ -159,7 +159,7 @@ static int dbdev_kvm_vcpu_get(struct dbdev_kvm_vcpu *v,
  */
 static void *dbdev_kvm_area(struct dbdev_kvm_vcpu *v, u64 offset, u64 len)
 {
-	if (offset >= sizeof(v->page) / sizeof(v->page[0]) * PAGE_SIZE ||
+	if (offset >= ARRAY_SIZE(v->page) * PAGE_SIZE ||
 	    len > PAGE_SIZE || offset % PAGE_SIZE + len > PAGE_SIZE ||
 	    !v->page[offset / PAGE_SIZE])
 		return NULL;

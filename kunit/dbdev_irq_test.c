@@ -388,7 +388,7 @@ static void irq_atomic_contexts(struct kunit *test)
 	struct tsink *n = tsink_new(test);
 	struct timer_raise tr = { .dev = dev };
 	unsigned int i;
-	spinlock_t lock;
+	spinlock_t lock;	/* only to be held while signalling */
 
 	KUNIT_ASSERT_EQ(test, dbdev_irq_connect(dev, DBDEV_IRQ_LINE, 1,
 						&l1->sink), 0);
@@ -401,7 +401,7 @@ static void irq_atomic_contexts(struct kunit *test)
 	timer_setup_on_stack(&tr.timer, timer_raise_fn, 0);
 	mod_timer(&tr.timer, jiffies + 1);
 	for (i = 0; i < 1000 && !READ_ONCE(tr.done); i++)
-		msleep(1);
+		usleep_range(1000, 2000);
 	del_timer_sync(&tr.timer);
 	destroy_timer_on_stack(&tr.timer);
 	KUNIT_ASSERT_TRUE(test, READ_ONCE(tr.done));
@@ -459,14 +459,14 @@ static void irq_connect_races_raise(struct kunit *test)
 		s[i] = tsink_new(test);
 		KUNIT_EXPECT_EQ(test, dbdev_irq_connect(dev, i % 2 ?
 			DBDEV_IRQ_MSI : DBDEV_IRQ_LINE, 0, &s[i]->sink), 0);
-		msleep(1);
+		usleep_range(1000, 2000);
 		if (i % 3)
 			KUNIT_EXPECT_EQ(test, dbdev_irq_disconnect(dev, i % 2 ?
 				DBDEV_IRQ_MSI : DBDEV_IRQ_LINE, 0), 0);
 		else
 			dbdev_irq_disconnect_all(dev);
 		before = fired(s[i]);
-		msleep(1);
+		usleep_range(1000, 2000);
 		KUNIT_EXPECT_EQ(test, fired(s[i]), before);
 	}
 	WRITE_ONCE(tg.stop, true);
@@ -514,7 +514,7 @@ static u64 eventfd_wait(struct kunit *test, int fd)
 	for (i = 0; i < 1000 && !count; i++) {
 		count = eventfd_count(test, fd);
 		if (!count)
-			msleep(1);
+			usleep_range(1000, 2000);
 	}
 	return count;
 }
