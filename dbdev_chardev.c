@@ -120,7 +120,7 @@ static struct dbdev_type *dbdev_type_get(const char *name)
  *	     once)
  * @nr_insts: how many devices, at most @max_devices
  * @tx: the open transaction, or %NULL
- * @kvm_stats: what DBDEV_KVM_RUN did
+ * @kvm: what DBDEV_KVM_RUN keeps
  */
 struct dbdev_ctx {
 	struct dbdev_manager *mgr;
@@ -129,7 +129,7 @@ struct dbdev_ctx {
 	u32 next_id;
 	unsigned int nr_insts;
 	struct dbdev_tx *tx;
-	struct dbdev_kvm_stats kvm_stats;
+	struct dbdev_kvm kvm;
 };
 
 /**
@@ -1009,7 +1009,7 @@ static long dbdev_ioctl_device_stats(struct dbdev_ctx *ctx, void __user *uarg)
 
 static long dbdev_ioctl_get_stats(struct dbdev_ctx *ctx, void __user *uarg)
 {
-	struct dbdev_kvm_stats *st = &ctx->kvm_stats;
+	struct dbdev_kvm *st = &ctx->kvm;
 	struct dbdev_stats arg;
 	int err;
 
@@ -1047,7 +1047,7 @@ static long dbdev_ioctl_kvm_run(struct dbdev_ctx *ctx, void __user *uarg)
 	arg.done = 0;
 	arg.device = 0;
 	arg.served = 0;
-	err = dbdev_kvm_run(ctx->mgr, &ctx->kvm_stats, &arg);
+	err = dbdev_kvm_run(ctx->mgr, &ctx->kvm, &arg);
 	if (err)
 		return err;
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
@@ -1215,6 +1215,7 @@ static int dbdev_release(struct inode *inode, struct file *file)
 	xa_for_each(&ctx->insts, id, inst)
 		dbdev_inst_free(ctx, inst);
 	xa_destroy(&ctx->insts);
+	dbdev_kvm_release(&ctx->kvm);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return 0;

@@ -257,7 +257,10 @@ int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 		      unsigned int index, int fd, int resample_fd);
 
 /**
- * struct dbdev_kvm_stats - what DBDEV_KVM_RUN did in one context
+ * struct dbdev_kvm - what DBDEV_KVM_RUN keeps for one context
+ * @is_vm: kvm.ko's file_is_kvm(), taken with symbol_get() by the first
+ *	   call that checks a vCPU's VM and put with the context (%NULL
+ *	   until then): kvm.ko stays while the context uses it
  * @runs: calls that ran the vCPU
  * @served_pio: port-I/O exits served in the kernel
  * @served_mmio: MMIO exits served in the kernel
@@ -267,9 +270,10 @@ int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
  * @kvm_errors: returns for another error of KVM_RUN
  * @io_errors: returns for an access that failed
  *
- * Updated once per call, not per exit.
+ * The counters are updated once per call, not per exit.
  */
-struct dbdev_kvm_stats {
+struct dbdev_kvm {
+	bool (*is_vm)(struct file *file);
 	atomic64_t runs;
 	atomic64_t served_pio;
 	atomic64_t served_mmio;
@@ -284,14 +288,19 @@ struct dbdev_kvm_run;
 
 /* dbdev_kvm.c, for x86 kernels with KVM */
 #if IS_ENABLED(CONFIG_KVM) && IS_ENABLED(CONFIG_X86)
-int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm_stats *stats,
+int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		  struct dbdev_kvm_run *arg);
+void dbdev_kvm_release(struct dbdev_kvm *kvm);
 #else
 static inline int dbdev_kvm_run(struct dbdev_manager *mgr,
-				struct dbdev_kvm_stats *stats,
+				struct dbdev_kvm *kvm,
 				struct dbdev_kvm_run *arg)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline void dbdev_kvm_release(struct dbdev_kvm *kvm)
+{
 }
 #endif
 

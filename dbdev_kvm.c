@@ -13,8 +13,8 @@
  * Only exported interfaces are used: fget(), the LSM's ioctl hook and
  * vfs_ioctl() to call KVM_RUN as the ioctl syscall would, find_vma() to
  * check the VMM's mapping of the kvm_run area, and file_is_kvm() (taken
- * with symbol_get(), so that dbdev does not need kvm.ko to load) to
- * recognise a VM.  Everything is checked before the vCPU first runs.  The
+ * with symbol_get() once per context, so that dbdev does not need kvm.ko
+ * to load) to recognise a VM.  Everything is checked before the vCPU first runs.  The
  * loop then works on the vCPU's own pages of the area (struct kvm_vcpu,
  * from the headers dbdev is built against), which live as long as the file
  * reference it holds, whatever the VMM does to its mapping meanwhile; and
@@ -74,26 +74,51 @@ static bool dbdev_file_is_vcpu(struct file *file)
 	       !kstrtouint(name + sizeof(prefix) - 1, 10, &id);
 }
 
-/* Is the vCPU of @vcpu_file one of the VM @vm_fd? */
-static int dbdev_kvm_check_vm(struct file *vcpu_file, int vm_fd)
+/*
+ * Take kvm.ko's file_is_kvm() for the context, once (symbol_get() walks
+ * every module's symbols): false if KVM is not loaded.
+ */
+static bool dbdev_kvm_hold(struct dbdev_kvm *kvm)
 {
-	bool (*is_kvm)(struct file *file) = symbol_get(file_is_kvm);
+	bool (*is_vm)(struct file *file);
+
+	if (READ_ONCE(kvm->is_vm))
+		return true;
+	is_vm = symbol_get(file_is_kvm);
+	if (is_vm && cmpxchg(&kvm->is_vm, NULL, is_vm))
+		symbol_put(file_is_kvm);	/* another call took it first */
+	return READ_ONCE(kvm->is_vm);
+}
+
+/**
+ * dbdev_kvm_release() - the context is going: let kvm.ko go
+ * @kvm: the context's DBDEV_KVM_RUN state
+ */
+void dbdev_kvm_release(struct dbdev_kvm *kvm)
+{
+	if (kvm->is_vm)
+		symbol_put(file_is_kvm);
+}
+
+/* Is the vCPU of @vcpu_file one of the VM @vm_fd? */
+static int dbdev_kvm_check_vm(struct dbdev_kvm *kvm, struct file *vcpu_file,
+			      int vm_fd)
+{
 	const struct kvm_vcpu *vcpu = vcpu_file->private_data;
 	struct file *vm_file;
 	int err = 0;
 
-	if (!is_kvm)		/* no KVM, so no vCPU either */
+	if (!dbdev_kvm_hold(kvm))	/* no KVM, so no vCPU either */
 		return -EINVAL;
 	vm_file = fget(vm_fd);
 	if (!vm_file)
 		err = -EBADF;
-	else if (!is_kvm(vm_file))
+	else if (!kvm->is_vm(vm_file))
 		err = -EINVAL;
 	else if (vcpu->kvm != vm_file->private_data)
 		err = -EXDEV;
 	if (vm_file)
 		fput(vm_file);
-	symbol_put(file_is_kvm);
 	return err;
 }
 
@@ -123,7 +148,7 @@ static int dbdev_kvm_check_map(struct file *file, unsigned long run,
 }
 
 /* Take the vCPU of @arg and its kvm_run area, checking everything. */
-static int dbdev_kvm_vcpu_get(struct dbdev_kvm_vcpu *v,
+static int dbdev_kvm_vcpu_get(struct dbdev_kvm *kvm, struct dbdev_kvm_vcpu *v,
 			      const struct dbdev_kvm_run *arg)
 {
 	const struct kvm_vcpu *vcpu;
@@ -139,7 +164,7 @@ static int dbdev_kvm_vcpu_get(struct dbdev_kvm_vcpu *v,
 		return -EBADF;
 	err = dbdev_file_is_vcpu(v->file) ? 0 : -EINVAL;
 	if (!err && (arg->flags & DBDEV_KVM_RUN_VM))
-		err = dbdev_kvm_check_vm(v->file, arg->vm_fd);
+		err = dbdev_kvm_check_vm(kvm, v->file, arg->vm_fd);
 	err = err ?: security_file_ioctl(v->file, KVM_RUN, 0);
 	err = err ?: dbdev_kvm_check_map(v->file, arg->run, arg->run_size);
 	if (err) {
@@ -242,14 +267,14 @@ static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_manager *mgr,
  * dbdev_kvm_run() - DBDEV_KVM_RUN: run a vCPU, serving its accesses to the
  * devices of @mgr
  * @mgr: the context's manager
- * @stats: the context's counters
+ * @kvm: the context's DBDEV_KVM_RUN state and counters
  * @arg: the request, checked for reserved fields; its results are set
  *
  * Context: process context, the ioctl of the thread that runs the vCPU.
  * Return: 0 when the vCPU ran (why it stopped is in @arg), or an errno
  * listed in uapi/linux/dbdev.h for arguments refused before it ran.
  */
-int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm_stats *stats,
+int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		  struct dbdev_kvm_run *arg)
 {
 	enum dbdev_kvm_served ret = DBDEV_KVM_SERVED;
@@ -258,7 +283,7 @@ int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm_stats *stats,
 	long err;
 
 	BUILD_BUG_ON(sizeof(struct kvm_run) > PAGE_SIZE);
-	err = dbdev_kvm_vcpu_get(&v, arg);
+	err = dbdev_kvm_vcpu_get(kvm, &v, arg);
 	if (err)
 		return err;
 
@@ -283,21 +308,21 @@ int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm_stats *stats,
 	fput(v.file);
 
 	arg->served = served[DBDEV_BUS_PIO] + served[DBDEV_BUS_MMIO];
-	atomic64_inc(&stats->runs);
-	atomic64_add(served[DBDEV_BUS_PIO], &stats->served_pio);
-	atomic64_add(served[DBDEV_BUS_MMIO], &stats->served_mmio);
+	atomic64_inc(&kvm->runs);
+	atomic64_add(served[DBDEV_BUS_PIO], &kvm->served_pio);
+	atomic64_add(served[DBDEV_BUS_MMIO], &kvm->served_mmio);
 	if (err) {
 		arg->reason = DBDEV_KVM_RUN_KVM_ERROR;
 		arg->error = err;
-		atomic64_inc(err == -EINTR ? &stats->signals : &stats->kvm_errors);
+		atomic64_inc(err == -EINTR ? &kvm->signals : &kvm->kvm_errors);
 	} else if (ret == DBDEV_KVM_FAILED) {
 		arg->reason = DBDEV_KVM_RUN_IO_ERROR;
-		atomic64_inc(&stats->io_errors);
+		atomic64_inc(&kvm->io_errors);
 	} else {
 		arg->reason = DBDEV_KVM_RUN_EXIT;
-		atomic64_inc(&stats->exits);
+		atomic64_inc(&kvm->exits);
 		if (ret == DBDEV_KVM_UNOWNED)
-			atomic64_inc(&stats->exits_unowned);
+			atomic64_inc(&kvm->exits_unowned);
 	}
 	return 0;
 }
