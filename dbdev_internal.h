@@ -261,7 +261,7 @@ int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
  * @is_vm: kvm.ko's file_is_kvm(), taken with symbol_get() by the first
  *	   call that checks a vCPU's VM and put with the context (%NULL
  *	   until then): kvm.ko stays while the context uses it
- * @runs: calls that ran the vCPU
+ * @runs: calls that got past the checks and called KVM_RUN
  * @served_pio: port-I/O exits served in the kernel
  * @served_mmio: MMIO exits served in the kernel
  * @exits: returns for an exit left to the VMM ...

@@ -300,7 +300,7 @@ static struct dbdev_eventfd_use *dbdev_eventfd_find(struct eventfd_ctx *ctx)
 	return NULL;
 }
 
-/* Hold @ctx as a trigger or as a resample eventfd: -EINVAL if it is the other. */
+/* Hold @ctx as a trigger or a resample eventfd: -EINVAL if it is the other. */
 static int dbdev_eventfd_claim(struct eventfd_ctx *ctx, bool resample)
 {
 	struct dbdev_eventfd_use *u;

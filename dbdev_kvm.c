@@ -14,12 +14,13 @@
  * vfs_ioctl() to call KVM_RUN as the ioctl syscall would, find_vma() to
  * check the VMM's mapping of the kvm_run area, and file_is_kvm() (taken
  * with symbol_get() once per context, so that dbdev does not need kvm.ko
- * to load) to recognise a VM.  Everything is checked before the vCPU first runs.  The
- * loop then works on the vCPU's own pages of the area (struct kvm_vcpu,
- * from the headers dbdev is built against), which live as long as the file
- * reference it holds, whatever the VMM does to its mapping meanwhile; and
- * it reads each field of an exit once, since the VMM can write the area at
- * any time.
+ * to load) to recognise a VM.  Everything is checked before the vCPU
+ * first runs.  The loop then works on the vCPU's own pages of the area
+ * (struct kvm_vcpu, from the headers dbdev is built against), which live
+ * as long as the file reference it holds, whatever the VMM does to its
+ * mapping meanwhile; it reads each field of an exit once and hands
+ * devices a copy of the data, since the VMM can write the area at any
+ * time.
  *
  * Why the loop is exact: KVM completes a pending exit (copies the read data
  * in, advances string I/O) at the start of the next KVM_RUN, before it
@@ -46,7 +47,8 @@
  * The kvm_run area, as KVM_GET_VCPU_MMAP_SIZE counts it on x86: struct
  * kvm_run, the port-I/O data page, the coalesced MMIO ring.
  */
-#define DBDEV_KVM_RUN_SIZE	((KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE)
+#define DBDEV_KVM_RUN_SIZE \
+	((KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE)
 
 /*
  * The vCPU of one DBDEV_KVM_RUN call, and its pages of the kvm_run area:
@@ -201,7 +203,9 @@ enum dbdev_kvm_served {
 
 /*
  * Route one access; on failure fill @arg's error fields.  The first
- * element of an access that no device owns is not ours to fail.
+ * element of an access that no device owns is not ours to fail.  The data
+ * goes through a buffer of ours: the kvm_run area is the VMM's to write
+ * too, and a device must not see it change under its feet.
  */
 static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_manager *mgr,
 					      struct dbdev_kvm_run *arg,
@@ -209,13 +213,19 @@ static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_manager *mgr,
 					      void *data, unsigned int len,
 					      bool write, unsigned int done)
 {
+	u8 buf[DBDEV_MAX_ACCESS];
 	int err, result;
 
-	err = dbdev_dispatch(mgr, bus, addr, data, len, write, &result);
+	if (write)
+		memcpy(buf, data, len);
+	err = dbdev_dispatch(mgr, bus, addr, buf, len, write, &result);
 	if (err == -ENODEV && !done)
 		return DBDEV_KVM_UNOWNED;
-	if (!err && !result)
+	if (!err && !result) {
+		if (!write)
+			memcpy(data, buf, len);
 		return DBDEV_KVM_SERVED;
+	}
 	arg->error = err ?: result;
 	arg->device = !err;
 	arg->done = done;

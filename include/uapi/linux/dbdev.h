@@ -494,7 +494,8 @@ struct dbdev_device_stats {
  *    KVM checks for signals, so none is served twice or lost;
  *  - DBDEV_KVM_RUN_IO_ERROR: when a device fails an access (or it runs
  *    past the end of its range): kvm_run holds the exit; the VMM completes
- *    it (the elements after @done) as it sees fit before the next call.
+ *    it (the elements after @done, which a read has as KVM left them,
+ *    zero) as it sees fit before the next call.
  * The ioctl itself fails, before the vCPU runs, only for arguments it
  * refuses: -EBADF an fd is not open; -EINVAL @vcpu_fd is not a KVM vCPU,
  * @vm_fd not a KVM VM, @run not page aligned, @run_size too small, or the
@@ -503,7 +504,9 @@ struct dbdev_device_stats {
  * -EACCES the mapping is private or not readable and writable; or the
  * errno of the security module that refuses KVM_RUN on the vCPU.  It
  * never fails with -EINTR.  Each thread runs its own vCPU; several vCPUs
- * of a VM may run at once in one context.
+ * of a VM may run at once in one context.  Devices see the data of an
+ * access in a buffer of the kernel's, not in the kvm_run area.  A context
+ * that checked a vCPU's VM keeps kvm.ko loaded until it is closed.
  *
  * For sandboxes: seccomp filters and strace see this ioctl, not the
  * KVM_RUN calls it makes.  Those are checked by the security module once
@@ -528,7 +531,8 @@ struct dbdev_kvm_run {
  * struct dbdev_stats - DBDEV_GET_STATS: counters of the context
  * @argsz: sizeof(struct dbdev_stats)
  * @flags: 0
- * @kvm_runs: DBDEV_KVM_RUN calls that ran the vCPU
+ * @kvm_runs: DBDEV_KVM_RUN calls that got past the checks and called
+ *	      KVM_RUN (whether or not the guest then ran)
  * @served_pio: KVM_EXIT_IO exits served in the kernel
  * @served_mmio: KVM_EXIT_MMIO exits served in the kernel
  * @exits: calls that returned DBDEV_KVM_RUN_EXIT ...
