@@ -6,7 +6,9 @@
 # its guests (tools/vmm), boots Debian's kernel of that line (default 6.1)
 # in QEMU with -cpu max, where kvm-amd, dbdev.ko and the sample modules are
 # loaded (tools/vm/run.sh --kvm), and there runs the VMM with the guest
-# tools/vmm/guests/GUEST.bin (default banner).  Exits with the VMM's status.
+# tools/vmm/guests/GUEST.bin (default banner; `halt` runs without KVM's
+# interrupt controllers, `irq` gets a line of input, `stress` a signal
+# every millisecond).  Exits with the VMM's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +20,19 @@ usage() {
 if [ "${1:-}" = --in-vm ]; then		# inside the VM, from run.sh
 	echo "demo: in the VM: Linux $(uname -r); loaded:" \
 		"$(lsmod | awk 'NR > 1 { print $1 }' | grep -E '^(kvm|kvm_amd|kvm_intel|dbdev|dbdev_uart|dbdev_regs)$' | tac | xargs)"
-	echo "demo: tools/vmm/vmm tools/vmm/guests/$2.bin"
-	exec tools/vmm/vmm "tools/vmm/guests/$2.bin"
+	opts=()
+	case $2 in
+	halt) opts=(--no-irqchip) ;;
+	stress) opts=(--signal-us 1000) ;;
+	esac
+	echo "demo: tools/vmm/vmm ${opts[*]} tools/vmm/guests/$2.bin"
+	if [ "$2" = irq ]; then
+		echo "demo: (the VMM types: hello from the VMM)"
+		(sleep 1; echo 'hello from the VMM') |
+			tools/vmm/vmm "tools/vmm/guests/$2.bin"
+		exit
+	fi
+	exec tools/vmm/vmm "${opts[@]}" "tools/vmm/guests/$2.bin"
 fi
 
 line=6.1 guest=banner

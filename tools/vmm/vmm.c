@@ -2,31 +2,49 @@
 /*
  * vmm: a minimal KVM VMM whose devices live in the kernel, in dbdev.
  *
- * It creates a VM with one vCPU and 640 KiB of RAM, loads a flat real-mode
- * binary, opens /dev/dbdev (one context: this VM's device model) and
- * creates the sample devices there from constraints, not addresses: a
- * 16550A UART ("dbdev-uart16550") on 8 ports inside [0x3f8, 0x3ff], where
- * COM1 is, and a register block ("dbdev-regs") of 0x1000 bytes inside the
- * MMIO window [0xd0000, 0xeffff], below 1 MiB where a real-mode guest
- * reaches it through a segment register.  Every port-I/O and MMIO exit of
- * the vCPU goes to dbdev with DBDEV_IO, string I/O as one access of
- * `count` elements; what the guest transmits on the UART is drained with
- * DBDEV_UART_READ_TX and written to stdout.
+ * It creates a VM with KVM's interrupt controllers, one vCPU and 640 KiB
+ * of RAM, loads a flat real-mode binary, opens /dev/dbdev (one context:
+ * this VM's device model) and creates the sample devices there from
+ * constraints, not addresses: a 16550A UART ("dbdev-uart16550") on 8 ports
+ * inside [0x3f8, 0x3ff], where COM1 is, with IRQ 4; and a register block
+ * ("dbdev-regs") of 0x1000 bytes inside the MMIO window [0xd0000, 0xeffff],
+ * below 1 MiB where a real-mode guest reaches it through a segment
+ * register, with one MSI vector.
+ *
+ * The vCPU runs under DBDEV_KVM_RUN: every port-I/O and MMIO access to
+ * those devices is served in the kernel, and the vCPU comes back to the
+ * VMM only for what dbdev does not own (the VMM's own ports, addresses no
+ * device owns, HLT, ...).  The devices interrupt the guest without the
+ * VMM: the UART's line and the block's vector are eventfds that dbdev
+ * signals and KVM_IRQFD injects, the line with a resample eventfd.  A
+ * second thread waits for the UART's notification eventfd and copies what
+ * the guest transmitted to stdout, and feeds what comes on stdin (when it
+ * is not a terminal, or with --interactive) into the UART's receive FIFO.
+ * With --userspace the VMM runs the vCPU itself instead and forwards each
+ * access with DBDEV_IO, as a VMM without DBDEV_KVM_RUN would.
  *
  * The guest's machine:
  *   RAM        0x0 - 0x9ffff; everything above it is MMIO
  *   load       the binary at 0x10000, at most 64 KiB
  *   entry      real mode, CS = DS = ES = SS = 0x1000, IP = 0, SP = 0xfff0
- *   DX         the UART's first port (0x3f8)
- *   FS         the register block's segment (its base >> 4)
+ *   DX         the UART's first port (0x3f8); its IRQ is 4 (GSI 4: PIC or
+ *              IOAPIC pin 4)
+ *   FS         the register block's segment (its base >> 4); its MSI
+ *              vector 0 arrives as vector 0x41 at the local APIC of CPU 0
  *   port 0x501 the exit port, the VMM's own: a write ends the run and
  *              its (first) byte is the VMM's exit status; HLT ends it
- *              with status 0
+ *              with status 0 (without --irqchip only: with KVM's
+ *              interrupt controllers, HLT waits in KVM for an interrupt)
+ *   port 0x502 the bench's mark port: a byte written starts phase N (1 to
+ *              9, see guests/bench.s), 0xff ends the bench; a word
+ *              written is the number of accesses in a phase
+ *   port 0x510 a port the VMM answers itself (reads 0x5a)
+ *   0xf0000    a page of MMIO the VMM answers itself (reads 0x5a...)
  *
- * An access no device owns (dbdev says -ENODEV) is reported on stderr as
- * "vmm: unhandled PIO read at 0x2f8 (no device)" and the like; reads of it
- * return all ones and the guest goes on.  At the end the VMM prints, on
- * stderr, how many accesses each device served.  stdout carries only the
+ * An access no device owns is reported once per address on stderr, as
+ * "vmm: unhandled PIO read at 0x2f8 (no device)"; reads of it return all
+ * ones and the guest goes on.  At the end the VMM prints, on stderr, what
+ * each device did and how many exits reached it.  stdout carries only the
  * guest's serial output.
  *
  * Exit status: the guest's; 125 when the VMM itself fails (bad arguments,
@@ -37,6 +55,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,8 +64,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -60,38 +83,59 @@
 #define LOAD_MAX	0x10000
 #define ENTRY_SP	0xfff0
 #define EXIT_PORT	0x501
+#define MARK_PORT	0x502
+#define VMM_PORT	0x510
+#define VMM_MMIO	0xf0000ULL
+#define VMM_MMIO_SIZE	0x1000
 #define TSS_ADDR	0xfffbd000	/* for VMX; above RAM and the window */
 
 #define UART_PORT_MIN	0x3f8
 #define UART_PORT_MAX	0x3ff
+#define UART_IRQ	4
 #define MMIO_WIN_MIN	0xd0000
 #define MMIO_WIN_MAX	0xeffff
+#define MSI_VECTOR	0x41		/* the block's MSI, at the guest's APIC */
 
 #define VMM_FAIL	125
-#define MAX_REPORTS	100		/* "no device" lines before going quiet */
+#define MAX_REPORTS	100		/* "no device" addresses reported */
+#define NR_PHASES	9		/* of the bench */
 
 struct dev {
 	const char *type;
 	uint32_t id;
 	unsigned int bus;		/* DBDEV_IO_PIO or DBDEV_IO_MMIO */
 	uint64_t base, size;
-	uint64_t exits, reads, writes;	/* accesses: elements of the exits */
+	uint32_t gsi;			/* its IRQ line or MSI vector */
+	uint64_t exits;			/* exits of its accesses the VMM saw */
 };
 
 static struct dev devs[2];
 static unsigned int nr_devs;
-static struct dev *uart;
+static struct dev *uart, *regblk;
 
-/* Accesses that reached no device, and the VMM's own port. */
+/* Exits that reached the VMM for no device, and the VMM's own ports. */
 static struct {
-	uint64_t exits, reads, writes;
-} nodev, exitport;
-static unsigned int reports;
+	uint64_t exits;
+	uint64_t addr[MAX_REPORTS];	/* reported: bus << 63 | addr */
+	unsigned int reported;
+} nodev;
+static uint64_t exitport, vmmport;
 
-static int dbdev_fd = -1;
-static bool trace;
-static bool last_newline = true;
+static int dbdev_fd = -1, vm_fd = -1, vcpu_fd = -1;
+static uint8_t *ram;
+static struct kvm_run *run;
+static long run_size;
+static bool trace, userspace, with_irqchip = true, interactive;
 static volatile sig_atomic_t timed_out;
+
+/* The bench: what the guest's mark port started, and when. */
+static struct {
+	unsigned int count;		/* accesses in a phase */
+	unsigned int phase;		/* running, 0: none */
+	struct timespec start;
+	uint64_t ns[NR_PHASES + 1];	/* the best round of each phase */
+	unsigned int rounds[NR_PHASES + 1];
+} bench;
 
 static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
 {
@@ -113,15 +157,28 @@ static void usage(FILE *f)
 		"  -d, --dev PATH      the dbdev device (default /dev/dbdev)\n"
 		"  -k, --kvm PATH      the KVM device (default /dev/kvm)\n"
 		"  -t, --timeout SEC   give up after SEC seconds (default 30, 0: never)\n"
-		"  -T, --trace         print every exit on stderr\n"
+		"  -u, --userspace     run the vCPU in the VMM and forward accesses with\n"
+		"                      DBDEV_IO, instead of DBDEV_KVM_RUN\n"
+		"  -n, --no-irqchip    no KVM interrupt controllers: HLT ends the run\n"
+		"  -i, --interactive   the terminal's keys go to the UART, raw\n"
+		"  -s, --signal-us N   interrupt the vCPU with a signal every N us\n"
+		"  -T, --trace         print every exit that reaches the VMM on stderr\n"
 		"  -h, --help          this text\n"
 		"The guest's serial output goes to stdout, the VMM's messages to stderr.\n"
 		"Exit status: what the guest wrote to port 0x%x, 0 after HLT, %d when the\n"
 		"VMM fails.\n", EXIT_PORT, VMM_FAIL);
 }
 
+static uint64_t ns_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000000000ULL + t.tv_nsec - t0->tv_nsec;
+}
+
 /* ------------------------------------------------------------------------
- * dbdev
+ * dbdev: devices and their interrupts
  */
 
 static void set_pools(void)
@@ -134,26 +191,37 @@ static void set_pools(void)
 	p.mmio[0].min = MMIO_WIN_MIN;
 	p.mmio[0].max = MMIO_WIN_MAX;
 	p.nr_mmio = 1;
+	/* dbdev leaves the serial ports' IRQs 3 and 4 out; our COM1 is its */
+	p.legacy_irq.min = 3;
 	if (ioctl(dbdev_fd, DBDEV_SET_POOLS, &p))
 		die("DBDEV_SET_POOLS: %m");
 }
 
-static void create(const char *type, uint32_t kind, uint64_t size,
-		   uint64_t min, uint64_t max)
+/*
+ * Create a device of @type from two constraints: its range, inside
+ * [@min, @max], and an interrupt (@irq_con: a fixed legacy IRQ or an MSI
+ * vector).
+ */
+static struct dev *create(const char *type, uint32_t kind, uint64_t size,
+			  uint64_t min, uint64_t max,
+			  struct dbdev_uconstraint irq_con)
 {
-	struct dbdev_uconstraint c = {
-		.type = kind,
-		.flags = DBDEV_UC_WINDOW,
-		.size = size,
-		.min = min,
-		.max = max,
+	struct dbdev_uconstraint c[2] = {
+		{
+			.type = kind,
+			.flags = DBDEV_UC_WINDOW,
+			.size = size,
+			.min = min,
+			.max = max,
+		},
+		irq_con,
 	};
 	struct dbdev_uresource res[DBDEV_MAX_ITEMS];
 	struct dbdev_create_device arg = {
 		.argsz = sizeof(arg),
 		.flags = DBDEV_CREATE_CONSTRAINTS,
-		.nr_items = 1,
-		.items = (uintptr_t)&c,
+		.nr_items = 2,
+		.items = (uintptr_t)c,
 		.assigned = (uintptr_t)res,
 		.assigned_max = ARRAY_SIZE(res),
 	};
@@ -166,7 +234,7 @@ static void create(const char *type, uint32_t kind, uint64_t size,
 			    type, kind == DBDEV_UC_PIO ? "dbdev_uart" : "dbdev_regs");
 		die("cannot create a %s: %m", type);
 	}
-	if (arg.nr_assigned != 1 ||
+	if (arg.nr_assigned != 2 ||
 	    res[0].type != (kind == DBDEV_UC_PIO ? DBDEV_UR_PIO : DBDEV_UR_MMIO))
 		die("%s: unexpected resources", type);
 	d->type = type;
@@ -174,10 +242,102 @@ static void create(const char *type, uint32_t kind, uint64_t size,
 	d->bus = kind == DBDEV_UC_PIO ? DBDEV_IO_PIO : DBDEV_IO_MMIO;
 	d->base = res[0].base;
 	d->size = res[0].size;
+	d->gsi = res[1].base;
 	nr_devs++;
-	fprintf(stderr, "vmm: device %u %s at %s 0x%" PRIx64 "-0x%" PRIx64 "\n",
-		d->id, type, d->bus == DBDEV_IO_PIO ? "PIO" : "MMIO",
-		d->base, d->base + d->size - 1);
+	fprintf(stderr, "vmm: device %u %s at %s 0x%" PRIx64 "-0x%" PRIx64
+		", %s %u\n", d->id, type, d->bus == DBDEV_IO_PIO ? "PIO" : "MMIO",
+		d->base, d->base + d->size - 1,
+		res[1].type == DBDEV_UR_MSI ? "MSI vector (GSI)" : "IRQ", d->gsi);
+	return d;
+}
+
+static int new_eventfd(int flags)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | flags);
+
+	if (fd < 0)
+		die("eventfd: %m");
+	return fd;
+}
+
+/* Connect @fd (and @resample_fd, or -1) to an interrupt of @d. */
+static void dbdev_eventfd(struct dev *d, uint32_t kind, uint32_t index, int fd,
+			  int resample_fd)
+{
+	struct dbdev_device_eventfd arg = {
+		.argsz = sizeof(arg),
+		.flags = resample_fd >= 0 ? DBDEV_EVENTFD_RESAMPLE : 0,
+		.id = d->id,
+		.kind = kind,
+		.index = index,
+		.fd = fd,
+		.resample_fd = resample_fd,
+	};
+
+	if (ioctl(dbdev_fd, DBDEV_DEVICE_EVENTFD, &arg))
+		die("DBDEV_DEVICE_EVENTFD for device %u: %m", d->id);
+}
+
+/*
+ * The device's line or vector as a KVM irqfd: dbdev signals the eventfd,
+ * KVM injects the GSI.  A line is a level: KVM signals the resample
+ * eventfd when the guest acknowledges it, and dbdev signals the line
+ * again if the device still holds it.
+ */
+static void connect_irq(struct dev *d, uint32_t kind)
+{
+	struct kvm_irqfd irqfd = {
+		.fd = new_eventfd(0),
+		.gsi = d->gsi,
+	};
+
+	if (kind == DBDEV_EVENTFD_LINE) {
+		irqfd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		irqfd.resamplefd = new_eventfd(0);
+	}
+	if (ioctl(vm_fd, KVM_IRQFD, &irqfd))
+		die("KVM_IRQFD for GSI %u: %m", d->gsi);
+	dbdev_eventfd(d, kind, 0, irqfd.fd,
+		      kind == DBDEV_EVENTFD_LINE ? (int)irqfd.resamplefd : -1);
+}
+
+/*
+ * KVM's routes as it sets them up (GSI 0-15 to the PIC and the IOAPIC,
+ * 16-23 to the IOAPIC), and the block's MSI vector to the guest's APIC:
+ * KVM_SET_GSI_ROUTING replaces the whole table.
+ */
+static void set_routing(void)
+{
+	struct {
+		struct kvm_irq_routing head;
+		struct kvm_irq_routing_entry e[16 + 24 + 1];
+	} r;
+	struct kvm_irq_routing_entry *e = r.e;
+	unsigned int gsi;
+
+	memset(&r, 0, sizeof(r));
+	for (gsi = 0; gsi < 24; gsi++) {
+		if (gsi < 16)
+			*e++ = (struct kvm_irq_routing_entry){
+				.gsi = gsi,
+				.type = KVM_IRQ_ROUTING_IRQCHIP,
+				.u.irqchip = { gsi < 8 ? KVM_IRQCHIP_PIC_MASTER :
+					       KVM_IRQCHIP_PIC_SLAVE, gsi % 8 },
+			};
+		*e++ = (struct kvm_irq_routing_entry){
+			.gsi = gsi,
+			.type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = { KVM_IRQCHIP_IOAPIC, gsi },
+		};
+	}
+	*e++ = (struct kvm_irq_routing_entry){
+		.gsi = regblk->gsi,
+		.type = KVM_IRQ_ROUTING_MSI,
+		.u.msi = { .address_lo = 0xfee00000, .data = MSI_VECTOR },
+	};
+	r.head.nr = e - r.e;
+	if (ioctl(vm_fd, KVM_SET_GSI_ROUTING, &r))
+		die("KVM_SET_GSI_ROUTING: %m");
 }
 
 static struct dev *find_dev(unsigned int bus, uint64_t addr)
@@ -190,48 +350,56 @@ static struct dev *find_dev(unsigned int bus, uint64_t addr)
 	return NULL;
 }
 
-/* Copy what the guest transmitted on the UART to stdout. */
-static void drain_uart(void)
-{
-	uint8_t buf[4096];
-	struct dbdev_device_ctl ctl = {
-		.argsz = sizeof(ctl),
-		.op = DBDEV_UART_READ_TX,
-		.buf = (uintptr_t)buf,
-	};
-	size_t off;
-	ssize_t n;
+static const char *const bus_name[] = { "PIO", "MMIO" };
+static const char *const dir_name[] = { "read", "write" };
 
-	if (!uart)
+/* An access no device owns: reported once per address, reads all ones. */
+static void no_device(unsigned int bus, unsigned int dir, uint64_t addr,
+		      bool string)
+{
+	uint64_t key = (uint64_t)bus << 63 | addr;
+	unsigned int i;
+
+	nodev.exits++;
+	for (i = 0; i < nodev.reported; i++)
+		if (nodev.addr[i] == key)
+			return;
+	if (nodev.reported == MAX_REPORTS) {
+		fprintf(stderr, "vmm: more addresses without a device; counting them only\n");
+		nodev.reported++;
+	}
+	if (nodev.reported > MAX_REPORTS)
 		return;
-	do {
-		ctl.id = uart->id;
-		ctl.in_len = 0;
-		ctl.out_len = sizeof(buf);
-		if (ioctl(dbdev_fd, DBDEV_DEVICE_CTL, &ctl))
-			die("DBDEV_UART_READ_TX: %m");
-		for (off = 0; off < ctl.out_len; off += n) {
-			n = write(STDOUT_FILENO, buf + off, ctl.out_len - off);
-			if (n < 0 && errno == EINTR)
-				n = 0;
-			else if (n < 0)
-				die("writing the guest's output: %m");
-		}
-		if (ctl.out_len)
-			last_newline = buf[ctl.out_len - 1] == '\n';
-	} while (ctl.out_len == sizeof(buf));
+	nodev.addr[nodev.reported++] = key;
+	fprintf(stderr, "vmm: unhandled %s %s at 0x%" PRIx64 " (no device)%s\n",
+		bus_name[bus], dir_name[dir], addr, string ? ", string I/O" : "");
+}
+
+/* An access a device failed (or that ran past the end of its range). */
+static void access_failed(unsigned int bus, unsigned int dir, uint64_t addr,
+			  unsigned int size, unsigned int count, int err,
+			  bool device, unsigned int done)
+{
+	struct dev *d = find_dev(bus, addr);
+
+	if (!device && err == -ERANGE)
+		fprintf(stderr, "vmm: %s %s of %u bytes at 0x%" PRIx64
+			" runs past the end of device %u (-ERANGE)\n",
+			bus_name[bus], dir_name[dir], size, addr, d ? d->id : 0);
+	else
+		fprintf(stderr, "vmm: %s %s of %u bytes at 0x%" PRIx64
+			" failed: %s (%u of %u elements done)\n", bus_name[bus],
+			dir_name[dir], size, addr, strerror(-err), done, count);
 }
 
 /*
- * One access of the guest: @count elements of @size bytes at @data, to
- * @addr (port I/O: every element to the same port).  Reads that no device
- * answers are all ones.
+ * One access of the guest, forwarded with DBDEV_IO: @count elements of
+ * @size bytes at @data, to @addr (port I/O: every element to the same
+ * port).  Reads that no device answers are all ones.
  */
 static void inject(unsigned int bus, unsigned int dir, uint64_t addr,
 		   unsigned int size, unsigned int count, uint8_t *data)
 {
-	static const char *const bus_name[] = { "PIO", "MMIO" };
-	static const char *const dir_name[] = { "read", "write" };
 	struct dbdev_io_one arg = {
 		.argsz = sizeof(arg),
 		.io = {
@@ -248,41 +416,162 @@ static void inject(unsigned int bus, unsigned int dir, uint64_t addr,
 	if (ioctl(dbdev_fd, DBDEV_IO, &arg))
 		die("DBDEV_IO %s %s at 0x%" PRIx64 " size %u count %u: %m",
 		    bus_name[bus], dir_name[dir], addr, size, count);
-
-	if (arg.io.result == -ENODEV) {
-		nodev.exits++;
-		if (dir == DBDEV_IO_READ)
-			nodev.reads += count - arg.io.done;
-		else
-			nodev.writes += count - arg.io.done;
-		if (reports++ < MAX_REPORTS)
-			fprintf(stderr, "vmm: unhandled %s %s at 0x%" PRIx64
-				" (no device)%s\n", bus_name[bus], dir_name[dir],
-				addr, count > 1 ? ", string I/O" : "");
-		else if (reports == MAX_REPORTS + 1)
-			fprintf(stderr, "vmm: more accesses to no device; counting them only\n");
-	} else if (arg.io.result == -ERANGE) {
-		fprintf(stderr, "vmm: %s %s of %u bytes at 0x%" PRIx64
-			" runs past the end of device %u (-ERANGE)\n",
-			bus_name[bus], dir_name[dir], size, addr, d ? d->id : 0);
+	if (arg.io.result == -ENODEV && !arg.io.device && !arg.io.done) {
+		no_device(bus, dir, addr, count > 1);
+		d = NULL;
 	} else if (arg.io.result) {
-		fprintf(stderr, "vmm: %s %s of %u bytes at 0x%" PRIx64 ": %s\n",
-			bus_name[bus], dir_name[dir], size, addr,
-			strerror(-arg.io.result));
+		access_failed(bus, dir, addr, size, count, arg.io.result,
+			      arg.io.device, arg.io.done);
 	}
 	if (arg.io.result && dir == DBDEV_IO_READ)
 		memset(data + (size_t)arg.io.done * size, 0xff,
 		       (size_t)(count - arg.io.done) * size);
-
-	if (d) {
+	if (d)
 		d->exits++;
-		if (dir == DBDEV_IO_READ)
-			d->reads += arg.io.done;
-		else
-			d->writes += arg.io.done;
-		if (d == uart && dir == DBDEV_IO_WRITE)
-			drain_uart();
+}
+
+/* Copy what the guest transmitted on the UART to stdout. */
+static void drain_uart(void)
+{
+	uint8_t buf[DBDEV_UART_TX_MAX];
+	struct dbdev_device_ctl ctl = {
+		.argsz = sizeof(ctl),
+		.op = DBDEV_UART_READ_TX,
+		.buf = (uintptr_t)buf,
+	};
+	size_t off;
+	ssize_t n;
+
+	do {
+		ctl.id = uart->id;
+		ctl.in_len = 0;
+		ctl.out_len = sizeof(buf);
+		if (ioctl(dbdev_fd, DBDEV_DEVICE_CTL, &ctl))
+			die("DBDEV_UART_READ_TX: %m");
+		for (off = 0; off < ctl.out_len; off += n) {
+			n = write(STDOUT_FILENO, buf + off, ctl.out_len - off);
+			if (n < 0 && errno == EINTR)
+				n = 0;
+			else if (n < 0)
+				die("writing the guest's output: %m");
+		}
+	} while (ctl.out_len == sizeof(buf));
+}
+
+/* Give the guest @len bytes of input, waiting while its FIFO is full. */
+static void feed_uart(const uint8_t *buf, size_t len)
+{
+	struct dbdev_device_ctl ctl = {
+		.argsz = sizeof(ctl),
+		.op = DBDEV_UART_WRITE_RX,
+	};
+	size_t n;
+
+	while (len) {
+		n = len < DBDEV_UART_RX_MAX ? len : DBDEV_UART_RX_MAX;
+		ctl.id = uart->id;
+		ctl.buf = (uintptr_t)buf;
+		ctl.in_len = n;
+		ctl.out_len = 0;
+		if (ioctl(dbdev_fd, DBDEV_DEVICE_CTL, &ctl)) {
+			if (errno != ENOSPC)
+				die("DBDEV_UART_WRITE_RX: %m");
+			usleep(1000);
+			continue;
+		}
+		buf += n;
+		len -= n;
 	}
+}
+
+/* ------------------------------------------------------------------------
+ * The I/O thread: the UART's output and input
+ */
+
+static int notify_fd, stop_fd;
+static bool feed_stdin;
+static struct termios saved_tty;
+
+static void *io_thread(void *unused)
+{
+	struct pollfd p[3] = {
+		{ .fd = notify_fd, .events = POLLIN },
+		{ .fd = stop_fd, .events = POLLIN },
+		{ .fd = feed_stdin ? STDIN_FILENO : -1, .events = POLLIN },
+	};
+	uint8_t buf[256];
+	uint64_t count;
+	ssize_t n;
+
+	(void)unused;
+	for (;;) {
+		if (poll(p, ARRAY_SIZE(p), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %m");
+		}
+		if (p[0].revents & POLLIN) {
+			if (read(notify_fd, &count, sizeof(count)) < 0 &&
+			    errno != EAGAIN)
+				die("reading the UART's eventfd: %m");
+			drain_uart();
+		}
+		if (p[2].revents & (POLLIN | POLLHUP)) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0)
+				p[2].fd = -1;	/* end of input */
+			else
+				feed_uart(buf, n);
+		}
+		if (p[1].revents & POLLIN)
+			return NULL;
+	}
+}
+
+static void restore_tty(void)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+/*
+ * Start the I/O thread with every signal blocked, so that the vCPU
+ * thread gets them and DBDEV_KVM_RUN returns for them.
+ */
+static pthread_t start_io_thread(void)
+{
+	sigset_t all, old;
+	struct termios raw;
+	pthread_t t;
+
+	notify_fd = new_eventfd(EFD_NONBLOCK);
+	stop_fd = new_eventfd(0);
+	dbdev_eventfd(uart, DBDEV_EVENTFD_NOTIFY, 0, notify_fd, -1);
+	feed_stdin = interactive || !isatty(STDIN_FILENO);
+	if (interactive && isatty(STDIN_FILENO)) {
+		tcgetattr(STDIN_FILENO, &saved_tty);
+		raw = saved_tty;
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST | ONLCR;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		atexit(restore_tty);
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	errno = pthread_create(&t, NULL, io_thread, NULL);
+	if (errno)
+		die("pthread_create: %m");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return t;
+}
+
+static void stop_io_thread(pthread_t t)
+{
+	uint64_t one = 1;
+
+	if (write(stop_fd, &one, sizeof(one)) != sizeof(one))
+		die("stopping the I/O thread: %m");
+	pthread_join(t, NULL);
+	drain_uart();
 }
 
 /* ------------------------------------------------------------------------
@@ -314,43 +603,37 @@ static void set_seg(struct kvm_segment *s, uint16_t sel)
 	s->base = (uint64_t)sel << 4;
 }
 
-static void setup_vcpu(int vcpu)
+static void setup_vcpu(void)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
-	struct dev *regblk = NULL;
-	unsigned int i;
 
-	for (i = 0; i < nr_devs; i++)
-		if (devs[i].bus == DBDEV_IO_MMIO)
-			regblk = &devs[i];
-
-	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs))
 		die("KVM_GET_SREGS: %m");
 	set_seg(&sregs.cs, LOAD_SEG);
 	set_seg(&sregs.ds, LOAD_SEG);
 	set_seg(&sregs.es, LOAD_SEG);
 	set_seg(&sregs.ss, LOAD_SEG);
-	set_seg(&sregs.fs, regblk ? regblk->base >> 4 : 0);
+	set_seg(&sregs.fs, regblk->base >> 4);
 	set_seg(&sregs.gs, 0);
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs))
+	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs))
 		die("KVM_SET_SREGS: %m");
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = 0;
 	regs.rsp = ENTRY_SP;
 	regs.rflags = 0x2;
-	regs.rdx = uart ? uart->base : 0;
-	if (ioctl(vcpu, KVM_SET_REGS, &regs))
+	regs.rdx = uart->base;
+	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs))
 		die("KVM_SET_REGS: %m");
 }
 
-static void dump_vcpu(int vcpu)
+static void dump_vcpu(void)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vcpu, KVM_GET_REGS, &r) || ioctl(vcpu, KVM_GET_SREGS, &s))
+	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) || ioctl(vcpu_fd, KVM_GET_SREGS, &s))
 		return;
 	fprintf(stderr,
 		"vmm: cs:ip %04x:%04llx ss:sp %04x:%04llx ax %04llx bx %04llx cx %04llx dx %04llx flags %04llx\n",
@@ -364,37 +647,306 @@ static void on_alarm(int sig)
 	timed_out = 1;
 }
 
-static void count_line(const char *id, const char *who, const char *where,
-		       uint64_t reads, uint64_t writes, uint64_t exits)
+static void on_tick(int sig)
 {
-	fprintf(stderr, "vmm: %3s  %-16s %-20s %8" PRIu64 " %8" PRIu64
-		" %8" PRIu64 "\n", id, who, where, reads, writes, exits);
+	(void)sig;
 }
 
-/* The accesses of the run: each element of string I/O counts as one. */
-static void print_counts(uint64_t exits)
+/*
+ * A byte written to the mark port: phase @v of the bench starts, and the
+ * one running ends.  Phases 4, 8 and 9 run under DBDEV_KVM_RUN, the
+ * others in the VMM's own loop, as a VMM without it would run them.
+ */
+static void mark(uint8_t v)
 {
-	char id[12], where[48];
+	unsigned int p = bench.phase;
+	uint64_t ns;
+
+	if (p) {
+		ns = ns_since(&bench.start);
+		if (!bench.rounds[p]++ || ns < bench.ns[p])
+			bench.ns[p] = ns;
+	}
+	bench.phase = v <= NR_PHASES ? v : 0;
+	userspace = bench.phase && bench.phase != 4 && bench.phase != 8 &&
+		    bench.phase != 9;
+	clock_gettime(CLOCK_MONOTONIC, &bench.start);
+}
+
+/* The VMM's own port-I/O: the exit port, the mark port, its own port. */
+static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
+		     size_t bytes, int *status)
+{
+	switch (port) {
+	case EXIT_PORT:
+		exitport++;
+		if (dir == DBDEV_IO_WRITE)
+			*status = data[0];
+		else
+			memset(data, 0xff, bytes);
+		return true;
+	case MARK_PORT:
+		if (dir == DBDEV_IO_WRITE && bytes == 1)
+			mark(data[0]);
+		else if (dir == DBDEV_IO_WRITE && bytes == 2)
+			bench.count = data[0] | data[1] << 8;
+		return true;
+	case VMM_PORT:
+		vmmport++;
+		if (dir == DBDEV_IO_READ)
+			memset(data, 0x5a, bytes);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * An exit that reached the VMM.  Accesses the VMM does not own itself go
+ * to dbdev with DBDEV_IO (--userspace); under DBDEV_KVM_RUN (@in_kernel)
+ * they are the ones no device owns.  Returns the exit status once the
+ * guest is done, else -1.
+ */
+static int handle_exit(bool in_kernel)
+{
+	int status = -1;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO: {
+		uint8_t *data = (uint8_t *)run + run->io.data_offset;
+		unsigned int dir = run->io.direction == KVM_EXIT_IO_OUT ?
+				   DBDEV_IO_WRITE : DBDEV_IO_READ;
+		size_t bytes = (size_t)run->io.size * run->io.count;
+
+		if (trace)
+			fprintf(stderr, "vmm: exit PIO %s port 0x%x size %u count %u\n",
+				dir_name[dir], run->io.port, run->io.size,
+				run->io.count);
+		if (own_port(dir, run->io.port, data, bytes, &status))
+			break;
+		if (in_kernel) {
+			no_device(DBDEV_IO_PIO, dir, run->io.port, run->io.count > 1);
+			if (dir == DBDEV_IO_READ)
+				memset(data, 0xff, bytes);
+		} else {
+			inject(DBDEV_IO_PIO, dir, run->io.port, run->io.size,
+			       run->io.count, data);
+		}
+		break;
+	}
+	case KVM_EXIT_MMIO: {
+		unsigned int dir = run->mmio.is_write ? DBDEV_IO_WRITE :
+							DBDEV_IO_READ;
+		uint64_t addr = run->mmio.phys_addr;
+
+		if (trace)
+			fprintf(stderr, "vmm: exit MMIO %s 0x%llx len %u\n",
+				dir_name[dir], run->mmio.phys_addr, run->mmio.len);
+		if (addr - VMM_MMIO < VMM_MMIO_SIZE) {
+			vmmport++;
+			if (dir == DBDEV_IO_READ)
+				memset(run->mmio.data, 0x5a, run->mmio.len);
+		} else if (in_kernel) {
+			no_device(DBDEV_IO_MMIO, dir, addr, false);
+			if (dir == DBDEV_IO_READ)
+				memset(run->mmio.data, 0xff, run->mmio.len);
+		} else {
+			inject(DBDEV_IO_MMIO, dir, addr, run->mmio.len, 1,
+			       run->mmio.data);
+		}
+		break;
+	}
+	case KVM_EXIT_HLT:
+		status = 0;
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		dump_vcpu();
+		die("the guest shut down (triple fault)");
+	case KVM_EXIT_FAIL_ENTRY:
+		die("KVM_EXIT_FAIL_ENTRY, reason 0x%llx",
+		    (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_INTERNAL_ERROR:
+		dump_vcpu();
+		die("KVM_EXIT_INTERNAL_ERROR, suberror %u", run->internal.suberror);
+	default:
+		dump_vcpu();
+		die("unexpected exit reason %u", run->exit_reason);
+	}
+	return status;
+}
+
+/* KVM_RUN failed with @err: a signal goes on (unless time is up). */
+static void run_failed(int err)
+{
+	if (err != EINTR && err != EAGAIN)
+		die("KVM_RUN: %s", strerror(err));
+	if (timed_out) {
+		dump_vcpu();
+		die("the guest runs past the timeout");
+	}
+}
+
+/*
+ * DBDEV_KVM_RUN returned an access a device failed: complete the exit as
+ * for an access no device owns (the elements not done read all ones).
+ */
+static void complete_failed(const struct dbdev_kvm_run *kr)
+{
+	if (run->exit_reason == KVM_EXIT_IO) {
+		uint8_t *data = (uint8_t *)run + run->io.data_offset;
+		unsigned int dir = run->io.direction == KVM_EXIT_IO_OUT ?
+				   DBDEV_IO_WRITE : DBDEV_IO_READ;
+
+		access_failed(DBDEV_IO_PIO, dir, run->io.port, run->io.size,
+			      run->io.count, kr->error, kr->device, kr->done);
+		if (dir == DBDEV_IO_READ)
+			memset(data + (size_t)kr->done * run->io.size, 0xff,
+			       (size_t)(run->io.count - kr->done) * run->io.size);
+		if (find_dev(DBDEV_IO_PIO, run->io.port))
+			find_dev(DBDEV_IO_PIO, run->io.port)->exits++;
+	} else {
+		access_failed(DBDEV_IO_MMIO, run->mmio.is_write, run->mmio.phys_addr,
+			      run->mmio.len, 1, kr->error, kr->device, 0);
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, run->mmio.len);
+		if (find_dev(DBDEV_IO_MMIO, run->mmio.phys_addr))
+			find_dev(DBDEV_IO_MMIO, run->mmio.phys_addr)->exits++;
+	}
+}
+
+/* Run the vCPU until the guest is done; its exit status. */
+static int run_vcpu(void)
+{
+	struct dbdev_kvm_run kr = {
+		.argsz = sizeof(kr),
+		.flags = DBDEV_KVM_RUN_VM,
+		.vcpu_fd = vcpu_fd,
+		.vm_fd = vm_fd,
+		.run = (uintptr_t)run,
+		.run_size = run_size,
+	};
+	int status = -1;
+
+	while (status < 0) {
+		if (userspace) {
+			if (ioctl(vcpu_fd, KVM_RUN, 0))
+				run_failed(errno);
+			else
+				status = handle_exit(false);
+			continue;
+		}
+		if (ioctl(dbdev_fd, DBDEV_KVM_RUN, &kr))
+			die("DBDEV_KVM_RUN: %m");
+		switch (kr.reason) {
+		case DBDEV_KVM_RUN_EXIT:
+			status = handle_exit(true);
+			break;
+		case DBDEV_KVM_RUN_KVM_ERROR:
+			run_failed(-kr.error);
+			break;
+		case DBDEV_KVM_RUN_IO_ERROR:
+			complete_failed(&kr);
+			break;
+		default:
+			die("DBDEV_KVM_RUN: unknown reason %u", kr.reason);
+		}
+	}
+	return status;
+}
+
+/* Interrupt the vCPU thread with SIGUSR1 every @us microseconds. */
+static void start_ticks(unsigned long us)
+{
+	struct sigaction sa = { .sa_handler = on_tick };
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_SIGNAL,
+		.sigev_signo = SIGUSR1,
+	};
+	struct itimerspec its = {
+		.it_interval = { us / 1000000, us % 1000000 * 1000 },
+		.it_value = { us / 1000000, us % 1000000 * 1000 },
+	};
+	timer_t timer;
+
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) ||
+	    timer_settime(timer, 0, &its, NULL))
+		die("timer: %m");
+}
+
+/* ------------------------------------------------------------------------
+ * What happened
+ */
+
+static uint64_t irqs_of(const struct dev *d)
+{
+	struct dbdev_device_stats st = { .argsz = sizeof(st), .id = d->id };
+
+	if (ioctl(dbdev_fd, DBDEV_DEVICE_STATS, &st))
+		die("DBDEV_DEVICE_STATS: %m");
+	return st.irqs;
+}
+
+static void print_counts(void)
+{
+	struct dbdev_stats st = { .argsz = sizeof(st) };
+	char where[48];
 	unsigned int i;
 
-	fprintf(stderr, "vmm: %3s  %-16s %-20s %8s %8s %8s\n", "id", "device",
-		"at", "reads", "writes", "exits");
+	if (ioctl(dbdev_fd, DBDEV_GET_STATS, &st))
+		die("DBDEV_GET_STATS: %m");
+	fprintf(stderr, "vmm: %3s  %-16s %-22s %7s %6s\n", "id", "device", "at",
+		"to VMM", "irqs");
 	for (i = 0; i < nr_devs; i++) {
 		struct dev *d = &devs[i];
 
-		snprintf(id, sizeof(id), "%u", d->id);
 		snprintf(where, sizeof(where), "%-4s 0x%" PRIx64 "-0x%" PRIx64,
-			 d->bus == DBDEV_IO_PIO ? "PIO" : "MMIO", d->base,
-			 d->base + d->size - 1);
-		count_line(id, d->type, where, d->reads, d->writes, d->exits);
+			 bus_name[d->bus], d->base, d->base + d->size - 1);
+		fprintf(stderr, "vmm: %3u  %-16s %-22s %7" PRIu64 " %6" PRIu64 "\n",
+			d->id, d->type, where, d->exits, irqs_of(d));
 	}
-	count_line("-", "(no device)", "", nodev.reads, nodev.writes,
-		   nodev.exits);
+	fprintf(stderr, "vmm: %3s  %-16s %-22s %7" PRIu64 "\n", "-",
+		"(no device)", "", nodev.exits);
 	snprintf(where, sizeof(where), "PIO  0x%x", EXIT_PORT);
-	count_line("-", "(exit port)", where, exitport.reads, exitport.writes,
-		   exitport.exits);
-	fprintf(stderr, "vmm: %" PRIu64 " exits in all; an element of string I/O counts as one access\n",
-		exits);
+	fprintf(stderr, "vmm: %3s  %-16s %-22s %7" PRIu64 "\n", "-",
+		"(exit port)", where, exitport);
+	fprintf(stderr, "vmm: in the kernel: %llu port-I/O and %llu MMIO exits served;"
+		" DBDEV_KVM_RUN returned %llu times: %llu exits for the VMM, %llu signals, %llu errors\n",
+		st.served_pio, st.served_mmio, st.kvm_runs, st.exits, st.signals,
+		st.kvm_errors + st.io_errors);
+}
+
+static void print_bench(void)
+{
+	static const char *const name[NR_PHASES + 1] = {
+		[1] = "PIO, a port of the VMM",
+		[2] = "PIO, KVM's own device (8259)",
+		[3] = "PIO, dbdev through DBDEV_IO",
+		[4] = "PIO, dbdev under DBDEV_KVM_RUN",
+		[5] = "MMIO, the VMM's",
+		[6] = "MMIO, KVM's own device (IOAPIC)",
+		[7] = "MMIO, dbdev through DBDEV_IO",
+		[8] = "MMIO, dbdev under DBDEV_KVM_RUN",
+		[9] = "PIO, the VMM's, under DBDEV_KVM_RUN",
+	};
+	unsigned int p;
+
+	if (!bench.count || !bench.rounds[2] || !bench.rounds[6])
+		return;
+	fprintf(stderr, "vmm: bench: %u accesses a phase, best of %u rounds (nested KVM under TCG: compare ratios only)\n",
+		bench.count, bench.rounds[1]);
+	fprintf(stderr, "vmm: bench: %-36s %9s %11s %9s\n", "access", "ns each",
+		"per second", "/ KVM's");
+	for (p = 1; p <= NR_PHASES; p++) {
+		double ns = (double)bench.ns[p] / bench.count;
+		unsigned int limit = p < 5 || p == 9 ? 2 : 6;
+
+		if (!bench.rounds[p])
+			continue;
+		fprintf(stderr, "vmm: bench: %-36s %9.0f %11.0f %8.2fx\n",
+			name[p], ns, 1e9 / ns,
+			(double)bench.ns[p] / bench.ns[limit]);
+	}
 }
 
 int main(int argc, char **argv)
@@ -403,6 +955,10 @@ int main(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'd' },
 		{ "kvm", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "userspace", no_argument, NULL, 'u' },
+		{ "no-irqchip", no_argument, NULL, 'n' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "signal-us", required_argument, NULL, 's' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -410,15 +966,21 @@ int main(int argc, char **argv)
 	const char *dev_path = "/dev/dbdev", *kvm_path = "/dev/kvm";
 	struct kvm_userspace_memory_region mem;
 	struct sigaction sa = { .sa_handler = on_alarm };
-	unsigned int timeout = 30;
-	uint64_t exits = 0;
-	int kvm, vm, vcpu, c, status = -1;
-	struct kvm_run *run;
-	uint8_t *ram;
-	long run_size;
+	unsigned long timeout = 30, tick_us = 0;
+	struct dbdev_uconstraint irq4 = {
+		.type = DBDEV_UC_LEGACY_IRQ,
+		.flags = DBDEV_UC_FIXED,
+		.fixed = UART_IRQ,
+	};
+	struct dbdev_uconstraint msi1 = {
+		.type = DBDEV_UC_GENERIC_MSI,
+		.size = 1,
+	};
+	pthread_t io;
+	int kvm, c, status;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "d:k:t:Th", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:k:t:unis:Th", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dev_path = optarg;
@@ -427,9 +989,20 @@ int main(int argc, char **argv)
 			kvm_path = optarg;
 			break;
 		case 't':
-			timeout = strtoul(optarg, &end, 0);
-			if (!*optarg || *end)
-				die("bad timeout '%s'", optarg);
+		case 's':
+			errno = 0;
+			*(c == 't' ? &timeout : &tick_us) = strtoul(optarg, &end, 0);
+			if (!*optarg || *end || errno)
+				die("bad number '%s'", optarg);
+			break;
+		case 'u':
+			userspace = true;
+			break;
+		case 'n':
+			with_irqchip = false;
+			break;
+		case 'i':
+			interactive = true;
 			break;
 		case 'T':
 			trace = true;
@@ -452,11 +1025,13 @@ int main(int argc, char **argv)
 		die("%s: %m (is kvm-amd or kvm-intel loaded?)", kvm_path);
 	if (ioctl(kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		die("unexpected KVM API version");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
+	vm_fd = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm_fd < 0)
 		die("KVM_CREATE_VM: %m");
-	if (ioctl(vm, KVM_SET_TSS_ADDR, TSS_ADDR) < 0)
+	if (ioctl(vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0)
 		die("KVM_SET_TSS_ADDR: %m");
+	if (with_irqchip && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0))
+		die("KVM_CREATE_IRQCHIP: %m");
 
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -469,102 +1044,46 @@ int main(int argc, char **argv)
 		.memory_size = RAM_SIZE,
 		.userspace_addr = (uintptr_t)ram,
 	};
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mem))
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mem))
 		die("KVM_SET_USER_MEMORY_REGION: %m");
 
 	dbdev_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (dbdev_fd < 0)
 		die("%s: %m (is dbdev.ko loaded?)", dev_path);
 	set_pools();
-	create(DBDEV_UART_TYPE, DBDEV_UC_PIO, 8, UART_PORT_MIN, UART_PORT_MAX);
-	uart = &devs[0];
-	create(DBDEV_REGS_TYPE, DBDEV_UC_MMIO, DBDEV_REGS_SIZE, MMIO_WIN_MIN,
-	       MMIO_WIN_MAX);
+	uart = create(DBDEV_UART_TYPE, DBDEV_UC_PIO, 8, UART_PORT_MIN,
+		      UART_PORT_MAX, irq4);
+	regblk = create(DBDEV_REGS_TYPE, DBDEV_UC_MMIO, DBDEV_REGS_SIZE,
+			MMIO_WIN_MIN, MMIO_WIN_MAX, msi1);
+	if (with_irqchip) {
+		set_routing();
+		connect_irq(uart, DBDEV_EVENTFD_LINE);
+		connect_irq(regblk, DBDEV_EVENTFD_MSI);
+	}
 
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
+	vcpu_fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
+	if (vcpu_fd < 0)
 		die("KVM_CREATE_VCPU: %m");
 	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (run_size < (long)sizeof(*run))
 		die("KVM_GET_VCPU_MMAP_SIZE: %m");
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
 	if (run == MAP_FAILED)
 		die("mmap of the vCPU: %m");
-	setup_vcpu(vcpu);
+	setup_vcpu();
 
+	io = start_io_thread();
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN sees EINTR */
 	alarm(timeout);
+	if (tick_us)
+		start_ticks(tick_us);
 
-	while (status < 0) {
-		if (ioctl(vcpu, KVM_RUN, 0)) {
-			if (errno != EINTR && errno != EAGAIN)
-				die("KVM_RUN: %m");
-			if (timed_out) {
-				drain_uart();
-				dump_vcpu(vcpu);
-				die("the guest runs past the timeout of %u s", timeout);
-			}
-			continue;
-		}
-		exits++;
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO: {
-			uint8_t *data = (uint8_t *)run + run->io.data_offset;
-			unsigned int dir = run->io.direction == KVM_EXIT_IO_OUT ?
-					   DBDEV_IO_WRITE : DBDEV_IO_READ;
-
-			if (trace)
-				fprintf(stderr, "vmm: exit PIO %s port 0x%x size %u count %u\n",
-					dir == DBDEV_IO_WRITE ? "write" : "read",
-					run->io.port, run->io.size, run->io.count);
-			if (run->io.port == EXIT_PORT) {
-				exitport.exits++;
-				if (dir == DBDEV_IO_WRITE) {
-					exitport.writes += run->io.count;
-					status = data[0];
-				} else {
-					exitport.reads += run->io.count;
-					memset(data, 0xff, (size_t)run->io.size * run->io.count);
-				}
-				break;
-			}
-			inject(DBDEV_IO_PIO, dir, run->io.port, run->io.size,
-			       run->io.count, data);
-			break;
-		}
-		case KVM_EXIT_MMIO:
-			if (trace)
-				fprintf(stderr, "vmm: exit MMIO %s 0x%llx len %u\n",
-					run->mmio.is_write ? "write" : "read",
-					run->mmio.phys_addr, run->mmio.len);
-			inject(DBDEV_IO_MMIO,
-			       run->mmio.is_write ? DBDEV_IO_WRITE : DBDEV_IO_READ,
-			       run->mmio.phys_addr, run->mmio.len, 1, run->mmio.data);
-			break;
-		case KVM_EXIT_HLT:
-			status = 0;
-			break;
-		case KVM_EXIT_SHUTDOWN:
-			dump_vcpu(vcpu);
-			die("the guest shut down (triple fault)");
-		case KVM_EXIT_FAIL_ENTRY:
-			die("KVM_EXIT_FAIL_ENTRY, reason 0x%llx",
-			    (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		case KVM_EXIT_INTERNAL_ERROR:
-			dump_vcpu(vcpu);
-			die("KVM_EXIT_INTERNAL_ERROR, suberror %u",
-			    run->internal.suberror);
-		default:
-			dump_vcpu(vcpu);
-			die("unexpected exit reason %u", run->exit_reason);
-		}
-	}
+	status = run_vcpu();
 	alarm(0);
-	drain_uart();
-	if (!last_newline)
-		fputc('\n', stderr);
-	print_counts(exits);
+	stop_io_thread(io);
+	print_counts();
+	print_bench();
 	fprintf(stderr, "vmm: the guest %s, exit status %d\n",
-		exitport.writes ? "wrote to the exit port" : "halted", status);
+		exitport ? "wrote to the exit port" : "halted", status);
 	return status;
 }

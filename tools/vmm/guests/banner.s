@@ -2,10 +2,12 @@
 #
 # banner: set the UART up the way Linux's 8250 driver does, then print the
 # banner twice: with one `out` per byte, polling LSR.THRE before each, and
-# with a single `rep outsb` (string I/O; KVM's instruction emulator hands it
-# to the VMM one byte per exit, the VMM passes on the count it gets).  Then
-# read the dbdev-regs block over MMIO: ID, VERSION and COUNTER three times.
-# Exits 0 through the exit port; 1 if the scratch register test fails.
+# with a single `rep outsb` (string I/O, one byte per exit from KVM's
+# instruction emulator).  Then read the dbdev-regs block over MMIO: ID,
+# VERSION and COUNTER three times.  Last, with interrupts: a line sent one
+# byte per THR-empty interrupt (IRQ 4 through the 8259), and the block's
+# doorbell, which comes back as an MSI.  Exits 0 through the exit port; 1
+# if the scratch register test fails.
 
 	.include "lib.inc"
 
@@ -83,13 +85,63 @@ main:
 2:	call putc
 	loop 1b
 
+	# a line sent by the THR-empty interrupt handler, a byte at a time
+	set_vector UART_VECTOR, uart_isr
+	set_vector MSI_VECTOR, msi_isr
+	call pic_init
+	call lapic_on
+	movw $head_irq, tx_next
+	outb_uart UART_IER, UART_IER_THRI
+	wait_for tx_done, 1
+
+	# the doorbell: the block sends its MSI vector 0, which arrives here
+	movl $0, %fs:REGS_DOORBELL
+	wait_for msis, 1
+	cli
+	movw $text_msi, %si
+	call puts
+
 	movb $0, %al
 	jmp exit
+
+# THR is empty: send the next byte of the line, or stop at its end.
+uart_isr:
+	pushw %ax
+	pushw %dx
+	pushw %si
+	pushw %ds
+	pushw %cs
+	popw %ds
+	inb_uart UART_IIR		# acknowledges THRE
+	movw tx_next, %si
+	lodsb
+	testb %al, %al
+	jz 1f
+	movw %si, tx_next
+	movw uart_base, %dx
+	outb %al, %dx
+	jmp 2f
+1:	outb_uart UART_IER, 0
+	movw $1, tx_done
+2:	pic_eoi
+	popw %ds
+	popw %si
+	popw %dx
+	popw %ax
+	iret
 
 scratch_failed:
 	movb $1, %al
 	jmp exit
 
+tx_next:
+	.word 0
+tx_done:
+	.word 0
+head_irq:
+	.asciz "--- this line went out a byte per THR-empty interrupt (IRQ 4, through the 8259)\n"
+text_msi:
+	.asciz "--- and the register block's doorbell came back as MSI vector 0x41\n"
 head_out:
 	.asciz "--- the banner, one out instruction per byte:\n"
 head_rep:

@@ -16,7 +16,7 @@ main:
 	movw $hello, %si
 	call puts
 
-	movb $1, %bl
+	movb $1, current
 	movw $COM2, %dx
 	inb %dx, %al
 	cmpb $0xff, %al
@@ -25,20 +25,20 @@ main:
 	movb $0x41, %al
 	outb %al, %dx
 
-	movb $2, %bl
+	movb $2, current
 	movw $buf, %di
 	movw $4, %cx
 	rep insb
 	cmpl $0xffffffff, buf
 	jne fail
 
-	movb $3, %bl
+	movb $3, current
 	movw $0x3ff, %dx
 	inw %dx, %ax
 	cmpw $0xffff, %ax
 	jne fail
 
-	movb $4, %bl
+	movb $4, current
 	movw $NOWHERE_SEG, %ax
 	movw %ax, %gs
 	movl %gs:0, %eax
@@ -49,10 +49,6 @@ main:
 	movw $done, %si
 	call puts
 	movb $0, %al
-	jmp exit
-
-fail:
-	movb %bl, %al
 	jmp exit
 
 buf:

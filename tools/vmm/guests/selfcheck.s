@@ -1,23 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# selfcheck: checks the registers of the dbdev-uart16550 UART and of the
+# selfcheck: checks the registers of the dbdev-uart16550 UART (IIR's
+# priorities, the FIFO trigger, MSR's delta bits included) and of the
 # dbdev-regs MMIO block from inside the guest, printing each check on the
 # UART.  Exit status (port 0x501): 0 when all pass, else the number of the
 # check that failed.
 
 	.include "lib.inc"
-
-# begin N, "text": start check N, print "check N: text ... "
-.macro begin num, text
-	movb $\num, current
-	movw $9f, %si
-	call puts
-	.text 1
-9:	.ascii "check \num: "
-	.ascii "\text"
-	.asciz " ... "
-	.text 0
-.endm
 
 # expect_al V: the check fails unless AL == V
 .macro expect_al val
@@ -196,10 +185,80 @@ main:
 	call ok
 
 	begin 15, "regs offsets without a register read 0"
-	movl %fs:0x10, %eax
+	movl %fs:0x14, %eax
 	expect_eax 0
 	movl %fs:0xffc, %eax
 	expect_eax 0
+	call ok
+
+	# The three UART checks below run in loopback, with nothing printed
+	# until the UART is back to normal, and with interrupts off: what they
+	# look at is IIR, LSR and MSR, not the line.
+	begin 16, "UART IIR: received data before THR empty; reading IIR acks THRE"
+	outb_uart UART_FCR, 0
+	outb_uart UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2
+	outb_uart UART_IER, UART_IER_RDI | UART_IER_THRI
+	outb_uart UART_TX, 0x33
+	inb_uart UART_IIR
+	movb %al, %bl			# RDI: the byte came back
+	inb_uart UART_RX
+	inb_uart UART_IIR
+	movb %al, %bh			# then THRE
+	inb_uart UART_IIR
+	movb %al, %cl			# acknowledged: nothing
+	call uart_normal
+	cmpw $UART_IIR_THRI << 8 | UART_IIR_RDI, %bx
+	jne fail
+	cmpb $UART_IIR_NO_INT, %cl
+	jne fail
+	call ok
+
+	begin 17, "UART FIFO trigger 4: 1 byte is a timeout (0x0c), 4 are data (0x04)"
+	outb_uart UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR | UART_FCR_TRIGGER_4
+	outb_uart UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2
+	outb_uart UART_IER, UART_IER_RDI
+	outb_uart UART_TX, 1
+	inb_uart UART_IIR
+	movb %al, %bl
+	outb_uart UART_TX, 2
+	outb_uart UART_TX, 3
+	outb_uart UART_TX, 4
+	inb_uart UART_IIR
+	movb %al, %bh
+	movw $4, %cx
+1:	inb_uart UART_RX
+	loop 1b
+	inb_uart UART_IIR
+	movb %al, %cl
+	call uart_normal
+	andw $UART_IIR_ID << 8 | UART_IIR_ID, %bx
+	cmpw $UART_IIR_RDI << 8 | UART_IIR_RX_TIMEOUT, %bx
+	jne fail
+	andb $UART_IIR_ID, %cl
+	cmpb $UART_IIR_NO_INT, %cl
+	jne fail
+	call ok
+
+	begin 18, "UART MSR: CTS changing in loopback sets DCTS until MSR is read"
+	outb_uart UART_MCR, UART_MCR_LOOP
+	inb_uart UART_MSR		# start with no delta
+	outb_uart UART_IER, UART_IER_MSI
+	outb_uart UART_MCR, UART_MCR_LOOP | UART_MCR_RTS
+	inb_uart UART_IIR
+	movb %al, %bl			# modem status interrupt: id 0
+	inb_uart UART_MSR
+	movb %al, %bh			# CTS and DCTS
+	inb_uart UART_MSR
+	movb %al, %cl			# DCTS gone
+	call uart_normal
+	andb $UART_IIR_ID, %bl
+	cmpb $UART_IIR_MSI, %bl
+	jne fail
+	andb $0x11, %bh
+	cmpb $0x11, %bh
+	jne fail
+	testb $0x0f, %cl
+	jnz fail
 	call ok
 
 	movw $passed, %si
@@ -207,28 +266,20 @@ main:
 	movb $0, %al
 	jmp exit
 
-ok:
-	movw $ok_text, %si
-	call puts
+# uart_normal: back from the checks in loopback: no interrupts enabled,
+# FIFOs on, DTR, RTS, OUT2 (clobbers AL, DX)
+uart_normal:
+	outb_uart UART_IER, 0
+	outb_uart UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR | UART_FCR_CLEAR_XMIT
+	outb_uart UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2
+	inb_uart UART_MSR
 	ret
 
-fail:
-	movw $fail_text, %si
-	call puts
-	movb current, %al
-	jmp exit
-
-current:
-	.byte 0
 loop_text:
 	.ascii "dbdev!\r\n"
 loop_buf:
 	.space 8
 hello:
 	.asciz "selfcheck: the UART and the MMIO registers, seen from the guest\n"
-ok_text:
-	.asciz "ok\n"
-fail_text:
-	.asciz "FAILED\n"
 passed:
-	.asciz "selfcheck: all 15 checks passed\n"
+	.asciz "selfcheck: all 18 checks passed\n"
