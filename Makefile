@@ -10,11 +10,15 @@
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
 #   make vmtest     the selftests and dbdevctl's demo script with dbdev
 #                   loaded: in QEMU on 6.1 and 6.12, and in the UML kernel
+#   make kvmtest    DBDEV_KVM_RUN's selftests and the VMM's guests (the
+#                   demo, interrupts, stress, bench) in QEMU with nested KVM
 #   make bench      the benchmark table (allocator, registration, dispatch)
-#   make test       deps, check, kunit, vmtest and the demo's tests; ends with
+#   make test       deps, check, kunit, vmtest and kvmtest; ends with
 #                   "N passed, N failed"
 #   make demo       the KVM demo: a real-mode guest whose UART and MMIO
-#                   registers live in dbdev, under nested KVM in a QEMU VM
+#                   registers live in dbdev, served in the kernel under
+#                   DBDEV_KVM_RUN and interrupting the guest, under nested
+#                   KVM in a QEMU VM
 #   make vmm        the demo's VMM and guests (tools/vmm)
 #   make deps       install missing Debian packages, prepare the cache
 
@@ -47,6 +51,9 @@ kunit:
 vmtest:
 	@tools/vmtest.sh
 
+kvmtest:
+	@tools/kvmtest.sh
+
 test:
 	@tools/test.sh
 
@@ -59,4 +66,4 @@ demo:
 vmm:
 	$(MAKE) -C tools/vmm
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest test deps demo vmm
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest test deps demo vmm

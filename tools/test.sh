@@ -37,7 +37,7 @@ fi
 step check tools/check.sh
 step kunit tools/kunit.sh
 step vmtest tools/vmtest.sh
-step demo tools/demotest.sh
+step kvm tools/kvmtest.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
