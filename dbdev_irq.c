@@ -96,6 +96,12 @@ int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level)
 {
 	if (!dbdev_irq_valid(dev, DBDEV_IRQ_LINE, line))
 		return -EINVAL;
+	/*
+	 * A device sets its line on every access: write the bit only when it
+	 * changes, so that vCPUs on other CPUs keep its cache line.
+	 */
+	if (level == test_bit(line, dev->irq_level))
+		return 0;
 	if (!level) {
 		clear_bit(line, dev->irq_level);
 	} else if (!test_and_set_bit(line, dev->irq_level)) {
