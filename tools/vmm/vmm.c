@@ -2,14 +2,20 @@
 /*
  * vmm: a minimal KVM VMM whose devices live in the kernel, in dbdev.
  *
- * It creates a VM with KVM's interrupt controllers, one vCPU and 640 KiB
- * of RAM, loads a flat real-mode binary, opens /dev/dbdev (one context:
- * this VM's device model) and creates the sample devices there from
- * constraints, not addresses: a 16550A UART ("dbdev-uart16550") on 8 ports
- * inside [0x3f8, 0x3ff], where COM1 is, with IRQ 4; and a register block
- * ("dbdev-regs") of 0x1000 bytes inside the MMIO window [0xd0000, 0xeffff],
- * below 1 MiB where a real-mode guest reaches it through a segment
- * register, with one MSI vector.
+ * It creates a VM with KVM's interrupt controllers and one vCPU, and runs
+ * one of two guests: a flat real-mode binary in 640 KiB of RAM (the
+ * guests in guests/), or, with --linux, a Linux bzImage booted by the
+ * x86 boot protocol (linux.c) with an initramfs, in --mem MiB of RAM and
+ * with KVM's PIT beside the interrupt controllers.  It opens /dev/dbdev
+ * (one context: this VM's device model) and creates the sample devices
+ * there from constraints, not addresses: a 16550A UART
+ * ("dbdev-uart16550") on 8 ports inside [0x3f8, 0x3ff], where COM1 is,
+ * with IRQ 4; and a register block ("dbdev-regs") of 0x1000 bytes with
+ * one MSI vector, inside the MMIO window [0xd0000, 0xeffff] for a
+ * real-mode guest (below 1 MiB, where it reaches it through a segment
+ * register), anywhere in dbdev's MMIO pool for Linux.  Linux gets
+ * "console=ttyS0" and finds COM1 where a PC has it: its boot log and its
+ * shell go through dbdev's UART.
  *
  * The vCPU runs under DBDEV_KVM_RUN: every port-I/O and MMIO access to
  * those devices is served in the kernel, and the vCPU comes back to the
@@ -23,7 +29,7 @@
  * With --userspace the VMM runs the vCPU itself instead and forwards each
  * access with DBDEV_IO, as a VMM without DBDEV_KVM_RUN would.
  *
- * The guest's machine:
+ * The real-mode guest's machine:
  *   RAM        0x0 - 0x9ffff; everything above it is MMIO
  *   load       the binary at 0x10000, at most 64 KiB
  *   entry      real mode, CS = DS = ES = SS = 0x1000, IP = 0, SP = 0xfff0
@@ -43,12 +49,15 @@
  *
  * An access no device owns is reported once per address on stderr, as
  * "vmm: unhandled PIO read at 0x2f8 (no device)"; reads of it return all
- * ones and the guest goes on.  At the end the VMM prints, on stderr, what
- * each device did and how many exits reached it.  stdout carries only the
- * guest's serial output.
+ * ones and the guest goes on.  For Linux the VMM answers the CMOS clock's
+ * ports itself (0x70, 0x71: the host's UTC time), so the guest's clock is
+ * right.  At the end the VMM prints, on stderr, what each device did and
+ * how many exits reached it.  stdout carries only the guest's serial
+ * output.
  *
- * Exit status: the guest's; 125 when the VMM itself fails (bad arguments,
- * KVM or dbdev errors, a guest that crashes or runs past --timeout).
+ * Exit status: the guest's (Linux: 0 when it resets the machine, 1 after
+ * a kernel panic); 125 when the VMM itself fails (bad arguments, KVM or
+ * dbdev errors, a guest that crashes or runs past --timeout).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -75,9 +84,9 @@
 #include <linux/dbdev.h>
 #include <linux/dbdev_samples.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "vmm.h"
 
-#define RAM_SIZE	0xa0000ULL	/* 640 KiB at 0 */
+#define LOW_RAM		0xa0000ULL	/* 640 KiB at 0 */
 #define LOAD_SEG	0x1000
 #define LOAD_ADDR	(LOAD_SEG << 4)
 #define LOAD_MAX	0x10000
@@ -85,6 +94,14 @@
 #define EXIT_PORT	0x501
 #define MARK_PORT	0x502
 #define VMM_PORT	0x510
+/*
+ * Linux's: the console on our UART alone; reset by a triple fault, which
+ * KVM hands back as a shutdown (there is no ACPI to power off with); no
+ * PCI or ACPI to look for.
+ */
+#define DEFAULT_CMDLINE	"console=ttyS0 reboot=t panic=-1 pci=off acpi=off"
+#define CMOS_INDEX	0x70		/* the RTC, as the VMM answers it */
+#define CMOS_DATA	0x71
 #define VMM_MMIO	0xf0000ULL
 #define VMM_MMIO_SIZE	0x1000
 #define TSS_ADDR	0xfffbd000	/* for VMX; above RAM and the window */
@@ -96,7 +113,6 @@
 #define MMIO_WIN_MAX	0xeffff
 #define MSI_VECTOR	0x41		/* the block's MSI, at the guest's APIC */
 
-#define VMM_FAIL	125
 #define MAX_REPORTS	100		/* "no device" addresses reported */
 #define NR_PHASES	9		/* of the bench */
 
@@ -113,16 +129,25 @@ static struct dev devs[2];
 static unsigned int nr_devs;
 static struct dev *uart, *regblk;
 
-/* Exits that reached the VMM for no device, and the VMM's own ports. */
+/*
+ * Exits that reached the VMM for no device: in all, and per address (the
+ * first MAX_REPORTS addresses, each reported once when first seen).
+ */
 static struct {
 	uint64_t exits;
-	uint64_t addr[MAX_REPORTS];	/* reported: bus << 63 | addr */
+	struct {
+		uint64_t key;		/* bus << 63 | address */
+		uint64_t exits;
+	} addr[MAX_REPORTS];
 	unsigned int reported;
 } nodev;
 static uint64_t exitport, vmmport;
 
 static int dbdev_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static uint8_t *ram;
+static uint64_t ram_size = LOW_RAM;
+static bool linux_guest;		/* a bzImage, not a flat binary */
+static struct timespec started;		/* when the vCPU first ran */
 static struct kvm_run *run;
 static long run_size;
 static bool trace, userspace, with_irqchip = true, interactive;
@@ -137,7 +162,7 @@ static struct {
 	unsigned int rounds[NR_PHASES + 1];
 } bench;
 
-static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -153,20 +178,30 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmm [options] GUEST.bin\n"
-		"Runs a flat real-mode binary (loaded at 0x1000:0000) with its devices in dbdev.\n"
-		"  -d, --dev PATH      the dbdev device (default /dev/dbdev)\n"
-		"  -k, --kvm PATH      the KVM device (default /dev/kvm)\n"
-		"  -t, --timeout SEC   give up after SEC seconds (default 30, 0: never)\n"
-		"  -u, --userspace     run the vCPU in the VMM and forward accesses with\n"
-		"                      DBDEV_IO, instead of DBDEV_KVM_RUN\n"
-		"  -n, --no-irqchip    no KVM interrupt controllers: HLT ends the run\n"
-		"  -i, --interactive   the terminal's keys go to the UART, raw\n"
-		"  -s, --signal-us N   interrupt the vCPU with a signal every N us\n"
-		"  -T, --trace         print every exit that reaches the VMM on stderr\n"
-		"  -h, --help          this text\n"
+		"       vmm [options] --linux BZIMAGE [--initrd FILE]\n"
+		"Runs a flat real-mode binary (loaded at 0x1000:0000), or boots Linux, with its\n"
+		"devices in dbdev.\n"
+		"  -d, --dev PATH        the dbdev device (default /dev/dbdev)\n"
+		"  -k, --kvm PATH        the KVM device (default /dev/kvm)\n"
+		"  -t, --timeout SEC     give up after SEC seconds (default 30, 0: never)\n"
+		"  -L, --linux BZIMAGE   boot this kernel, with KVM's PIT too\n"
+		"  -r, --initrd FILE     its initramfs\n"
+		"  -a, --append TEXT     its command line (default: %s)\n"
+		"  -m, --mem MIB         its memory (default 256)\n"
+		"  -M, --mark TEXT       say how long the guest took to print TEXT\n"
+		"  -w, --input-after TEXT  hold stdin back until the guest printed TEXT\n"
+		"  -u, --userspace       run the vCPU in the VMM and forward accesses with\n"
+		"                        DBDEV_IO, instead of DBDEV_KVM_RUN\n"
+		"  -n, --no-irqchip      no KVM interrupt controllers: HLT ends the run\n"
+		"  -i, --interactive     stdin goes to the UART (the terminal's keys, raw);\n"
+		"                        Linux gets dbdev.shell on its command line\n"
+		"  -s, --signal-us N     interrupt the vCPU with a signal every N us\n"
+		"  -T, --trace           print every exit that reaches the VMM on stderr\n"
+		"  -h, --help            this text\n"
 		"The guest's serial output goes to stdout, the VMM's messages to stderr.\n"
-		"Exit status: what the guest wrote to port 0x%x, 0 after HLT, %d when the\n"
-		"VMM fails.\n", EXIT_PORT, VMM_FAIL);
+		"Exit status: what the guest wrote to port 0x%x, 0 after HLT or when Linux\n"
+		"resets the machine (1 after a kernel panic), %d when the VMM fails.\n",
+		DEFAULT_CMDLINE, EXIT_PORT, VMM_FAIL);
 }
 
 static uint64_t ns_since(const struct timespec *t0)
@@ -175,6 +210,41 @@ static uint64_t ns_since(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1000000000ULL + t.tv_nsec - t0->tv_nsec;
+}
+
+/*
+ * Texts the VMM looks for in what the guest sends on the UART: a mark to
+ * time (--mark), the one that lets stdin through (--input-after), and a
+ * kernel panic.
+ */
+enum { WATCH_MARK, WATCH_INPUT, WATCH_PANIC, NR_WATCHES };
+
+static struct watch {
+	const char *text;
+	size_t matched;
+	bool seen;
+	uint64_t ns;			/* when, since the vCPU first ran */
+} watches[NR_WATCHES] = {
+	[WATCH_PANIC] = { .text = "Kernel panic - not syncing" },
+};
+
+static void watch_output(const uint8_t *buf, size_t len)
+{
+	struct watch *w;
+	size_t i;
+
+	for (w = watches; w < watches + NR_WATCHES; w++) {
+		for (i = 0; w->text && !w->seen && i < len; i++) {
+			if (buf[i] != (uint8_t)w->text[w->matched]) {
+				w->matched = buf[i] == (uint8_t)w->text[0];
+				continue;
+			}
+			if (!w->text[++w->matched]) {
+				w->seen = true;
+				w->ns = ns_since(&started);
+			}
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -187,10 +257,13 @@ static void set_pools(void)
 
 	if (ioctl(dbdev_fd, DBDEV_GET_POOLS, &p))
 		die("DBDEV_GET_POOLS: %m");
-	memset(p.mmio, 0, sizeof(p.mmio));
-	p.mmio[0].min = MMIO_WIN_MIN;
-	p.mmio[0].max = MMIO_WIN_MAX;
-	p.nr_mmio = 1;
+	/* real mode reaches MMIO below 1 MiB; Linux has RAM there */
+	if (!linux_guest) {
+		memset(p.mmio, 0, sizeof(p.mmio));
+		p.mmio[0].min = MMIO_WIN_MIN;
+		p.mmio[0].max = MMIO_WIN_MAX;
+		p.nr_mmio = 1;
+	}
 	/* dbdev leaves the serial ports' IRQs 3 and 4 out; our COM1 is its */
 	p.legacy_irq.min = 3;
 	if (ioctl(dbdev_fd, DBDEV_SET_POOLS, &p))
@@ -199,8 +272,8 @@ static void set_pools(void)
 
 /*
  * Create a device of @type from two constraints: its range, inside
- * [@min, @max], and an interrupt (@irq_con: a fixed legacy IRQ or an MSI
- * vector).
+ * [@min, @max] (anywhere in the pool if @max is 0), and an interrupt
+ * (@irq_con: a fixed legacy IRQ or an MSI vector).
  */
 static struct dev *create(const char *type, uint32_t kind, uint64_t size,
 			  uint64_t min, uint64_t max,
@@ -209,7 +282,7 @@ static struct dev *create(const char *type, uint32_t kind, uint64_t size,
 	struct dbdev_uconstraint c[2] = {
 		{
 			.type = kind,
-			.flags = DBDEV_UC_WINDOW,
+			.flags = max ? DBDEV_UC_WINDOW : 0,
 			.size = size,
 			.min = min,
 			.max = max,
@@ -302,9 +375,12 @@ static void connect_irq(struct dev *d, uint32_t kind)
 }
 
 /*
- * KVM's routes as it sets them up (GSI 0-15 to the PIC and the IOAPIC,
- * 16-23 to the IOAPIC), and the block's MSI vector to the guest's APIC:
- * KVM_SET_GSI_ROUTING replaces the whole table.
+ * GSI n to the PIC's pin n (n < 16) and to the IOAPIC's pin n: KVM's own
+ * routes but for GSI 0, which KVM sends to IOAPIC pin 2 as a PC does.  One
+ * GSI a pin keeps the acknowledgments straight (KVM's PIT waits for the
+ * IOAPIC's to send its next tick), and Linux's MP table says so (linux.c).
+ * Then the block's MSI vector to the guest's APIC: KVM_SET_GSI_ROUTING
+ * replaces the whole table.
  */
 static void set_routing(void)
 {
@@ -361,18 +437,47 @@ static void no_device(unsigned int bus, unsigned int dir, uint64_t addr,
 	unsigned int i;
 
 	nodev.exits++;
-	for (i = 0; i < nodev.reported; i++)
-		if (nodev.addr[i] == key)
+	for (i = 0; i < nodev.reported && i < MAX_REPORTS; i++) {
+		if (nodev.addr[i].key == key) {
+			nodev.addr[i].exits++;
 			return;
+		}
+	}
 	if (nodev.reported == MAX_REPORTS) {
 		fprintf(stderr, "vmm: more addresses without a device; counting them only\n");
 		nodev.reported++;
 	}
 	if (nodev.reported > MAX_REPORTS)
 		return;
-	nodev.addr[nodev.reported++] = key;
+	nodev.addr[nodev.reported].key = key;
+	nodev.addr[nodev.reported++].exits = 1;
 	fprintf(stderr, "vmm: unhandled %s %s at 0x%" PRIx64 " (no device)%s\n",
 		bus_name[bus], dir_name[dir], addr, string ? ", string I/O" : "");
+}
+
+/* The addresses no device owns that cost the most exits, most first. */
+static void print_nodev(void)
+{
+	unsigned int i, n = nodev.reported < MAX_REPORTS ? nodev.reported :
+							      MAX_REPORTS;
+	unsigned int shown, best;
+	bool done[MAX_REPORTS] = { false };
+
+	for (shown = 0; shown < 5 && shown < n; shown++) {
+		best = n;
+		for (i = 0; i < n; i++)
+			if (!done[i] && (best == n ||
+			    nodev.addr[i].exits > nodev.addr[best].exits))
+				best = i;
+		done[best] = true;
+		fprintf(stderr, "%s %s 0x%" PRIx64 " x%" PRIu64,
+			shown ? "," : "vmm: most exits for no device:",
+			bus_name[nodev.addr[best].key >> 63],
+			(uint64_t)(nodev.addr[best].key & ~(1ULL << 63)),
+			nodev.addr[best].exits);
+	}
+	if (shown)
+		fputc('\n', stderr);
 }
 
 /* An access a device failed (or that ran past the end of its range). */
@@ -448,6 +553,7 @@ static void drain_uart(void)
 		ctl.out_len = sizeof(buf);
 		if (ioctl(dbdev_fd, DBDEV_DEVICE_CTL, &ctl))
 			die("DBDEV_UART_READ_TX: %m");
+		watch_output(buf, ctl.out_len);
 		for (off = 0; off < ctl.out_len; off += n) {
 			n = write(STDOUT_FILENO, buf + off, ctl.out_len - off);
 			if (n < 0 && errno == EINTR)
@@ -492,19 +598,27 @@ static int notify_fd, stop_fd;
 static bool feed_stdin;
 static struct termios saved_tty;
 
+/*
+ * Copy the guest's output to stdout when the UART says it has some, and
+ * stdin to the guest (with --input-after, once the guest has said so).
+ */
 static void *io_thread(void *unused)
 {
 	struct pollfd p[3] = {
 		{ .fd = notify_fd, .events = POLLIN },
 		{ .fd = stop_fd, .events = POLLIN },
-		{ .fd = feed_stdin ? STDIN_FILENO : -1, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
 	};
+	struct watch *gate = &watches[WATCH_INPUT];
+	bool input = feed_stdin;
 	uint8_t buf[256];
 	uint64_t count;
 	ssize_t n;
 
 	(void)unused;
 	for (;;) {
+		if (input && (!gate->text || gate->seen))
+			p[2].fd = STDIN_FILENO;
 		if (poll(p, ARRAY_SIZE(p), -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -518,10 +632,12 @@ static void *io_thread(void *unused)
 		}
 		if (p[2].revents & (POLLIN | POLLHUP)) {
 			n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n <= 0)
-				p[2].fd = -1;	/* end of input */
-			else
+			if (n <= 0) {
+				input = false;	/* end of input */
+				p[2].fd = -1;
+			} else {
 				feed_uart(buf, n);
+			}
 		}
 		if (p[1].revents & POLLIN)
 			return NULL;
@@ -603,6 +719,7 @@ static void set_seg(struct kvm_segment *s, uint16_t sel)
 	s->base = (uint64_t)sel << 4;
 }
 
+/* The real-mode guest's registers (see the top of the file). */
 static void setup_vcpu(void)
 {
 	struct kvm_sregs sregs;
@@ -673,6 +790,50 @@ static void mark(uint8_t v)
 	clock_gettime(CLOCK_MONOTONIC, &bench.start);
 }
 
+static uint8_t bcd(int v)
+{
+	return (v / 10) << 4 | v % 10;
+}
+
+/*
+ * The RTC's registers, read only, enough for a kernel to read the date:
+ * the host's UTC time in BCD, 24 hours, never in an update (a kernel that
+ * read all ones would wait for the update to end, thousands of exits).
+ */
+static void cmos(unsigned int dir, uint16_t port, uint8_t *data, size_t bytes)
+{
+	static uint8_t index;
+	struct tm tm;
+	time_t now;
+
+	if (port == CMOS_INDEX) {
+		if (dir == DBDEV_IO_WRITE)
+			index = data[0] & 0x7f;
+		else
+			memset(data, 0xff, bytes);
+		return;
+	}
+	if (dir == DBDEV_IO_WRITE)
+		return;
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	switch (index) {
+	case 0x00: data[0] = bcd(tm.tm_sec); break;
+	case 0x02: data[0] = bcd(tm.tm_min); break;
+	case 0x04: data[0] = bcd(tm.tm_hour); break;
+	case 0x06: data[0] = bcd(tm.tm_wday + 1); break;
+	case 0x07: data[0] = bcd(tm.tm_mday); break;
+	case 0x08: data[0] = bcd(tm.tm_mon + 1); break;
+	case 0x09: data[0] = bcd(tm.tm_year % 100); break;
+	case 0x32: data[0] = bcd(19 + tm.tm_year / 100); break;
+	case 0x0a: data[0] = 0x26; break;	/* 32.768 kHz, no update */
+	case 0x0b: data[0] = 0x02; break;	/* 24 hours, BCD */
+	case 0x0d: data[0] = 0x80; break;	/* time valid */
+	default: data[0] = 0; break;
+	}
+	memset(data + 1, data[0], bytes - 1);
+}
+
 /* The VMM's own port-I/O: the exit port, the mark port, its own port. */
 static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
 		     size_t bytes, int *status)
@@ -695,6 +856,11 @@ static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
 		vmmport++;
 		if (dir == DBDEV_IO_READ)
 			memset(data, 0x5a, bytes);
+		return true;
+	case CMOS_INDEX:
+	case CMOS_DATA:
+		vmmport++;
+		cmos(dir, port, data, bytes);
 		return true;
 	default:
 		return false;
@@ -760,6 +926,10 @@ static int handle_exit(bool in_kernel)
 		status = 0;
 		break;
 	case KVM_EXIT_SHUTDOWN:
+		if (linux_guest) {	/* reboot=t: it reset itself */
+			status = watches[WATCH_PANIC].seen;
+			break;
+		}
 		dump_vcpu();
 		die("the guest shut down (triple fault)");
 	case KVM_EXIT_FAIL_ENTRY:
@@ -895,20 +1065,20 @@ static void print_counts(void)
 
 	if (ioctl(dbdev_fd, DBDEV_GET_STATS, &st))
 		die("DBDEV_GET_STATS: %m");
-	fprintf(stderr, "vmm: %3s  %-16s %-22s %7s %6s\n", "id", "device", "at",
+	fprintf(stderr, "vmm: %3s  %-16s %-26s %7s %6s\n", "id", "device", "at",
 		"to VMM", "irqs");
 	for (i = 0; i < nr_devs; i++) {
 		struct dev *d = &devs[i];
 
 		snprintf(where, sizeof(where), "%-4s 0x%" PRIx64 "-0x%" PRIx64,
 			 bus_name[d->bus], d->base, d->base + d->size - 1);
-		fprintf(stderr, "vmm: %3u  %-16s %-22s %7" PRIu64 " %6" PRIu64 "\n",
+		fprintf(stderr, "vmm: %3u  %-16s %-26s %7" PRIu64 " %6" PRIu64 "\n",
 			d->id, d->type, where, d->exits, irqs_of(d));
 	}
-	fprintf(stderr, "vmm: %3s  %-16s %-22s %7" PRIu64 "\n", "-",
+	fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
 		"(no device)", "", nodev.exits);
 	snprintf(where, sizeof(where), "PIO  0x%x", EXIT_PORT);
-	fprintf(stderr, "vmm: %3s  %-16s %-22s %7" PRIu64 "\n", "-",
+	fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
 		"(exit port)", where, exitport);
 	fprintf(stderr, "vmm: in the kernel: %llu port-I/O and %llu MMIO exits served;"
 		" DBDEV_KVM_RUN returned %llu times: %llu exits for the VMM, %llu signals, %llu errors\n",
@@ -949,12 +1119,53 @@ static void print_bench(void)
 	}
 }
 
+/*
+ * Guest memory, one mapping: the real-mode guests' 640 KiB (MMIO above);
+ * for Linux all of it, the hole below 1 MiB included, which the e820 map
+ * reserves (see linux.c) and the kernel's scans for firmware tables read
+ * as zeros rather than exits.
+ */
+static void setup_memory(void)
+{
+	struct kvm_userspace_memory_region mem = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = ram_size,
+	};
+
+	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED)
+		die("guest RAM: %m");
+	mem.userspace_addr = (uintptr_t)ram;
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mem))
+		die("KVM_SET_USER_MEMORY_REGION: %m");
+}
+
+static unsigned long number(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (!*s || *end || errno)
+		die("bad number '%s'", s);
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, 'd' },
 		{ "kvm", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "linux", required_argument, NULL, 'L' },
+		{ "initrd", required_argument, NULL, 'r' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "mark", required_argument, NULL, 'M' },
+		{ "input-after", required_argument, NULL, 'w' },
 		{ "userspace", no_argument, NULL, 'u' },
 		{ "no-irqchip", no_argument, NULL, 'n' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -964,9 +1175,12 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dev_path = "/dev/dbdev", *kvm_path = "/dev/kvm";
-	struct kvm_userspace_memory_region mem;
+	const char *kernel = NULL, *initrd = NULL;
+	const char *cmdline = DEFAULT_CMDLINE;
+	char *shell_cmdline;
 	struct sigaction sa = { .sa_handler = on_alarm };
-	unsigned long timeout = 30, tick_us = 0;
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	unsigned long timeout = 30, tick_us = 0, mem_mib = 256;
 	struct dbdev_uconstraint irq4 = {
 		.type = DBDEV_UC_LEGACY_IRQ,
 		.flags = DBDEV_UC_FIXED,
@@ -976,11 +1190,12 @@ int main(int argc, char **argv)
 		.type = DBDEV_UC_GENERIC_MSI,
 		.size = 1,
 	};
+	struct watch *mark = &watches[WATCH_MARK];
 	pthread_t io;
 	int kvm, c, status;
-	char *end;
 
-	while ((c = getopt_long(argc, argv, "d:k:t:unis:Th", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:k:t:L:r:a:m:M:w:unis:Th", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dev_path = optarg;
@@ -989,11 +1204,28 @@ int main(int argc, char **argv)
 			kvm_path = optarg;
 			break;
 		case 't':
+			timeout = number(optarg);
+			break;
+		case 'L':
+			kernel = optarg;
+			break;
+		case 'r':
+			initrd = optarg;
+			break;
+		case 'a':
+			cmdline = optarg;
+			break;
+		case 'm':
+			mem_mib = number(optarg);
+			break;
+		case 'M':
+			mark->text = *optarg ? optarg : NULL;
+			break;
+		case 'w':
+			watches[WATCH_INPUT].text = *optarg ? optarg : NULL;
+			break;
 		case 's':
-			errno = 0;
-			*(c == 't' ? &timeout : &tick_us) = strtoul(optarg, &end, 0);
-			if (!*optarg || *end || errno)
-				die("bad number '%s'", optarg);
+			tick_us = number(optarg);
 			break;
 		case 'u':
 			userspace = true;
@@ -1015,9 +1247,21 @@ int main(int argc, char **argv)
 			return VMM_FAIL;
 		}
 	}
-	if (optind != argc - 1) {
+	linux_guest = kernel;
+	if (optind != argc - !linux_guest || (!linux_guest && initrd)) {
 		usage(stderr);
 		return VMM_FAIL;
+	}
+	if (linux_guest) {
+		if (mem_mib < 64 || mem_mib > 3072)
+			die("--mem: from 64 to 3072 MiB");
+		ram_size = (uint64_t)mem_mib << 20;
+		/* the demo's init gives a shell instead of rebooting */
+		if (interactive) {
+			if (asprintf(&shell_cmdline, "%s dbdev.shell", cmdline) < 0)
+				die("out of memory");
+			cmdline = shell_cmdline;
+		}
 	}
 
 	kvm = open(kvm_path, O_RDWR | O_CLOEXEC);
@@ -1032,20 +1276,14 @@ int main(int argc, char **argv)
 		die("KVM_SET_TSS_ADDR: %m");
 	if (with_irqchip && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0))
 		die("KVM_CREATE_IRQCHIP: %m");
+	if (with_irqchip && linux_guest && ioctl(vm_fd, KVM_CREATE_PIT2, &pit))
+		die("KVM_CREATE_PIT2: %m");
 
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED)
-		die("guest RAM: %m");
-	load_guest(argv[optind], ram);
-	mem = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = RAM_SIZE,
-		.userspace_addr = (uintptr_t)ram,
-	};
-	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &mem))
-		die("KVM_SET_USER_MEMORY_REGION: %m");
+	setup_memory();
+	if (linux_guest)
+		linux_load(ram, ram_size, kernel, initrd, cmdline);
+	else
+		load_guest(argv[optind], ram);
 
 	dbdev_fd = open(dev_path, O_RDWR | O_CLOEXEC);
 	if (dbdev_fd < 0)
@@ -1054,7 +1292,8 @@ int main(int argc, char **argv)
 	uart = create(DBDEV_UART_TYPE, DBDEV_UC_PIO, 8, UART_PORT_MIN,
 		      UART_PORT_MAX, irq4);
 	regblk = create(DBDEV_REGS_TYPE, DBDEV_UC_MMIO, DBDEV_REGS_SIZE,
-			MMIO_WIN_MIN, MMIO_WIN_MAX, msi1);
+			linux_guest ? 0 : MMIO_WIN_MIN,
+			linux_guest ? 0 : MMIO_WIN_MAX, msi1);
 	if (with_irqchip) {
 		set_routing();
 		connect_irq(uart, DBDEV_EVENTFD_LINE);
@@ -1070,7 +1309,12 @@ int main(int argc, char **argv)
 	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
 	if (run == MAP_FAILED)
 		die("mmap of the vCPU: %m");
-	setup_vcpu();
+	if (linux_guest) {
+		set_cpuid(kvm, vcpu_fd);
+		linux_setup_vcpu(vcpu_fd);
+	} else {
+		setup_vcpu();
+	}
 
 	io = start_io_thread();
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN sees EINTR */
@@ -1078,12 +1322,22 @@ int main(int argc, char **argv)
 	if (tick_us)
 		start_ticks(tick_us);
 
+	clock_gettime(CLOCK_MONOTONIC, &started);
 	status = run_vcpu();
 	alarm(0);
 	stop_io_thread(io);
 	print_counts();
+	print_nodev();
 	print_bench();
+	if (mark->seen)
+		fprintf(stderr, "vmm: the guest printed '%s' %.2f s after it started\n",
+			mark->text, mark->ns / 1e9);
+	else if (mark->text)
+		fprintf(stderr, "vmm: the guest never printed '%s'\n", mark->text);
+	if (watches[WATCH_PANIC].seen)
+		fprintf(stderr, "vmm: the guest's kernel panicked\n");
 	fprintf(stderr, "vmm: the guest %s, exit status %d\n",
-		exitport ? "wrote to the exit port" : "halted", status);
+		exitport ? "wrote to the exit port" :
+		linux_guest ? "reset itself" : "halted", status);
 	return status;
 }
