@@ -2,40 +2,51 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: tools/demo.sh [--kernel 6.1|6.12] [GUEST]
-# `make demo`: installs what is missing (tools/deps.sh), builds the VMM and
-# its guests (tools/vmm), boots Debian's kernel of that line (default 6.1)
-# in QEMU with -cpu max, where kvm-amd, dbdev.ko and the sample modules are
-# loaded (tools/vm/run.sh --kvm), and there runs the VMM with the guest
-# tools/vmm/guests/GUEST.bin (default banner; `halt` runs without KVM's
-# interrupt controllers, `irq` gets a line of input, `stress` a signal
-# every millisecond).  Exits with the VMM's status.
+# `make demo`: installs what is missing (tools/deps.sh), builds the VMM,
+# its guests and the Linux guest's initramfs (tools/vmm), boots Debian's
+# kernel of that line (default 6.1) in QEMU with -cpu max, where kvm-amd,
+# dbdev.ko and the sample modules are loaded (tools/vm/run.sh --kvm), and
+# there runs the VMM with GUEST:
+#   linux      (the default) Debian's 6.1 kernel, the one the VM runner
+#              boots, as a KVM guest whose console is dbdev's UART
+#   NAME       the real-mode guest tools/vmm/guests/NAME.bin (`halt` runs
+#              without KVM's interrupt controllers, `irq` gets a line of
+#              input, `stress` a signal every millisecond)
+# Exits with the VMM's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12] [GUEST]" >&2
+	echo "usage: $0 [--kernel 6.1|6.12] [linux|GUEST]" >&2
 	exit 2
 }
 
 if [ "${1:-}" = --in-vm ]; then		# inside the VM, from run.sh
+	guest=$2 image=$3
 	echo "demo: in the VM: Linux $(uname -r); loaded:" \
 		"$(lsmod | awk 'NR > 1 { print $1 }' | grep -E '^(kvm|kvm_amd|kvm_intel|dbdev|dbdev_uart|dbdev_regs)$' | tac | xargs)"
 	opts=()
-	case $2 in
+	case $guest in
+	linux)
+		opts=(--timeout 300 --linux "$image/vmlinuz"
+			--initrd tools/vmm/initramfs.cpio.gz
+			--mark 'dbdev-demo: init running')
+		echo "demo: tools/vmm/vmm ${opts[*]}"
+		exec tools/vmm/vmm "${opts[@]}" </dev/null ;;
 	halt) opts=(--no-irqchip) ;;
 	stress) opts=(--signal-us 1000) ;;
 	esac
-	echo "demo: tools/vmm/vmm ${opts[*]} tools/vmm/guests/$2.bin"
-	if [ "$2" = irq ]; then
+	echo "demo: tools/vmm/vmm ${opts[*]} tools/vmm/guests/$guest.bin"
+	if [ "$guest" = irq ]; then
 		echo "demo: (the VMM types: hello from the VMM)"
 		(sleep 1; echo 'hello from the VMM') |
-			tools/vmm/vmm "tools/vmm/guests/$2.bin"
+			tools/vmm/vmm "tools/vmm/guests/$guest.bin"
 		exit
 	fi
-	exec tools/vmm/vmm "${opts[@]}" "tools/vmm/guests/$2.bin"
+	exec tools/vmm/vmm "${opts[@]}" "tools/vmm/guests/$guest.bin"
 fi
 
-line=6.1 guest=banner
+line=6.1 guest=linux
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) [ $# -ge 2 ] || usage; line=$2; shift 2 ;;
@@ -46,6 +57,8 @@ done
 
 tools/deps.sh
 make -s -C tools/vmm
-[ -f "tools/vmm/guests/$guest.bin" ] || { echo "no guest tools/vmm/guests/$guest.bin" >&2; exit 2; }
+[ "$guest" = linux ] || [ -f "tools/vmm/guests/$guest.bin" ] ||
+	{ echo "no guest tools/vmm/guests/$guest.bin" >&2; exit 2; }
+image=$(tools/vm/image.sh 6.1)
 echo "demo: booting Debian's $line kernel in QEMU (TCG, -cpu max) with kvm-amd, dbdev and the sample modules ..."
-exec tools/vm/run.sh --kernel "$line" --kvm -- tools/demo.sh --in-vm "$guest"
+exec tools/vm/run.sh --kernel "$line" --kvm -- tools/demo.sh --in-vm "$guest" "$image"
