@@ -141,7 +141,7 @@ static struct {
 	} addr[MAX_REPORTS];
 	unsigned int reported;
 } nodev;
-static uint64_t exitport, vmmport;
+static uint64_t exitport, vmmport, cmosport;
 
 static int dbdev_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static uint8_t *ram;
@@ -834,10 +834,20 @@ static void cmos(unsigned int dir, uint16_t port, uint8_t *data, size_t bytes)
 	memset(data + 1, data[0], bytes - 1);
 }
 
-/* The VMM's own port-I/O: the exit port, the mark port, its own port. */
+/*
+ * The VMM's own port-I/O: for Linux the CMOS clock; for the real-mode
+ * guests the exit port, the mark port and its own port.
+ */
 static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
 		     size_t bytes, int *status)
 {
+	if (linux_guest) {
+		if (port != CMOS_INDEX && port != CMOS_DATA)
+			return false;
+		cmosport++;
+		cmos(dir, port, data, bytes);
+		return true;
+	}
 	switch (port) {
 	case EXIT_PORT:
 		exitport++;
@@ -856,11 +866,6 @@ static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
 		vmmport++;
 		if (dir == DBDEV_IO_READ)
 			memset(data, 0x5a, bytes);
-		return true;
-	case CMOS_INDEX:
-	case CMOS_DATA:
-		vmmport++;
-		cmos(dir, port, data, bytes);
 		return true;
 	default:
 		return false;
@@ -1077,9 +1082,16 @@ static void print_counts(void)
 	}
 	fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
 		"(no device)", "", nodev.exits);
-	snprintf(where, sizeof(where), "PIO  0x%x", EXIT_PORT);
-	fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
-		"(exit port)", where, exitport);
+	if (linux_guest) {
+		snprintf(where, sizeof(where), "PIO  0x%x-0x%x", CMOS_INDEX,
+			 CMOS_DATA);
+		fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
+			"(CMOS clock)", where, cmosport);
+	} else {
+		snprintf(where, sizeof(where), "PIO  0x%x", EXIT_PORT);
+		fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
+			"(exit port)", where, exitport);
+	}
 	fprintf(stderr, "vmm: in the kernel: %llu port-I/O and %llu MMIO exits served;"
 		" DBDEV_KVM_RUN returned %llu times: %llu exits for the VMM, %llu signals, %llu errors\n",
 		st.served_pio, st.served_mmio, st.kvm_runs, st.exits, st.signals,
