@@ -9,6 +9,9 @@
 # there runs the VMM with GUEST:
 #   linux      (the default) Debian's 6.1 kernel, the one the VM runner
 #              boots, as a KVM guest whose console is dbdev's UART
+#   shell      the same, with a shell on that console: this terminal's
+#              keys reach it through QEMU's serial line, the VMM's stdin
+#              and dbdev's UART ('reboot -f' ends it, Ctrl-A x kills QEMU)
 #   NAME       the real-mode guest tools/vmm/guests/NAME.bin (`halt` runs
 #              without KVM's interrupt controllers, `irq` gets a line of
 #              input, `stress` a signal every millisecond)
@@ -17,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12] [linux|GUEST]" >&2
+	echo "usage: $0 [--kernel 6.1|6.12] [linux|shell|GUEST]" >&2
 	exit 2
 }
 
@@ -27,12 +30,17 @@ if [ "${1:-}" = --in-vm ]; then		# inside the VM, from run.sh
 		"$(lsmod | awk 'NR > 1 { print $1 }' | grep -E '^(kvm|kvm_amd|kvm_intel|dbdev|dbdev_uart|dbdev_regs)$' | tac | xargs)"
 	opts=()
 	case $guest in
-	linux)
-		opts=(--timeout 300 --linux "$image/vmlinuz"
-			--initrd tools/vmm/initramfs.cpio.gz
+	linux | shell)
+		opts=(--linux "$image/vmlinuz" --initrd tools/vmm/initramfs.cpio.gz
 			--mark 'dbdev-demo: init running')
+		if [ "$guest" = shell ]; then
+			opts+=(--timeout 0 --interactive --input-after 'dbdev# ')
+		else
+			opts+=(--timeout 300)
+			exec </dev/null
+		fi
 		echo "demo: tools/vmm/vmm ${opts[*]}"
-		exec tools/vmm/vmm "${opts[@]}" </dev/null ;;
+		exec tools/vmm/vmm "${opts[@]}" ;;
 	halt) opts=(--no-irqchip) ;;
 	stress) opts=(--signal-us 1000) ;;
 	esac
@@ -57,8 +65,15 @@ done
 
 tools/deps.sh
 make -s -C tools/vmm
-[ "$guest" = linux ] || [ -f "tools/vmm/guests/$guest.bin" ] ||
-	{ echo "no guest tools/vmm/guests/$guest.bin" >&2; exit 2; }
+vm=(--kernel "$line" --kvm)
+case $guest in
+linux) ;;
+shell)	# a session of up to an hour, shown as it comes
+	vm+=(--tty)
+	export DBDEV_VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-3600} ;;
+*)	[ -f "tools/vmm/guests/$guest.bin" ] ||
+		{ echo "no guest tools/vmm/guests/$guest.bin" >&2; exit 2; } ;;
+esac
 image=$(tools/vm/image.sh 6.1)
 echo "demo: booting Debian's $line kernel in QEMU (TCG, -cpu max) with kvm-amd, dbdev and the sample modules ..."
-exec tools/vm/run.sh --kernel "$line" --kvm -- tools/demo.sh --in-vm "$guest" "$image"
+exec tools/vm/run.sh "${vm[@]}" -- tools/demo.sh --in-vm "$guest" "$image"

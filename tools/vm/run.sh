@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/vm/run.sh [--kernel 6.1|6.12] [--kvm] [--cpus N] -- CMD...
+# Usage: tools/vm/run.sh [--kernel 6.1|6.12] [--kvm] [--cpus N] [--tty] -- CMD...
 #
 # Runs CMD as root in a QEMU (TCG) VM booted from the Debian 12 kernel of
 # that line (default 6.1), with dbdev.ko and the sample modules built from
@@ -14,6 +14,9 @@
 # stable (TCG's vCPUs' TSCs drift apart, and a kernel that sees that gives
 # up on the TSC, which makes KVM take a slower path whenever it loads a
 # vCPU): what the KVM benchmark wants, to be like a real host.
+# --tty: CMD's stdin is this script's, through the guest's serial console
+# (a terminal: QEMU's, Ctrl-A x quits), and the whole console is shown as
+# it comes, byte by byte, boot messages included.
 #
 # Exits with CMD's status.  A kernel panic, a timeout (DBDEV_VM_TIMEOUT
 # seconds, default 600) or a kernel report (WARNING, BUG, Oops, ...) that
@@ -25,16 +28,17 @@ set -euo pipefail
 . "$TOP/tools/vm/common.sh"
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12] [--kvm] [--cpus N] -- CMD..." >&2
+	echo "usage: $0 [--kernel 6.1|6.12] [--kvm] [--cpus N] [--tty] -- CMD..." >&2
 	exit 2
 }
 
-line=6.1 kvm=0 cpus=2
+line=6.1 kvm=0 cpus=2 tty=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) [ $# -ge 2 ] || usage; line=$2; shift 2 ;;
 	--kvm) kvm=1; shift ;;
 	--cpus) [ $# -ge 2 ] || usage; cpus=$2; shift 2 ;;
+	--tty) tty=1; shift ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -65,7 +69,8 @@ img=$("$TOP/tools/vm/image.sh" "$line")
 
 new_run "$@"
 build "$kdir"
-printf 'VM_RUN=%q VM_TOP=%q VM_KVM=%s\n' "$RUN" "$TOP" "$kvm" >"$RUN/env"
+printf 'VM_RUN=%q VM_TOP=%q VM_KVM=%s VM_TTY=%s\n' "$RUN" "$TOP" "$kvm" "$tty" \
+	>"$RUN/env"
 
 # The initramfs: busybox, /init and the modules of boot.list and kvm.list.
 mkdir -p "$RUN/initramfs"/{bin,dev,proc,sys,mnt,newroot,lib}
@@ -78,16 +83,23 @@ rm -rf "$RUN/initramfs"
 cpu=()
 [ "$kvm" = 0 ] || cpu=(-cpu max)
 share=security_model=none,multidevs=remap
-boot() {
-	rc=0
+qemu() {
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -machine accel=tcg \
 		"${cpu[@]}" -smp "$cpus" -m 1G -nographic -no-reboot -nic none \
 		-kernel "$img/vmlinuz" -initrd "$RUN/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1" \
 		-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$share" \
 		-virtfs "local,path=$RUN,mount_tag=run,$share" \
-		-virtfs "local,path=$TOP,mount_tag=project,$share" \
-		</dev/null 2>&1 | console || rc=${PIPESTATUS[0]}
+		-virtfs "local,path=$TOP,mount_tag=project,$share"
+}
+boot() {
+	rc=0
+	if [ "$tty" = 1 ]; then
+		qemu 2>&1 | tee "$RUN/console.tty" || rc=${PIPESTATUS[0]}
+		tr -d '\r' <"$RUN/console.tty" >"$RUN/console"
+	else
+		qemu </dev/null 2>&1 | console || rc=${PIPESTATUS[0]}
+	fi
 }
 boot
 # Under TCG with two vCPUs the distro kernel now and then dies while it
