@@ -30,6 +30,11 @@
 #              and ends the run with status 0
 #   bench      the access timings (tools/vmm/guests/bench.s): the table
 #              is printed, all nine rows
+#   linux-*    Debian's 6.1 kernel boots as a guest whose console is the
+#              UART: its init runs (linux-init), /proc/interrupts shows the
+#              serial line's interrupts (linux-interrupts), a shell typed
+#              into the UART answers `echo dbdev-$((6*7))` (linux-shell),
+#              and no access to the UART reached the VMM (linux-vmm)
 #   rmmod      the UART's driver cannot be unloaded while a context holds
 #              a device of its type, and can once the context is closed
 #              (last: it leaves the module unloaded)
@@ -41,7 +46,8 @@ cd "$(dirname "$0")/.."
 VMM=tools/vmm/vmm
 G=tools/vmm/guests
 CASES=(banner-out banner-rep-outsb banner-mmio banner-irq banner-vmm userspace
-	selfcheck irq stress nodev halt bench rmmod)
+	selfcheck irq stress nodev halt bench linux-init linux-interrupts
+	linux-shell linux-vmm rmmod)
 
 # ------------------------------------------------------------------ in the VM
 
@@ -60,7 +66,7 @@ signal.pause()' &
 }
 
 in_vm() {
-	local t rc
+	local image=$1 t rc
 	t=$(mktemp -d)
 	hold_kvm
 
@@ -245,6 +251,41 @@ in_vm() {
 		result bench 1 "exit status $rc, or rows missing"
 	fi
 
+	# linux: Debian's 6.1 kernel, its console on the UART; a shell session
+	# typed once the shell is there, then init reboots the machine
+	rc=0
+	printf 'echo dbdev-$((6*7))\nexit\n' |
+		"$VMM" --timeout 300 --linux "$image/vmlinuz" \
+			--initrd tools/vmm/initramfs.cpio.gz --interactive \
+			--input-after 'dbdev# ' \
+			--mark 'dbdev-demo: init running' \
+			>"$t/linux.raw" 2>"$t/linux.err" || rc=$?
+	tr -d '\r' <"$t/linux.raw" >"$t/linux.out"
+	grep -v '^\[' "$t/linux.out" | sed 's/^/  linux: /' || true
+	sed 's/^/  linux: /' "$t/linux.err"
+	if [ "$rc" = 0 ] && grep -q '^dbdev-demo: init running on Linux' "$t/linux.out" &&
+		grep -qx 'dbdev-demo: rebooting' "$t/linux.out"; then
+		result linux-init 0
+	else
+		tail -n 20 "$t/linux.out" | sed 's/^/  linux: /'
+		result linux-init 1 "exit status $rc, or init did not run to its end"
+	fi
+	if grep -Eq '^dbdev-demo: interrupts: 4: +[1-9][0-9]* .*ttyS0$' "$t/linux.out"; then
+		result linux-interrupts 0
+	else
+		result linux-interrupts 1 "no serial interrupts in /proc/interrupts"
+	fi
+	if grep -qx 'dbdev-42' "$t/linux.out"; then
+		result linux-shell 0
+	else
+		result linux-shell 1 "the shell did not answer dbdev-42"
+	fi
+	if grep -Eq '^vmm: +1  dbdev-uart16550 +PIO  0x3f8-0x3ff +0 ' "$t/linux.err"; then
+		result linux-vmm 0
+	else
+		result linux-vmm 1 "accesses to the UART reached the VMM"
+	fi
+
 	# rmmod: dbdevctl holds a UART in its context, fed through a fifo
 	local i busy=1 gone=1
 	mkfifo "$t/cmds"
@@ -271,7 +312,7 @@ in_vm() {
 }
 
 if [ -n "${DBDEV_VM:-}" ]; then
-	in_vm
+	in_vm "$1"
 	exit 0
 fi
 
@@ -290,11 +331,12 @@ fi
 
 lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
+image=$(tools/vm/image.sh 6.1)
 for line in "${lines[@]}"; do
-	echo "--- kernel $line: tools/vm/run.sh --kernel $line --kvm -- tools/kvmtest.sh"
+	echo "--- kernel $line: tools/vm/run.sh --kernel $line --kvm -- tools/kvmtest.sh $image"
 	start=$SECONDS rc=0
 	DBDEV_VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-600} \
-		tools/vm/run.sh --kernel "$line" --kvm -- tools/kvmtest.sh 2>&1 |
+		tools/vm/run.sh --kernel "$line" --kvm -- tools/kvmtest.sh "$image" 2>&1 |
 		tee "$log" || rc=${PIPESTATUS[0]}
 	echo "--- kernel $line: VM exit status $rc, $((SECONDS - start)) s"
 	for c in "${CASES[@]}"; do
