@@ -155,7 +155,8 @@ static uint8_t checksum(const void *p, size_t len)
 }
 
 /*
- * One CPU, an ISA bus and an IOAPIC whose pins are the VMM's GSI routing:
+ * @cpus CPUs (APIC IDs from 0, the vCPUs' ids, 0 the boot CPU), an ISA bus
+ * and an IOAPIC whose pins are the VMM's GSI routing:
  * ISA IRQ n at pin n (the timer's IRQ 0 too, which a PC has at pin 2).
  * The 8259 reaches the CPU on LINT0 and NMI on LINT1.  Without such a
  * table the kernel finds no IOAPIC and runs everything, its timer
@@ -163,23 +164,26 @@ static uint8_t checksum(const void *p, size_t len)
  * output when a timer tick falls while the kernel masks LINT0 to set the
  * LAPIC up, and the guest is left without a clock.
  */
-static void mp_table(uint8_t *ram)
+static void mp_table(uint8_t *ram, unsigned int cpus)
 {
 	struct mp_floating *mpf = (struct mp_floating *)(ram + MP_TABLE);
 	struct mp_config *mpc = (struct mp_config *)(mpf + 1);
 	uint8_t *p = (uint8_t *)(mpc + 1);
-	unsigned int eax, ebx, ecx, edx, irq;
+	unsigned int eax, ebx, ecx, edx, irq, i;
 	struct mp_cpu *cpu;
 	struct mp_bus *bus;
 	struct mp_ioapic *ioapic;
 	struct mp_irq *src;
 
 	__cpuid(1, eax, ebx, ecx, edx);
-	cpu = (struct mp_cpu *)p;
-	*cpu = (struct mp_cpu){ .type = MP_CPU, .apic_version = 0x14,
-				.flags = 3 /* enabled, the boot CPU */,
-				.signature = eax, .features = edx };
-	p += sizeof(*cpu);
+	for (i = 0; i < cpus; i++) {
+		cpu = (struct mp_cpu *)p;
+		*cpu = (struct mp_cpu){ .type = MP_CPU, .apic_id = i,
+					.apic_version = 0x14,
+					.flags = i ? 1 : 3, /* enabled, boot */
+					.signature = eax, .features = edx };
+		p += sizeof(*cpu);
+	}
 	bus = (struct mp_bus *)p;
 	*bus = (struct mp_bus){ MP_BUS, 0, "ISA   " };
 	p += sizeof(*bus);
@@ -206,7 +210,7 @@ static void mp_table(uint8_t *ram)
 	mpc->revision = 4;
 	memcpy(mpc->oem, "DBDEV   ", 8);
 	memcpy(mpc->product, "VMM         ", 12);
-	mpc->entries += 3 + 2;
+	mpc->entries += cpus + 2 + 2;	/* CPUs, bus, IOAPIC, LINT0/1 */
 	mpc->lapic = LAPIC_ADDR;
 	mpc->checksum = checksum(mpc, mpc->length);
 
@@ -224,9 +228,10 @@ static void mp_table(uint8_t *ram)
  * @kernel: the bzImage
  * @initrd: the initramfs, or NULL
  * @cmdline: the kernel's command line
+ * @cpus: how many vCPUs the MP table lists
  */
 void linux_load(uint8_t *ram, uint64_t ram_size, const char *kernel,
-		const char *initrd, const char *cmdline)
+		const char *initrd, const char *cmdline, unsigned int cpus)
 {
 	struct boot_params *bp = (struct boot_params *)(ram + ZERO_PAGE);
 	uint64_t *gdt = (uint64_t *)(ram + GDT_ADDR);
@@ -274,7 +279,7 @@ void linux_load(uint8_t *ram, uint64_t ram_size, const char *kernel,
 	e820_add(bp, 0, EBDA_START, E820_RAM);
 	e820_add(bp, EBDA_START, KERNEL_ADDR - EBDA_START, E820_RESERVED);
 	e820_add(bp, KERNEL_ADDR, ram_size - KERNEL_ADDR, E820_RAM);
-	mp_table(ram);
+	mp_table(ram, cpus);
 
 	/* flat 4 GiB code and data at __BOOT_CS and __BOOT_DS */
 	gdt[BOOT_CS / 8] = 0x00cf9b000000ffffULL;
@@ -338,8 +343,9 @@ static int host_is_tcg(void)
  * set_cpuid() - give the vCPU what KVM can offer, as a KVM guest
  * @kvm: /dev/kvm
  * @vcpu: the vCPU
+ * @id: its id, which is its APIC ID
  */
-void set_cpuid(int kvm, int vcpu)
+void set_cpuid(int kvm, int vcpu, unsigned int id)
 {
 	struct kvm_cpuid2 *cpuid;
 	unsigned int nent = 64, i;
@@ -364,8 +370,17 @@ void set_cpuid(int kvm, int vcpu)
 	 * the TSC and its deadline timer.
 	 */
 	for (i = 0; i < cpuid->nent; i++) {
+		/*
+		 * Each CPU's APIC ID, where CPUID tells it; KVM's table
+		 * has 0 there, for every vCPU.
+		 */
+		if (cpuid->entries[i].function == 0xb ||
+		    cpuid->entries[i].function == 0x1f)
+			cpuid->entries[i].edx = id;
 		if (cpuid->entries[i].function != 1)
 			continue;
+		cpuid->entries[i].ebx &= 0x00ffffff;
+		cpuid->entries[i].ebx |= id << 24;
 		cpuid->entries[i].ecx |= 1U << 31;	/* hypervisor */
 		/*
 		 * Nested in QEMU's TCG, the guest's XSETBV does not reach

@@ -2,11 +2,11 @@
 /*
  * vmm: a minimal KVM VMM whose devices live in the kernel, in dbdev.
  *
- * It creates a VM with KVM's interrupt controllers and one vCPU, and runs
- * one of two guests: a flat real-mode binary in 640 KiB of RAM (the
+ * It creates a VM with KVM's interrupt controllers and runs one of two
+ * guests: a flat real-mode binary on one vCPU in 640 KiB of RAM (the
  * guests in guests/), or, with --linux, a Linux bzImage booted by the
- * x86 boot protocol (linux.c) with an initramfs, in --mem MiB of RAM and
- * with KVM's PIT beside the interrupt controllers.  It opens /dev/dbdev
+ * x86 boot protocol (linux.c) with an initramfs, on --cpus vCPUs in --mem
+ * MiB of RAM and with KVM's PIT beside the interrupt controllers.  It opens /dev/dbdev
  * (one context: this VM's device model) and creates the sample devices
  * there from constraints, not addresses: a 16550A UART
  * ("dbdev-uart16550") on 8 ports inside [0x3f8, 0x3ff], where COM1 is,
@@ -17,17 +17,18 @@
  * "console=ttyS0" and finds COM1 where a PC has it: its boot log and its
  * shell go through dbdev's UART.
  *
- * The vCPU runs under DBDEV_KVM_RUN: every port-I/O and MMIO access to
- * those devices is served in the kernel, and the vCPU comes back to the
- * VMM only for what dbdev does not own (the VMM's own ports, addresses no
- * device owns, HLT, ...).  The devices interrupt the guest without the
- * VMM: the UART's line and the block's vector are eventfds that dbdev
- * signals and KVM_IRQFD injects, the line with a resample eventfd.  A
- * second thread waits for the UART's notification eventfd and copies what
- * the guest transmitted to stdout, and feeds what comes on stdin (when it
- * is not a terminal, or with --interactive) into the UART's receive FIFO.
- * With --userspace the VMM runs the vCPU itself instead and forwards each
- * access with DBDEV_IO, as a VMM without DBDEV_KVM_RUN would.
+ * Each vCPU runs under DBDEV_KVM_RUN, in a thread of its own: every
+ * port-I/O and MMIO access to those devices is served in the kernel, and
+ * the vCPU comes back to the VMM only for what dbdev does not own (the
+ * VMM's own ports, addresses no device owns, HLT, ...).  The devices
+ * interrupt the guest without the VMM: the UART's line and the block's
+ * vector are eventfds that dbdev signals and KVM_IRQFD injects, the line
+ * with a resample eventfd.  Another thread waits for the UART's
+ * notification eventfd and copies what the guest transmitted to stdout,
+ * and feeds what comes on stdin (when it is not a terminal, or with
+ * --interactive) into the UART's receive FIFO.  With --userspace the VMM
+ * runs the vCPUs itself instead and forwards each access with DBDEV_IO,
+ * as a VMM without DBDEV_KVM_RUN would.
  *
  * The real-mode guest's machine:
  *   RAM        0x0 - 0x9ffff; everything above it is MMIO
@@ -143,13 +144,32 @@ static struct {
 } nodev;
 static uint64_t exitport, vmmport, cmosport;
 
-static int dbdev_fd = -1, vm_fd = -1, vcpu_fd = -1;
+static int dbdev_fd = -1, vm_fd = -1;
 static uint8_t *ram;
 static uint64_t ram_size = LOW_RAM;
 static bool linux_guest;		/* a bzImage, not a flat binary */
 static struct timespec started;		/* when the vCPU first ran */
-static struct kvm_run *run;
 static long run_size;
+
+/*
+ * The vCPUs, each run by a thread of its own: vCPU 0 by the main thread,
+ * which takes the timeout's SIGALRM and --signal-us's ticks; the others
+ * (Linux's secondary CPUs, which KVM holds until the guest starts them)
+ * by threads that take only SIGUSR2, with which the vCPU that ends the
+ * run stops the rest.  Exits that reach the VMM are handled one at a time
+ * under exit_lock: the counters and the CMOS clock's index are shared.
+ */
+#define MAX_CPUS	8
+static struct vcpu {
+	unsigned int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+} vcpus[MAX_CPUS];
+static unsigned int nr_cpus = 1;
+static pthread_mutex_t exit_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool stopping;			/* under exit_lock */
+static int final_status;
 static bool trace, userspace, with_irqchip = true, interactive;
 static volatile sig_atomic_t timed_out;
 
@@ -188,6 +208,7 @@ static void usage(FILE *f)
 		"  -r, --initrd FILE     its initramfs\n"
 		"  -a, --append TEXT     its command line (default: %s)\n"
 		"  -m, --mem MIB         its memory (default 256)\n"
+		"  -c, --cpus N          its CPUs, one thread each (default 1, at most 8)\n"
 		"  -M, --mark TEXT       say how long the guest took to print TEXT\n"
 		"  -w, --input-after TEXT  hold stdin back until the guest printed TEXT\n"
 		"  -u, --userspace       run the vCPU in the VMM and forward accesses with\n"
@@ -720,12 +741,12 @@ static void set_seg(struct kvm_segment *s, uint16_t sel)
 }
 
 /* The real-mode guest's registers (see the top of the file). */
-static void setup_vcpu(void)
+static void setup_vcpu(int fd)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs))
+	if (ioctl(fd, KVM_GET_SREGS, &sregs))
 		die("KVM_GET_SREGS: %m");
 	set_seg(&sregs.cs, LOAD_SEG);
 	set_seg(&sregs.ds, LOAD_SEG);
@@ -733,7 +754,7 @@ static void setup_vcpu(void)
 	set_seg(&sregs.ss, LOAD_SEG);
 	set_seg(&sregs.fs, regblk->base >> 4);
 	set_seg(&sregs.gs, 0);
-	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs))
+	if (ioctl(fd, KVM_SET_SREGS, &sregs))
 		die("KVM_SET_SREGS: %m");
 
 	memset(&regs, 0, sizeof(regs));
@@ -741,20 +762,20 @@ static void setup_vcpu(void)
 	regs.rsp = ENTRY_SP;
 	regs.rflags = 0x2;
 	regs.rdx = uart->base;
-	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs))
+	if (ioctl(fd, KVM_SET_REGS, &regs))
 		die("KVM_SET_REGS: %m");
 }
 
-static void dump_vcpu(void)
+static void dump_vcpu(const struct vcpu *v)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) || ioctl(vcpu_fd, KVM_GET_SREGS, &s))
+	if (ioctl(v->fd, KVM_GET_REGS, &r) || ioctl(v->fd, KVM_GET_SREGS, &s))
 		return;
 	fprintf(stderr,
-		"vmm: cs:ip %04x:%04llx ss:sp %04x:%04llx ax %04llx bx %04llx cx %04llx dx %04llx flags %04llx\n",
-		s.cs.selector, r.rip, s.ss.selector, r.rsp, r.rax, r.rbx,
+		"vmm: vCPU %u: cs:ip %04x:%04llx ss:sp %04x:%04llx ax %04llx bx %04llx cx %04llx dx %04llx flags %04llx\n",
+		v->id, s.cs.selector, r.rip, s.ss.selector, r.rsp, r.rax, r.rbx,
 		r.rcx, r.rdx, r.rflags);
 }
 
@@ -764,6 +785,7 @@ static void on_alarm(int sig)
 	timed_out = 1;
 }
 
+/* SIGUSR1 (--signal-us) and SIGUSR2 (stop): only to make KVM_RUN return */
 static void on_tick(int sig)
 {
 	(void)sig;
@@ -878,8 +900,9 @@ static bool own_port(unsigned int dir, uint16_t port, uint8_t *data,
  * they are the ones no device owns.  Returns the exit status once the
  * guest is done, else -1.
  */
-static int handle_exit(bool in_kernel)
+static int handle_exit(struct vcpu *v, bool in_kernel)
 {
+	struct kvm_run *run = v->run;
 	int status = -1;
 
 	switch (run->exit_reason) {
@@ -935,28 +958,28 @@ static int handle_exit(bool in_kernel)
 			status = watches[WATCH_PANIC].seen;
 			break;
 		}
-		dump_vcpu();
+		dump_vcpu(v);
 		die("the guest shut down (triple fault)");
 	case KVM_EXIT_FAIL_ENTRY:
 		die("KVM_EXIT_FAIL_ENTRY, reason 0x%llx",
 		    (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 	case KVM_EXIT_INTERNAL_ERROR:
-		dump_vcpu();
+		dump_vcpu(v);
 		die("KVM_EXIT_INTERNAL_ERROR, suberror %u", run->internal.suberror);
 	default:
-		dump_vcpu();
+		dump_vcpu(v);
 		die("unexpected exit reason %u", run->exit_reason);
 	}
 	return status;
 }
 
 /* KVM_RUN failed with @err: a signal goes on (unless time is up). */
-static void run_failed(int err)
+static void run_failed(const struct vcpu *v, int err)
 {
 	if (err != EINTR && err != EAGAIN)
 		die("KVM_RUN: %s", strerror(err));
 	if (timed_out) {
-		dump_vcpu();
+		dump_vcpu(v);
 		die("the guest runs past the timeout");
 	}
 }
@@ -965,8 +988,10 @@ static void run_failed(int err)
  * DBDEV_KVM_RUN returned an access a device failed: complete the exit as
  * for an access no device owns (the elements not done read all ones).
  */
-static void complete_failed(const struct dbdev_kvm_run *kr)
+static void complete_failed(struct vcpu *v, const struct dbdev_kvm_run *kr)
 {
+	struct kvm_run *run = v->run;
+
 	if (run->exit_reason == KVM_EXIT_IO) {
 		uint8_t *data = (uint8_t *)run + run->io.data_offset;
 		unsigned int dir = run->io.direction == KVM_EXIT_IO_OUT ?
@@ -989,44 +1014,150 @@ static void complete_failed(const struct dbdev_kvm_run *kr)
 	}
 }
 
-/* Run the vCPU until the guest is done; its exit status. */
-static int run_vcpu(void)
+/*
+ * The guest is done, with @status: the first vCPU to say so ends the run
+ * and makes the others' KVM_RUN return (immediate_exit covers a vCPU
+ * between two KVM_RUNs, which the signal would miss).
+ */
+static void stop_vcpus(const struct vcpu *self, int status)
+{
+	unsigned int i;
+
+	if (stopping)
+		return;
+	stopping = true;
+	final_status = status;
+	for (i = 0; i < nr_cpus; i++) {
+		if (&vcpus[i] == self)
+			continue;
+		vcpus[i].run->immediate_exit = 1;
+		pthread_kill(vcpus[i].thread, SIGUSR2);
+	}
+}
+
+/* One exit that reached the VMM, handled under exit_lock. */
+static void vmm_exit(struct vcpu *v, const struct dbdev_kvm_run *kr,
+		     bool in_kernel)
+{
+	int status;
+
+	pthread_mutex_lock(&exit_lock);
+	if (kr) {
+		complete_failed(v, kr);
+	} else {
+		status = handle_exit(v, in_kernel);
+		if (status >= 0)
+			stop_vcpus(v, status);
+	}
+	pthread_mutex_unlock(&exit_lock);
+}
+
+static bool vcpu_stopped(void)
+{
+	bool stopped;
+
+	pthread_mutex_lock(&exit_lock);
+	stopped = stopping;
+	pthread_mutex_unlock(&exit_lock);
+	return stopped;
+}
+
+/* Run vCPU @v until the guest is done. */
+static void run_vcpu(struct vcpu *v)
 {
 	struct dbdev_kvm_run kr = {
 		.argsz = sizeof(kr),
 		.flags = DBDEV_KVM_RUN_VM,
-		.vcpu_fd = vcpu_fd,
+		.vcpu_fd = v->fd,
 		.vm_fd = vm_fd,
-		.run = (uintptr_t)run,
+		.run = (uintptr_t)v->run,
 		.run_size = run_size,
 	};
-	int status = -1;
 
-	while (status < 0) {
+	while (!vcpu_stopped()) {
 		if (userspace) {
-			if (ioctl(vcpu_fd, KVM_RUN, 0))
-				run_failed(errno);
+			if (ioctl(v->fd, KVM_RUN, 0))
+				run_failed(v, errno);
 			else
-				status = handle_exit(false);
+				vmm_exit(v, NULL, false);
 			continue;
 		}
 		if (ioctl(dbdev_fd, DBDEV_KVM_RUN, &kr))
 			die("DBDEV_KVM_RUN: %m");
 		switch (kr.reason) {
 		case DBDEV_KVM_RUN_EXIT:
-			status = handle_exit(true);
+			vmm_exit(v, NULL, true);
 			break;
 		case DBDEV_KVM_RUN_KVM_ERROR:
-			run_failed(-kr.error);
+			run_failed(v, -kr.error);
 			break;
 		case DBDEV_KVM_RUN_IO_ERROR:
-			complete_failed(&kr);
+			vmm_exit(v, &kr, true);
 			break;
 		default:
 			die("DBDEV_KVM_RUN: unknown reason %u", kr.reason);
 		}
 	}
-	return status;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	run_vcpu(arg);
+	return NULL;
+}
+
+/*
+ * Create vCPU @id and map its run area.  Linux's secondary CPUs wait in
+ * KVM for the guest's INIT and SIPI: they need their CPUID, nothing else.
+ */
+static void create_vcpu(int kvm, unsigned int id)
+{
+	struct vcpu *v = &vcpus[id];
+
+	v->id = id;
+	v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, id);
+	if (v->fd < 0)
+		die("KVM_CREATE_VCPU: %m");
+	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      v->fd, 0);
+	if (v->run == MAP_FAILED)
+		die("mmap of the vCPU: %m");
+	if (!linux_guest) {
+		setup_vcpu(v->fd);
+		return;
+	}
+	set_cpuid(kvm, v->fd, id);
+	if (!id)
+		linux_setup_vcpu(v->fd);
+}
+
+/*
+ * Start the threads of the vCPUs other than 0, taking only SIGUSR2 (the
+ * main thread gets SIGALRM and the ticks), then run vCPU 0 here; the
+ * guest's exit status once all are done.
+ */
+static int run_vcpus(void)
+{
+	struct sigaction stop = { .sa_handler = on_tick };
+	sigset_t mask, old;
+	unsigned int i;
+
+	sigaction(SIGUSR2, &stop, NULL);	/* no SA_RESTART */
+	sigfillset(&mask);
+	sigdelset(&mask, SIGUSR2);
+	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	vcpus[0].thread = pthread_self();
+	for (i = 1; i < nr_cpus; i++) {
+		errno = pthread_create(&vcpus[i].thread, NULL, vcpu_thread,
+				       &vcpus[i]);
+		if (errno)
+			die("pthread_create: %m");
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	run_vcpu(&vcpus[0]);
+	for (i = 1; i < nr_cpus; i++)
+		pthread_join(vcpus[i].thread, NULL);
+	return final_status;
 }
 
 /* Interrupt the vCPU thread with SIGUSR1 every @us microseconds. */
@@ -1092,10 +1223,12 @@ static void print_counts(void)
 		fprintf(stderr, "vmm: %3s  %-16s %-26s %7" PRIu64 "\n", "-",
 			"(exit port)", where, exitport);
 	}
+	/* a secondary vCPU's KVM_RUN fails with EAGAIN when it is started */
 	fprintf(stderr, "vmm: in the kernel: %llu port-I/O and %llu MMIO exits served;"
-		" DBDEV_KVM_RUN returned %llu times: %llu exits for the VMM, %llu signals, %llu errors\n",
+		" DBDEV_KVM_RUN returned %llu times: %llu exits for the VMM, %llu signals,"
+		" %llu other KVM_RUN errors, %llu device errors\n",
 		st.served_pio, st.served_mmio, st.kvm_runs, st.exits, st.signals,
-		st.kvm_errors + st.io_errors);
+		st.kvm_errors, st.io_errors);
 }
 
 static void print_bench(void)
@@ -1176,6 +1309,7 @@ int main(int argc, char **argv)
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "mark", required_argument, NULL, 'M' },
 		{ "input-after", required_argument, NULL, 'w' },
 		{ "userspace", no_argument, NULL, 'u' },
@@ -1204,9 +1338,10 @@ int main(int argc, char **argv)
 	};
 	struct watch *mark = &watches[WATCH_MARK];
 	pthread_t io;
+	unsigned int i;
 	int kvm, c, status;
 
-	while ((c = getopt_long(argc, argv, "d:k:t:L:r:a:m:M:w:unis:Th", opts,
+	while ((c = getopt_long(argc, argv, "d:k:t:L:r:a:m:c:M:w:unis:Th", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -1229,6 +1364,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			mem_mib = number(optarg);
+			break;
+		case 'c':
+			nr_cpus = number(optarg);
 			break;
 		case 'M':
 			mark->text = *optarg ? optarg : NULL;
@@ -1260,13 +1398,16 @@ int main(int argc, char **argv)
 		}
 	}
 	linux_guest = kernel;
-	if (optind != argc - !linux_guest || (!linux_guest && initrd)) {
+	if (optind != argc - !linux_guest ||
+	    (!linux_guest && (initrd || nr_cpus != 1))) {
 		usage(stderr);
 		return VMM_FAIL;
 	}
 	if (linux_guest) {
 		if (mem_mib < 64 || mem_mib > 3072)
 			die("--mem: from 64 to 3072 MiB");
+		if (!nr_cpus || nr_cpus > MAX_CPUS)
+			die("--cpus: from 1 to %u", MAX_CPUS);
 		ram_size = (uint64_t)mem_mib << 20;
 		/* the demo's init gives a shell instead of rebooting */
 		if (interactive) {
@@ -1293,7 +1434,7 @@ int main(int argc, char **argv)
 
 	setup_memory();
 	if (linux_guest)
-		linux_load(ram, ram_size, kernel, initrd, cmdline);
+		linux_load(ram, ram_size, kernel, initrd, cmdline, nr_cpus);
 	else
 		load_guest(argv[optind], ram);
 
@@ -1312,21 +1453,11 @@ int main(int argc, char **argv)
 		connect_irq(regblk, DBDEV_EVENTFD_MSI);
 	}
 
-	vcpu_fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
-	if (vcpu_fd < 0)
-		die("KVM_CREATE_VCPU: %m");
 	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (long)sizeof(*run))
+	if (run_size < (long)sizeof(struct kvm_run))
 		die("KVM_GET_VCPU_MMAP_SIZE: %m");
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
-	if (run == MAP_FAILED)
-		die("mmap of the vCPU: %m");
-	if (linux_guest) {
-		set_cpuid(kvm, vcpu_fd);
-		linux_setup_vcpu(vcpu_fd);
-	} else {
-		setup_vcpu();
-	}
+	for (i = 0; i < nr_cpus; i++)
+		create_vcpu(kvm, i);
 
 	io = start_io_thread();
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN sees EINTR */
@@ -1335,7 +1466,7 @@ int main(int argc, char **argv)
 		start_ticks(tick_us);
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
-	status = run_vcpu();
+	status = run_vcpus();
 	alarm(0);
 	stop_io_thread(io);
 	print_counts();

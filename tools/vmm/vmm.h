@@ -14,8 +14,8 @@ void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...);
 
 /* linux.c */
 void linux_load(uint8_t *ram, uint64_t ram_size, const char *kernel,
-		const char *initrd, const char *cmdline);
+		const char *initrd, const char *cmdline, unsigned int cpus);
 void linux_setup_vcpu(int vcpu);
-void set_cpuid(int kvm, int vcpu);
+void set_cpuid(int kvm, int vcpu, unsigned int id);
 
 #endif /* VMM_H */
