@@ -34,7 +34,9 @@
 #              UART: its init runs (linux-init), /proc/interrupts shows the
 #              serial line's interrupts (linux-interrupts), a shell typed
 #              into the UART answers `echo dbdev-$((6*7))` (linux-shell),
-#              and no access to the UART reached the VMM (linux-vmm)
+#              and no access to the UART reached the VMM (linux-vmm); the
+#              same kernel boots on two vCPUs, a VMM thread each
+#              (linux-smp)
 #   rmmod      the UART's driver cannot be unloaded while a context holds
 #              a device of its type, and can once the context is closed
 #              (last: it leaves the module unloaded)
@@ -47,7 +49,7 @@ VMM=tools/vmm/vmm
 G=tools/vmm/guests
 CASES=(banner-out banner-rep-outsb banner-mmio banner-irq banner-vmm userspace
 	selfcheck irq stress nodev halt bench linux-init linux-interrupts
-	linux-shell linux-vmm rmmod)
+	linux-shell linux-vmm linux-smp rmmod)
 
 # ------------------------------------------------------------------ in the VM
 
@@ -65,8 +67,31 @@ signal.pause()' &
 	KVM_HOLDER=$!
 }
 
+# linux_boot NAME VMM-OPTION...: boot the Linux guest, its console in
+# $t/NAME.out (without carriage returns), the VMM's lines in $t/NAME.err,
+# both shown; the VMM's exit status in rc.
+linux_boot() {
+	local name=$1
+	shift
+	rc=0
+	"$VMM" --timeout 300 --linux "$image/vmlinuz" \
+		--initrd tools/vmm/initramfs.cpio.gz \
+		--mark 'dbdev-demo: init running' "$@" \
+		>"$t/$name.raw" 2>"$t/$name.err" || rc=$?
+	tr -d '\r' <"$t/$name.raw" >"$t/$name.out"
+	grep -v '^\[' "$t/$name.out" | sed "s/^/  $name: /" || true
+	sed "s/^/  $name: /" "$t/$name.err"
+}
+
+# uart_served NAME: the VMM's table of run NAME says that no access to
+# the UART reached it
+uart_served() {
+	grep -Eq '^vmm: +1  dbdev-uart16550 +PIO  0x3f8-0x3ff +0 ' "$t/$1.err"
+}
+
 in_vm() {
-	local image=$1 t rc
+	local t rc
+	image=$1
 	t=$(mktemp -d)
 	hold_kvm
 
@@ -197,7 +222,7 @@ in_vm() {
 	vmm stress stress --signal-us 1000
 	rc=$(cat "$t/stress.rc")
 	local served
-	served=$(sed -n 's/^vmm: in the kernel: \([0-9]*\) port-I\/O and \([0-9]*\) MMIO exits served; .*: 1 exits for the VMM, \([0-9]*\) signals, 0 errors$/\1 \2 \3/p' "$t/stress.err")
+	served=$(sed -n 's/^vmm: in the kernel: \([0-9]*\) port-I\/O and \([0-9]*\) MMIO exits served; .*: 1 exits for the VMM, \([0-9]*\) signals, 0 other KVM_RUN errors, 0 device errors$/\1 \2 \3/p' "$t/stress.err")
 	read -r pio mmio signals <<<"${served:-0 0 0}"
 	if [ "$rc" != 0 ]; then
 		result stress 1 "exit status $rc"
@@ -253,24 +278,15 @@ in_vm() {
 
 	# linux: Debian's 6.1 kernel, its console on the UART; a shell session
 	# typed once the shell is there, then init reboots the machine
-	rc=0
-	printf 'echo dbdev-$((6*7))\nexit\n' |
-		"$VMM" --timeout 300 --linux "$image/vmlinuz" \
-			--initrd tools/vmm/initramfs.cpio.gz --interactive \
-			--input-after 'dbdev# ' \
-			--mark 'dbdev-demo: init running' \
-			>"$t/linux.raw" 2>"$t/linux.err" || rc=$?
-	tr -d '\r' <"$t/linux.raw" >"$t/linux.out"
-	grep -v '^\[' "$t/linux.out" | sed 's/^/  linux: /' || true
-	sed 's/^/  linux: /' "$t/linux.err"
-	if [ "$rc" = 0 ] && grep -q '^dbdev-demo: init running on Linux' "$t/linux.out" &&
-		grep -qx 'dbdev-demo: rebooting' "$t/linux.out"; then
+	printf 'echo dbdev-$((6*7))\nexit\n' >"$t/linux.in"
+	linux_boot linux --interactive --input-after 'dbdev# ' <"$t/linux.in"
+	if [ "$rc" = 0 ] && grep -qx 'dbdev-demo: rebooting' "$t/linux.out"; then
 		result linux-init 0
 	else
 		tail -n 20 "$t/linux.out" | sed 's/^/  linux: /'
 		result linux-init 1 "exit status $rc, or init did not run to its end"
 	fi
-	if grep -Eq '^dbdev-demo: interrupts: 4: +[1-9][0-9]* .*ttyS0$' "$t/linux.out"; then
+	if grep -Eq '^dbdev-demo: serial interrupts: [1-9]' "$t/linux.out"; then
 		result linux-interrupts 0
 	else
 		result linux-interrupts 1 "no serial interrupts in /proc/interrupts"
@@ -280,10 +296,22 @@ in_vm() {
 	else
 		result linux-shell 1 "the shell did not answer dbdev-42"
 	fi
-	if grep -Eq '^vmm: +1  dbdev-uart16550 +PIO  0x3f8-0x3ff +0 ' "$t/linux.err"; then
+	if uart_served linux; then
 		result linux-vmm 0
 	else
 		result linux-vmm 1 "accesses to the UART reached the VMM"
+	fi
+
+	# linux-smp: the same kernel on two vCPUs, a thread each
+	linux_boot smp --cpus 2 </dev/null
+	if [ "$rc" = 0 ] && grep -qx 'dbdev-demo: rebooting' "$t/smp.out" &&
+		grep -q 'smp: Brought up 1 node, 2 CPUs' "$t/smp.out" &&
+		grep -Eq '^dbdev-demo: serial interrupts: [1-9]' "$t/smp.out" &&
+		uart_served smp; then
+		result linux-smp 0
+	else
+		tail -n 20 "$t/smp.out" | sed 's/^/  smp: /'
+		result linux-smp 1 "exit status $rc, 2 CPUs not up, or init did not run to its end"
 	fi
 
 	# rmmod: dbdevctl holds a UART in its context, fed through a fifo
