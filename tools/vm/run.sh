@@ -80,11 +80,14 @@ cp -r "$img/lib/modules" "$RUN/initramfs/lib/"
 (cd "$RUN/initramfs" && find . | cpio -o -H newc --quiet) >"$RUN/initramfs.cpio"
 rm -rf "$RUN/initramfs"
 
-cpu=()
+cpu=() fg=()
 [ "$kvm" = 0 ] || cpu=(-cpu max)
+[ "$tty" = 0 ] || fg=(--foreground)
 share=security_model=none,multidevs=remap
+# timeout puts QEMU in a process group of its own, which a terminal stops
+# when it reads or sets it up, unless --foreground (--tty)
 qemu() {
-	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -machine accel=tcg \
+	timeout "${fg[@]}" -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -machine accel=tcg \
 		"${cpu[@]}" -smp "$cpus" -m 1G -nographic -no-reboot -nic none \
 		-kernel "$img/vmlinuz" -initrd "$RUN/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1" \
