@@ -11,15 +11,17 @@
 #   make vmtest     the selftests and dbdevctl's demo script with dbdev
 #                   loaded: in QEMU on 6.1 and 6.12, and in the UML kernel
 #   make kvmtest    DBDEV_KVM_RUN's selftests and the VMM's guests (the
-#                   demo, interrupts, stress, bench) in QEMU with nested KVM
+#                   real-mode ones, Linux on one and two vCPUs) in QEMU with
+#                   nested KVM
 #   make bench      the benchmark table (allocator, registration, dispatch)
 #   make test       deps, check, kunit, vmtest and kvmtest; ends with
 #                   "N passed, N failed"
-#   make demo       the KVM demo: a real-mode guest whose UART and MMIO
-#                   registers live in dbdev, served in the kernel under
+#   make demo       the KVM demo: Debian's kernel boots as a guest whose
+#                   console is dbdev's UART, served in the kernel under
 #                   DBDEV_KVM_RUN and interrupting the guest, under nested
 #                   KVM in a QEMU VM
-#   make vmm        the demo's VMM and guests (tools/vmm)
+#   make vmm        the demo's VMM, its guests and the Linux guest's
+#                   initramfs (tools/vmm)
 #   make deps       install missing Debian packages, prepare the cache
 
 KDIR ?= $(shell tools/kdir.sh 6.1)
