@@ -5,7 +5,8 @@
 #   make            build dbdev.ko with W=1 against the installed 6.1 headers
 #                   (or KDIR=/path/to/kernel/build)
 #   make clean      remove the module build products
-#   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12
+#   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12,
+#                   and that make clean removes only what make built
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
 #   make vmtest     the selftests and dbdevctl's demo script with dbdev
@@ -31,8 +32,15 @@ CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
 
 all: modules
 
-modules clean: kdir
+modules: kdir
 	$(KBUILD) $@
+
+# Not kbuild's clean: for an external module it removes every *.[aios]
+# below M=, the VMM's guest sources in tools/ included.
+BUILD_DIRS := . samples kunit
+clean:
+	rm -f $(foreach d,$(BUILD_DIRS),$(addprefix $(d)/,*.o .*.o *.ko *.mod \
+		*.mod.c .*.cmd .*.d)) modules.order Module.symvers
 
 kdir:
 	@test -d "$(KDIR)" || { echo "No kernel build tree '$(KDIR)':" \

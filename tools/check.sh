@@ -8,6 +8,8 @@
 #   kernel-doc  scripts/kernel-doc -none -v (6.1's spelling of -Wall)
 #   build-6.1   the module build with W=1 against the installed 6.1 headers
 #   build-6.12  the same against the newest Debian 12 6.12 headers
+#   clean       `make` then `make clean` in a copy of the tracked files
+#               leaves exactly those files
 # Builds happen in copies of the sources under $CACHE/check.  Ends with the
 # line "check: N passed, N failed".
 set -euo pipefail
@@ -47,6 +49,20 @@ build() {
 		! grep -Eqi 'warning|error' <<<"$out"
 }
 
+# clean: what `make clean` removes is what `make` made, nothing tracked.
+clean() {
+	local dir=$CACHE/check/clean
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	git -C "$TOP" ls-files -z | (cd "$TOP" && xargs -0 cp -P --parents -t "$dir")
+	(cd "$dir" && find . -type f | sort) >"$dir.before"
+	make -C "$dir" -s -j"$(nproc)" modules >/dev/null
+	[ -f "$dir/dbdev.ko" ] || { echo "make built no dbdev.ko"; return 1; }
+	make -C "$dir" -s clean
+	(cd "$dir" && find . -type f | sort) >"$dir.after"
+	diff -u --label tracked --label 'after make clean' "$dir.before" "$dir.after"
+}
+
 run_step() {
 	case $1 in
 	checkpatch) checkpatch ;;
@@ -54,12 +70,13 @@ run_step() {
 	kernel-doc) kernel_doc ;;
 	build-6.1) build "$(tools/kdir.sh 6.1)" W=1 ;;
 	build-6.12) build "$(tools/kdir.sh 6.12)" W=1 ;;
+	clean) clean ;;
 	*) echo "unknown step"; return 1 ;;
 	esac
 }
 
 cd "$TOP"
-[ $# -gt 0 ] || set -- checkpatch sparse kernel-doc build-6.1 build-6.12
+[ $# -gt 0 ] || set -- checkpatch sparse kernel-doc build-6.1 build-6.12 clean
 passed=0 failed=0
 for STEP in "$@"; do
 	echo "=== $STEP"
