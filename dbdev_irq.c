@@ -363,6 +363,14 @@ enum {
  * @pt: to find @wqh
  * @work: does what @pending says, in process context
  * @pending: DBDEV_IRQFD_* bits
+ * @fired: how many times @trigger was signalled or queued to be
+ * @acked_at: @fired when the guest last acknowledged the line
+ *
+ * The work item that answers an acknowledgment may run well after it (on
+ * one CPU, once the vCPU lets it).  If the line was signalled since the
+ * acknowledgment, that signal asserted it anew, and looking at the level
+ * then would signal it a second time, a spurious interrupt: the resample
+ * is dropped instead.
  */
 struct dbdev_irqfd {
 	struct dbdev_irq_sink sink;
@@ -373,12 +381,15 @@ struct dbdev_irqfd {
 	poll_table pt;
 	struct work_struct work;
 	unsigned long pending;
+	atomic_t fired;
+	int acked_at;
 };
 
 static void dbdev_irqfd_fire(struct dbdev_irq_sink *sink)
 {
 	struct dbdev_irqfd *irqfd = container_of(sink, struct dbdev_irqfd, sink);
 
+	atomic_inc(&irqfd->fired);
 	/*
 	 * Inside another eventfd's wake-up (a device reacting to one), the
 	 * eventfd layer refuses to signal: do it from the work item.
@@ -397,7 +408,8 @@ static void dbdev_irqfd_work(struct work_struct *work)
 
 	if (test_and_clear_bit(DBDEV_IRQFD_SIGNAL, &irqfd->pending))
 		dbdev_eventfd_signal(irqfd->trigger);
-	if (test_and_clear_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending))
+	if (test_and_clear_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending) &&
+	    READ_ONCE(irqfd->acked_at) == atomic_read(&irqfd->fired))
 		dbdev_irq_resample(&irqfd->sink);
 }
 
@@ -414,6 +426,7 @@ static int dbdev_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 
 	if (key_to_poll(key) & EPOLLIN) {
 		eventfd_ctx_do_read(irqfd->resample, &count);
+		WRITE_ONCE(irqfd->acked_at, atomic_read(&irqfd->fired));
 		set_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending);
 		schedule_work(&irqfd->work);
 	}

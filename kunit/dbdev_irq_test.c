@@ -573,6 +573,38 @@ static void irq_eventfd_line(struct kunit *test)
 	close_fd(resample);
 }
 
+/*
+ * The guest's acknowledgment is answered by a work item, which may run
+ * after the line went low and was raised again: that raise signalled the
+ * line after the acknowledgment, and the late resample must not signal it
+ * a second time (a spurious interrupt).  UML does not preempt the test, so
+ * the work item runs only when it sleeps.
+ */
+static void irq_eventfd_late_resample(struct kunit *test)
+{
+	struct dbdev_device *dev = dev_of(test);
+	int trigger = new_eventfd(test), resample = new_eventfd(test);
+
+	KUNIT_ASSERT_EQ(test, dbdev_irq_eventfd(dev, DBDEV_IRQ_LINE, 0,
+						trigger, resample), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 0, false), 0);
+	signal_eventfd(test, resample);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 0, true), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, eventfd_count(test, trigger), 2);
+	KUNIT_EXPECT_EQ(test, stat_of(&dev->irq_stats.resampled), 0);
+
+	/* an acknowledgment with nothing signalled since resamples */
+	signal_eventfd(test, resample);
+	KUNIT_EXPECT_EQ(test, eventfd_wait(test, trigger), 1);
+	KUNIT_EXPECT_EQ(test, stat_of(&dev->irq_stats.resampled), 1);
+
+	KUNIT_EXPECT_EQ(test, dbdev_irq_disconnect(dev, DBDEV_IRQ_LINE, 0), 0);
+	close_fd(trigger);
+	close_fd(resample);
+}
+
 /* Eventfds on a vector and on the notification; refused arguments. */
 static void irq_eventfd_msi_notify(struct kunit *test)
 {
@@ -662,6 +694,7 @@ static struct kunit_case dbdev_irq_cases[] = {
 	KUNIT_CASE(irq_atomic_contexts),
 	KUNIT_CASE(irq_connect_races_raise),
 	KUNIT_CASE(irq_eventfd_line),
+	KUNIT_CASE(irq_eventfd_late_resample),
 	KUNIT_CASE(irq_eventfd_msi_notify),
 	KUNIT_CASE(irq_eventfd_roles),
 	{}
