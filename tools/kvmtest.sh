@@ -3,8 +3,9 @@
 #
 # Usage: tools/kvmtest.sh [6.1|6.12 ...]
 # The tests that need KVM: for each kernel line (default: both), boots a
-# QEMU VM with nested KVM (tools/vm/run.sh --kvm), which loads dbdev and
-# the sample modules, and there runs
+# QEMU VM with nested KVM and one CPU (tools/vm/run.sh --kvm --cpus 1:
+# under TCG with two, a nested guest now and then loses a vCPU's
+# registers), which loads dbdev and the sample modules, and there runs
 #   kvm_run/*  tools/selftests/kvm_run_test: DBDEV_KVM_RUN's every errno,
 #              exits served and returned, string I/O errors, signals,
 #              immediate_exit, fork, two vCPUs (TAP: each test counts)
@@ -361,10 +362,10 @@ lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(6.1 6.12)
 image=$(tools/vm/image.sh 6.1)
 for line in "${lines[@]}"; do
-	echo "--- kernel $line: tools/vm/run.sh --kernel $line --kvm -- tools/kvmtest.sh $image"
+	echo "--- kernel $line: tools/vm/run.sh --kernel $line --kvm --cpus 1 -- tools/kvmtest.sh $image"
 	start=$SECONDS rc=0
 	DBDEV_VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-600} \
-		tools/vm/run.sh --kernel "$line" --kvm -- tools/kvmtest.sh "$image" 2>&1 |
+		tools/vm/run.sh --kernel "$line" --kvm --cpus 1 -- tools/kvmtest.sh "$image" 2>&1 |
 		tee "$log" || rc=${PIPESTATUS[0]}
 	echo "--- kernel $line: VM exit status $rc, $((SECONDS - start)) s"
 	for c in "${CASES[@]}"; do
