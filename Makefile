@@ -26,7 +26,8 @@
 #   make deps       install missing Debian packages, prepare the cache
 
 KDIR ?= $(shell tools/kdir.sh 6.1)
-KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m CONFIG_DBDEV_SAMPLES=m W=1
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m CONFIG_DBDEV_TEST_TYPE=m \
+	 CONFIG_DBDEV_SAMPLES=m W=1
 
 CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
 

@@ -1373,22 +1373,13 @@ EXPORT_SYMBOL_GPL(dbdev_manager_destroy);
 
 static int __init dbdev_init(void)
 {
-	int err;
-
-	err = dbdev_testdev_init();
-	if (err)
-		return err;
-	err = dbdev_chardev_init();
-	if (err)
-		dbdev_testdev_exit();
-	return err;
+	return dbdev_chardev_init();
 }
 module_init(dbdev_init);
 
 static void __exit dbdev_exit(void)
 {
 	dbdev_chardev_exit();
-	dbdev_testdev_exit();
 }
 module_exit(dbdev_exit);
 

@@ -307,7 +307,5 @@ static inline void dbdev_kvm_release(struct dbdev_kvm *kvm)
 /* Module parts, set up by dbdev_init() in dbdev_core.c. */
 int dbdev_chardev_init(void);
 void dbdev_chardev_exit(void);
-int dbdev_testdev_init(void);
-void dbdev_testdev_exit(void);
 
 #endif /* _DBDEV_INTERNAL_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * "dbdev-test": the built-in device type for tests.  Memory-backed: offset
+ * "dbdev-test": the device type of dbdev's tests, a module of its own
+ * (dbdev_testdev.ko) so that a production system need not load it, and a
+ * user of the exported API like any other driver.  Memory-backed: offset
  * o of any of its ranges is byte o of one store, initially zero; bytes past
  * the store read 0xff and drop writes.  Every access is recorded in a
  * bounded log that userspace drains with DBDEV_TEST_READ_LOG.
@@ -16,7 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "dbdev_internal.h"
+#include <dbdev.h>
 #include "uapi/linux/dbdev.h"
 
 #define DBDEV_TEST_STORE_DEFAULT	4096
@@ -272,12 +274,17 @@ static struct dbdev_type dbdev_test_type = {
 	.ctl = dbdev_testdev_ctl,
 };
 
-int dbdev_testdev_init(void)
+static int __init dbdev_testdev_init(void)
 {
 	return dbdev_type_register(&dbdev_test_type);
 }
+module_init(dbdev_testdev_init);
 
-void dbdev_testdev_exit(void)
+static void __exit dbdev_testdev_exit(void)
 {
 	dbdev_type_unregister(&dbdev_test_type);
 }
+module_exit(dbdev_testdev_exit);
+
+MODULE_DESCRIPTION("dbdev: the dbdev-test device type, for tests");
+MODULE_LICENSE("GPL");

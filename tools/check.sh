@@ -40,7 +40,8 @@ build() {
 	[ -d "$kdir" ] || { echo "no kernel headers at '$kdir'"; return 1; }
 	copy_sources "$dir"
 	echo "KDIR=$kdir"
-	out=$(make -C "$kdir" M="$dir" CONFIG_DBDEV=m CONFIG_DBDEV_SAMPLES=m \
+	out=$(make -C "$kdir" M="$dir" CONFIG_DBDEV=m CONFIG_DBDEV_TEST_TYPE=m \
+		CONFIG_DBDEV_SAMPLES=m \
 		-j"$(nproc)" "$@" \
 		modules 2>&1) || rc=$?
 	out=${out//$dir\//}		# report paths as in the repo

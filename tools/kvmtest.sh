@@ -40,7 +40,9 @@
 #              (linux-smp)
 #   rmmod      the UART's driver cannot be unloaded while a context holds
 #              a device of its type, and can once the context is closed
-#              (last: it leaves the module unloaded)
+#   test-type  once dbdev_testdev is unloaded, creating a dbdev-test device
+#              fails with ENOENT and other types work on (rmmod and
+#              test-type come last: they leave their modules unloaded)
 # Ends with "kvm: N passed, N failed".  Inside the VM (DBDEV_VM set) it
 # runs the cases and prints "kvm-test: PASS|FAIL LINE CASE" lines.
 set -euo pipefail
@@ -50,7 +52,7 @@ VMM=tools/vmm/vmm
 G=tools/vmm/guests
 CASES=(banner-out banner-rep-outsb banner-mmio banner-irq banner-vmm userspace
 	selfcheck irq stress nodev halt bench linux-init linux-interrupts
-	linux-shell linux-vmm linux-smp rmmod)
+	linux-shell linux-vmm linux-smp rmmod test-type)
 
 # ------------------------------------------------------------------ in the VM
 
@@ -335,6 +337,19 @@ in_vm() {
 		result rmmod 0
 	else
 		result rmmod 1 "unloaded with a device: $busy; not after: $gone"
+	fi
+
+	# test-type: without dbdev_testdev loaded there is no dbdev-test type,
+	# and the other types work on
+	rc=0
+	rmmod dbdev_testdev || rc=$?
+	tools/dbdevctl/dbdevctl -x expect-error ENOENT create dbdev-test pio:0x2f8+8 \
+		-- create dbdev-regs mmio:0xd0000000+0x1000 >"$t/type.out" 2>&1 || rc=$?
+	sed 's/^/  test-type: /' "$t/type.out"
+	if [ "$rc" = 0 ] && grep -q '^1 dbdev-regs mmio:0xd0000000+0x1000' "$t/type.out"; then
+		result test-type 0
+	else
+		result test-type 1 "rmmod dbdev_testdev, or a create after it, went wrong"
 	fi
 	kill "$KVM_HOLDER"
 	rm -rf "$t"

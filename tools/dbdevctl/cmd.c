@@ -228,8 +228,8 @@ static int create_failed(int err, const struct dbdev_create_device *arg,
 	case EBUSY:
 		return fail_errno(err, "a resource is taken in its pool, perhaps by another item of this device");
 	case ENOENT:
-		return fail_errno(err, "no device type '%s' (the built-in one is " DBDEV_TEST_TYPE ")",
-				  arg->type);
+		return fail_errno(err, "no device type '%s' (is its module loaded? "
+				  DBDEV_TEST_TYPE "'s is dbdev_testdev)", arg->type);
 	case ENOSPC:
 		return fail_errno(err, "a constraint fits nowhere in the pools (see `" PROG " pools`)");
 	case E2BIG:

@@ -144,7 +144,7 @@ static const struct command commands[] = {
 	{ "create", cmd_create,
 	  "create TYPE [--name NAME] [--params K=V,...] RESOURCE...\n"
 	  "create TYPE [--name NAME] [--params K=V,...] --alloc CONSTRAINT...\n",
-	  "Create a device of TYPE (the built-in one is dbdev-test) at the given\n"
+	  "Create a device of TYPE (dbdev-test: module dbdev_testdev) at the given\n"
 	  "resources, or, with --alloc, where the context's allocator places the\n"
 	  "constraints.  Prints the id, the type and the resources it got, as\n"
 	  "`list` does.  Inside a transaction the device stays invisible to I/O\n"

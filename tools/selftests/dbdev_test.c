@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dbdev_test: userspace selftests of the /dev/dbdev ABI
- * (include/uapi/linux/dbdev.h), with the built-in "dbdev-test" device type.
+ * (include/uapi/linux/dbdev.h), with the "dbdev-test" device type (the
+ * module dbdev_testdev).
  *
  * Output is kselftest-style TAP.  Every test runs in a child process of
  * its own (a crash fails that test only) and opens its own contexts on

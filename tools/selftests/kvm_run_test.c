@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm_run_test: userspace selftests of DBDEV_KVM_RUN and DBDEV_GET_STATS
- * (include/uapi/linux/dbdev.h), with real KVM guests and the built-in
- * "dbdev-test" device type.
+ * (include/uapi/linux/dbdev.h), with real KVM guests and the "dbdev-test"
+ * device type (the module dbdev_testdev).
  *
  * Each test makes a KVM VM with 640 KiB of RAM at 0 and one vCPU (two in
  * two_vcpus), without KVM's interrupt controllers, loads a tiny 16-bit

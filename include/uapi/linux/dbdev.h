@@ -573,7 +573,8 @@ struct dbdev_stats {
 #define DBDEV_GET_STATS		_IO(DBDEV_IOC_MAGIC, 0x0f)
 
 /*
- * The built-in test device type, "dbdev-test": memory-backed (reads return
+ * The test device type, "dbdev-test", of the module dbdev_testdev (which
+ * a production system need not load): memory-backed (reads return
  * what was written, initially zero; offset o of any of its ranges is byte o
  * of one store, accesses past the store read 0xff and drop writes) and
  * recording every access in a bounded log.
