@@ -15,7 +15,8 @@
 #                   real-mode ones, Linux on one and two vCPUs) in QEMU with
 #                   nested KVM
 #   make bench      the benchmark table (allocator, registration, dispatch)
-#   make test       deps, check, kunit, vmtest and kvmtest; ends with
+#   make test       deps, check, install (tools/installtest.sh), kunit,
+#                   vmtest and kvmtest; ends with
 #                   "N passed, N failed"
 #   make demo       the KVM demo: Debian's kernel boots as a guest whose
 #                   console is dbdev's UART, served in the kernel under
@@ -23,6 +24,14 @@
 #                   KVM in a QEMU VM
 #   make vmm        the demo's VMM, its guests and the Linux guest's
 #                   initramfs (tools/vmm)
+#   make install    the modules, for the kernel of KDIR, into
+#                   /lib/modules/RELEASE/updates/dbdev (then depmod); the
+#                   uapi headers into PREFIX/include/linux; for building
+#                   drivers against dbdev, PREFIX/lib/dbdev: the kernel API
+#                   headers, dbdev.kbuild and the kernel's Module.symvers;
+#                   dbdevctl, its man page and bash completion.  PREFIX
+#                   defaults to /usr; DESTDIR stages it (and skips depmod)
+#   make uninstall  remove all of that (the modules of KDIR's kernel)
 #   make deps       install missing Debian packages, prepare the cache
 
 KDIR ?= $(shell tools/kdir.sh 6.1)
@@ -30,6 +39,16 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m CONFIG_DBDEV_TEST_TYPE=m 
 	 CONFIG_DBDEV_SAMPLES=m W=1
 
 CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
+
+PREFIX ?= /usr
+# The kernel's release, as uname -r and a module's Kbuild file see it
+# (`make kernelrelease` in Debian's 6.1 headers says otherwise).
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	 $(KDIR)/include/generated/utsrelease.h)
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates/dbdev
+LIBDIR = $(DESTDIR)$(PREFIX)/lib/dbdev
+KOS := dbdev.ko dbdev_testdev.ko samples/dbdev_uart.ko samples/dbdev_regs.ko
+UAPI := include/uapi/linux/dbdev.h include/uapi/linux/dbdev_samples.h
 
 all: modules
 
@@ -77,4 +96,30 @@ demo:
 vmm:
 	$(MAKE) -C tools/vmm
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest test deps demo vmm
+install: modules
+	$(MAKE) -C tools/dbdevctl
+	install -d $(MODDIR) $(DESTDIR)$(PREFIX)/include/linux \
+		$(LIBDIR)/include/uapi/linux $(LIBDIR)/symvers/$(KVER)
+	install -m 644 $(KOS) $(MODDIR)
+	install -m 644 $(UAPI) $(DESTDIR)$(PREFIX)/include/linux
+	install -m 644 $(UAPI) $(LIBDIR)/include/uapi/linux
+	install -m 644 include/dbdev.h $(LIBDIR)/include
+	install -m 644 include/dbdev.kbuild $(LIBDIR)
+	install -m 644 Module.symvers $(LIBDIR)/symvers/$(KVER)
+	install -D -m 755 tools/dbdevctl/dbdevctl $(DESTDIR)$(PREFIX)/sbin/dbdevctl
+	install -D -m 644 tools/dbdevctl/dbdevctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dbdevctl.8
+	install -D -m 644 tools/dbdevctl/dbdevctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
+	$(if $(DESTDIR),,depmod $(KVER))
+
+uninstall: kdir
+	rm -rf $(MODDIR) $(LIBDIR)
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/linux/,$(notdir $(UAPI))) \
+		$(DESTDIR)$(PREFIX)/sbin/dbdevctl \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dbdevctl.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
+	$(if $(DESTDIR),,depmod $(KVER))
+
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest test deps demo vmm \
+	install uninstall

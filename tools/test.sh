@@ -35,6 +35,7 @@ if ! tools/deps.sh; then
 	failed=$((failed + 1))
 fi
 step check tools/check.sh
+step install tools/installtest.sh
 step kunit tools/kunit.sh
 step vmtest tools/vmtest.sh
 step kvm tools/kvmtest.sh
