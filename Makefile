@@ -32,6 +32,8 @@
 #                   dbdevctl, its man page and bash completion.  PREFIX
 #                   defaults to /usr; DESTDIR stages it (and skips depmod)
 #   make uninstall  remove all of that (the modules of KDIR's kernel)
+#   make dkms-source  the module sources and dkms.conf into
+#                   DESTDIR/usr/src/dbdev-VERSION, for `dkms install`
 #   make deps       install missing Debian packages, prepare the cache
 
 KDIR ?= $(shell tools/kdir.sh 6.1)
@@ -40,6 +42,7 @@ KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m CONFIG_DBDEV_TEST_TYPE=m 
 
 CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
 
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 PREFIX ?= /usr
 # The kernel's release, as uname -r and a module's Kbuild file see it
 # (`make kernelrelease` in Debian's 6.1 headers says otherwise).
@@ -113,6 +116,13 @@ install: modules
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
 	$(if $(DESTDIR),,depmod $(KVER))
 
+DKMS_SRC = $(DESTDIR)/usr/src/dbdev-$(VERSION)
+dkms-source:
+	install -d $(DKMS_SRC)
+	cp --parents Kbuild Kconfig Makefile dkms.conf LICENSE \
+		$(filter-out %.mod.c,$(wildcard *.[ch] samples/*.c kunit/*.c)) \
+		include/dbdev.h include/dbdev.kbuild $(UAPI) $(DKMS_SRC)
+
 uninstall: kdir
 	rm -rf $(MODDIR) $(LIBDIR)
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/linux/,$(notdir $(UAPI))) \
@@ -122,4 +132,4 @@ uninstall: kdir
 	$(if $(DESTDIR),,depmod $(KVER))
 
 .PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest test deps demo vmm \
-	install uninstall
+	install uninstall dkms-source

@@ -11,6 +11,7 @@ PACKAGES=(
 	xz-utils perl python3 pahole sparse
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
+	dkms openssl
 	mount util-linux
 	binutils
 )

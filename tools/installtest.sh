@@ -13,6 +13,13 @@
 #                   of the in-tree sample beside the in-tree dbdev.ko and
 #                   its device answers (its ID register reads "DBRG")
 #   uninstall-LINE  make uninstall leaves the staging folder without files
+#   dkms-LINE       make dkms-source, then dkms add, build and install for
+#                   that kernel, in trees of their own (--sourcetree,
+#                   --dkmstree, --installtree): all four modules installed
+#                   (only built, for a kernel whose headers are not
+#                   installed as a package: its depmod has nothing to run on)
+#   dkmsload-LINE   in the same VM, DKMS's dbdev.ko and dbdev_testdev.ko
+#                   load in place of the in-tree ones and serve an access
 # Ends with the line "install: N passed, N failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -75,16 +82,53 @@ for line in "${lines[@]}"; do
 		result "extdrv-$line" 1 "the driver did not build cleanly"
 	fi
 
+	# DKMS, in trees of its own: the system's are left alone
+	dk=$base/dkms
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	dkms_opts=(--sourcetree "$dk/src" --dkmstree "$dk/tree"
+		--installtree "$dk/lib")
+	if [ -d "/lib/modules/$kver" ]; then
+		dkms_cmd=install kos=$dk/lib/$kver/updates/dkms
+	else
+		dkms_cmd=build kos=$dk/tree/dbdev/$ver/$kver/$(uname -m)/module
+	fi
 	rc=0
+	{
+		make -C "$src" -s DESTDIR="$dk/stage" dkms-source &&
+			mkdir -p "$dk/src" "$dk/tree" "$dk/lib/$kver" &&
+			mv "$dk/stage/usr/src/dbdev-$ver" "$dk/src/" &&
+			dkms add "dbdev/$ver" "${dkms_opts[@]}" &&
+			dkms "$dkms_cmd" "dbdev/$ver" -k "$kver" \
+				--kernelsourcedir "$kdir" "${dkms_opts[@]}"
+	} >"$base/dkms.log" 2>&1 || rc=$?
+	missing=
+	for m in dbdev dbdev_testdev dbdev_uart dbdev_regs; do
+		[ -s "$kos/$m.ko" ] || missing+=" $m"
+	done
+	[ "$rc" = 0 ] && [ -z "$missing" ] || tail -n 20 "$base/dkms.log"
+	result "dkms-$line" $((rc != 0 || ${#missing} > 0)) "dkms $dkms_cmd failed or left modules out"
+
+	# one VM: the driver built against the install, then DKMS's modules
 	: >"$base/load.log"
 	[ -f "$drv/dbdev_regs.ko" ] &&
 		tools/vm/run.sh --kernel "$line" -- sh -c '
 			rmmod dbdev_regs && insmod "$1" &&
 			tools/dbdevctl/dbdevctl -x create dbdev-regs mmio:0xd0000000+0x1000 \
-				-- expect mmio 0xd0000000 4 0x47524244' sh "$drv/dbdev_regs.ko" \
-		>"$base/load.log" 2>&1 || rc=1
+				-- expect mmio 0xd0000000 4 0x47524244 &&
+			echo "extload: ok"
+			rmmod dbdev_regs dbdev_uart dbdev_testdev dbdev &&
+			insmod "$2/dbdev.ko" && insmod "$2/dbdev_testdev.ko" &&
+			tools/dbdevctl/dbdevctl -x create dbdev-test pio:0x2f8+8 \
+				-- write pio 0x2f8 1 0x5a -- expect pio 0x2f8 1 0x5a &&
+			echo "dkmsload: ok"' sh "$drv/dbdev_regs.ko" \
+			"$kos" >"$base/load.log" 2>&1 || true
 	sed 's/^/  /' "$base/load.log"
+	rc=0
+	grep -qx 'extload: ok' "$base/load.log" || rc=1
 	result "extload-$line" "$rc" "the installed-API driver did not load or answer"
+	rc=0
+	grep -qx 'dkmsload: ok' "$base/load.log" || rc=1
+	result "dkmsload-$line" "$rc" "DKMS's modules did not load or serve"
 
 	rc=0
 	make -C "$src" -s KDIR="$kdir" DESTDIR="$root" uninstall \
