@@ -56,7 +56,7 @@ UAPI := include/uapi/linux/dbdev.h include/uapi/linux/dbdev_samples.h
 all: modules
 
 modules: kdir
-	$(KBUILD) $@
+	+$(KBUILD) $@
 
 # Not kbuild's clean: for an external module it removes every *.[aios]
 # below M=, the VMM's guest sources in tools/ included.

@@ -108,20 +108,21 @@ for line in "${lines[@]}"; do
 	[ "$rc" = 0 ] && [ -z "$missing" ] || tail -n 20 "$base/dkms.log"
 	result "dkms-$line" $((rc != 0 || ${#missing} > 0)) "dkms $dkms_cmd failed or left modules out"
 
-	# one VM: the driver built against the install, then DKMS's modules
+	# one VM: the driver built against the install, then DKMS's modules,
+	# driven by the installed dbdevctl
 	: >"$base/load.log"
 	[ -f "$drv/dbdev_regs.ko" ] &&
 		tools/vm/run.sh --kernel "$line" -- sh -c '
 			rmmod dbdev_regs && insmod "$1" &&
-			tools/dbdevctl/dbdevctl -x create dbdev-regs mmio:0xd0000000+0x1000 \
+			"$3" -x create dbdev-regs mmio:0xd0000000+0x1000 \
 				-- expect mmio 0xd0000000 4 0x47524244 &&
 			echo "extload: ok"
 			rmmod dbdev_regs dbdev_uart dbdev_testdev dbdev &&
 			insmod "$2/dbdev.ko" && insmod "$2/dbdev_testdev.ko" &&
-			tools/dbdevctl/dbdevctl -x create dbdev-test pio:0x2f8+8 \
+			"$3" -x create dbdev-test pio:0x2f8+8 \
 				-- write pio 0x2f8 1 0x5a -- expect pio 0x2f8 1 0x5a &&
 			echo "dkmsload: ok"' sh "$drv/dbdev_regs.ko" \
-			"$kos" >"$base/load.log" 2>&1 || true
+			"$kos" "$root/usr/sbin/dbdevctl" >"$base/load.log" 2>&1 || true
 	sed 's/^/  /' "$base/load.log"
 	rc=0
 	grep -qx 'extload: ok' "$base/load.log" || rc=1
