@@ -33,6 +33,9 @@
 
 #include "dbdev_internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "dbdev_trace.h"
+
 /* ------------------------------------------------------------------------
  * Dispatch frames: which devices the current thread is inside
  */
@@ -178,6 +181,8 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 		ret = -ERANGE;
 	else
 		ret = dbdev_call(r, addr - r->base, data, len, write, result);
+	trace_dbdev_io(mgr, bus, write, addr, len, data, r ? r->dev : NULL,
+		       r ? r->base : 0, ret ?: *result);
 	srcu_read_unlock(&mgr->srcu, idx);
 	return ret;
 }
@@ -779,6 +784,7 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 		dbdev_publish(mgr, &ops, NULL);
 	}
 	mutex_unlock(&mgr->lock);
+	trace_dbdev_update(mgr, op.dev, true, false, err);
 
 	if (err)
 		kfree(b);
@@ -870,6 +876,7 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 		dbdev_publish(mgr, &ops, &dead);
 	}
 	mutex_unlock(&mgr->lock);
+	trace_dbdev_update(mgr, dev, false, false, err);
 
 	dbdev_reap(mgr, &dead, true);
 	return err;
@@ -937,6 +944,7 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
 	if (!err)
 		list_add_tail(&op->node, &tx->ops);
 	mutex_unlock(&mgr->lock);
+	trace_dbdev_update(mgr, dev, !!b, true, err);
 
 	if (err) {
 		kfree(op);
@@ -1033,6 +1041,7 @@ int dbdev_tx_commit(struct dbdev_tx *tx)
 	if (!WARN_ON_ONCE(!tx->open)) {
 		dbdev_publish(mgr, &tx->ops, &dead);
 		dbdev_tx_close(tx);
+		trace_dbdev_tx_end(mgr, true);
 	}
 	mutex_unlock(&mgr->lock);
 
@@ -1060,6 +1069,7 @@ void dbdev_tx_cancel(struct dbdev_tx *tx)
 	if (!WARN_ON_ONCE(!tx->open)) {
 		dbdev_unstage(mgr, &tx->ops, &dead);
 		dbdev_tx_close(tx);
+		trace_dbdev_tx_end(mgr, false);
 	}
 	mutex_unlock(&mgr->lock);
 

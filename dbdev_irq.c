@@ -38,6 +38,7 @@
 #include <linux/workqueue.h>
 
 #include "dbdev_internal.h"
+#include "dbdev_trace.h"
 
 /* The kinds interleave in the xarray, so that no index is out of reach. */
 static unsigned long dbdev_irq_key(enum dbdev_irq_kind kind,
@@ -64,7 +65,8 @@ static bool dbdev_irq_valid(const struct dbdev_device *dev,
 	}
 }
 
-static void dbdev_irq_fire(struct dbdev_device *dev, enum dbdev_irq_kind kind,
+/* Signal what is connected there; false if nothing is. */
+static bool dbdev_irq_fire(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 			   unsigned int index)
 {
 	struct dbdev_irq_sink *sink;
@@ -76,6 +78,7 @@ static void dbdev_irq_fire(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 	else if (kind != DBDEV_IRQ_NOTIFY)
 		atomic64_inc(&dev->irq_stats.unbound);
 	rcu_read_unlock();
+	return !!sink;
 }
 
 /**
@@ -106,7 +109,8 @@ int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level)
 		clear_bit(line, dev->irq_level);
 	} else if (!test_and_set_bit(line, dev->irq_level)) {
 		atomic64_inc(&dev->irq_stats.raised);
-		dbdev_irq_fire(dev, DBDEV_IRQ_LINE, line);
+		trace_dbdev_irq(dev, false, line,
+				dbdev_irq_fire(dev, DBDEV_IRQ_LINE, line));
 	}
 	return 0;
 }
@@ -126,7 +130,8 @@ int dbdev_msi_send(struct dbdev_device *dev, unsigned int vector)
 	if (!dbdev_irq_valid(dev, DBDEV_IRQ_MSI, vector))
 		return -EINVAL;
 	atomic64_inc(&dev->irq_stats.raised);
-	dbdev_irq_fire(dev, DBDEV_IRQ_MSI, vector);
+	trace_dbdev_irq(dev, true, vector,
+			dbdev_irq_fire(dev, DBDEV_IRQ_MSI, vector));
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dbdev_msi_send);

@@ -9,6 +9,9 @@
 #   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
 #              one test, passed if it exits 0; dbdevctl-test likewise with
 #              tools/dbdevctl/test.dbdev, which checks every errno
+#   trace      tools/tracetest.sh, TAP: dbdev's tracepoints, each event of
+#              a dbdevctl session with its values (6.1 and 6.12: the UML
+#              kernel has no tracing)
 # A run also fails on a kernel report that involves dbdev, a panic or a
 # timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
 # A run may take DBDEV_VM_TIMEOUT seconds (here 300 unless set).  Ends with
@@ -75,7 +78,10 @@ for k in "${KERNELS[@]}"; do
 			run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
 				-x -f tools/dbdevctl/demo.dbdev
 			run "$k" dbdevctl-test --plain -- tools/dbdevctl/dbdevctl \
-				-f tools/dbdevctl/test.dbdev ;;
+				-f tools/dbdevctl/test.dbdev
+			# the UML kernel is built without tracing
+			[ "$k" = uml ] ||
+				run "$k" trace -- tools/tracetest.sh ;;
 		esac
 	done
 done
