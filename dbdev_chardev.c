@@ -744,8 +744,8 @@ static void dbdev_io_element(struct dbdev_manager *mgr, struct dbdev_io *io,
 }
 
 /*
- * Run a checked access; its outcome goes to io->result and io->done.  Bad
- * data pointers are found before any element runs.
+ * Run a checked and probed access; its outcome goes to io->result and
+ * io->done.  A read writes back the elements done, nothing else.
  */
 static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
 {
@@ -760,8 +760,7 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
 		if (!buf)
 			return -ENOMEM;
 	}
-	if (io->dir == DBDEV_IO_WRITE ? copy_from_user(buf, udata, bytes) :
-					clear_user(udata, bytes)) {
+	if (io->dir == DBDEV_IO_WRITE && copy_from_user(buf, udata, bytes)) {
 		ret = -EFAULT;
 		goto out;
 	}
@@ -794,7 +793,8 @@ static long dbdev_ioctl_io(struct dbdev_ctx *ctx, void __user *uarg)
 		return err;
 	if (arg.flags)
 		return -EINVAL;
-	err = dbdev_io_check(&arg.io) ?: dbdev_probe_user(uarg, sizeof(arg)) ?:
+	err = dbdev_io_check(&arg.io) ?: dbdev_io_probe(&arg.io) ?:
+	      dbdev_probe_user(uarg, sizeof(arg)) ?:
 	      dbdev_io_run(ctx->mgr, &arg.io);
 	if (err)
 		return err;

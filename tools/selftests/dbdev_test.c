@@ -1208,7 +1208,12 @@ static void test_hostile_pointers(void)
 	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 2, TEST_MMIO, bad_page - 4, &io), -EFAULT);
 	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, bad_page, &io), -EFAULT);
 	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, bad_page - 2, &io), -EFAULT);
+	/* a read that fails leaves what it could have written untouched */
+	memset(bad_page - 24, 0xaa, 24);
 	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 8, 4, TEST_MMIO, bad_page - 24, &io), -EFAULT);
+	for (i = 0; i < 24 && (bad_page - 24)[i] == 0xaa; i++)
+		;
+	CHECK(i, 24);
 	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, TEST_PIO, ro_page, &io), -EFAULT);
 	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 100, TEST_PIO, NULL, &io), -EFAULT);
 	/* IO_BATCH: the array */
