@@ -349,17 +349,20 @@ static int dbdev_copy_arg(void *karg, size_t ksize, const void __user *uarg)
  */
 static int dbdev_probe_user(void __user *uptr, size_t len)
 {
-	void *tmp;
+	u8 small[64], *tmp = small;
 	int err = 0;
 
 	if (!len)
 		return 0;
-	tmp = kvmalloc(len, GFP_KERNEL);
-	if (!tmp)
-		return -ENOMEM;
+	if (len > sizeof(small)) {
+		tmp = kvmalloc(len, GFP_KERNEL);
+		if (!tmp)
+			return -ENOMEM;
+	}
 	if (copy_from_user(tmp, uptr, len) || copy_to_user(uptr, tmp, len))
 		err = -EFAULT;
-	kvfree(tmp);
+	if (tmp != small)
+		kvfree(tmp);
 	return err;
 }
 
