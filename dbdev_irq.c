@@ -97,6 +97,8 @@ static bool dbdev_irq_fire(struct dbdev_device *dev, enum dbdev_irq_kind kind,
  */
 int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level)
 {
+	bool bound;
+
 	if (!dbdev_irq_valid(dev, DBDEV_IRQ_LINE, line))
 		return -EINVAL;
 	/*
@@ -109,8 +111,8 @@ int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level)
 		clear_bit(line, dev->irq_level);
 	} else if (!test_and_set_bit(line, dev->irq_level)) {
 		atomic64_inc(&dev->irq_stats.raised);
-		trace_dbdev_irq(dev, false, line,
-				dbdev_irq_fire(dev, DBDEV_IRQ_LINE, line));
+		bound = dbdev_irq_fire(dev, DBDEV_IRQ_LINE, line);
+		trace_dbdev_irq(dev, false, line, bound);
 	}
 	return 0;
 }
@@ -127,11 +129,13 @@ EXPORT_SYMBOL_GPL(dbdev_irq_set);
  */
 int dbdev_msi_send(struct dbdev_device *dev, unsigned int vector)
 {
+	bool bound;
+
 	if (!dbdev_irq_valid(dev, DBDEV_IRQ_MSI, vector))
 		return -EINVAL;
 	atomic64_inc(&dev->irq_stats.raised);
-	trace_dbdev_irq(dev, true, vector,
-			dbdev_irq_fire(dev, DBDEV_IRQ_MSI, vector));
+	bound = dbdev_irq_fire(dev, DBDEV_IRQ_MSI, vector);
+	trace_dbdev_irq(dev, true, vector, bound);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dbdev_msi_send);
@@ -368,7 +372,7 @@ enum {
  * @pt: to find @wqh
  * @work: does what @pending says, in process context
  * @pending: DBDEV_IRQFD_* bits
- * @fired: how many times @trigger was signalled or queued to be
+ * @fired: how many times @trigger was signalled
  * @acked_at: @fired when the guest last acknowledged the line
  *
  * The work item that answers an acknowledgment may run well after it (on
@@ -394,12 +398,15 @@ static void dbdev_irqfd_fire(struct dbdev_irq_sink *sink)
 {
 	struct dbdev_irqfd *irqfd = container_of(sink, struct dbdev_irqfd, sink);
 
-	atomic_inc(&irqfd->fired);
 	/*
 	 * Inside another eventfd's wake-up (a device reacting to one), the
-	 * eventfd layer refuses to signal: do it from the work item.
+	 * eventfd layer refuses to signal: do it from the work item, which
+	 * counts it when it signals.  Counted before the signal: an
+	 * acknowledgment in between costs a spurious interrupt at worst,
+	 * never a lost one.
 	 */
 	if (eventfd_signal_allowed()) {
+		atomic_inc(&irqfd->fired);
 		dbdev_eventfd_signal(irqfd->trigger);
 	} else {
 		set_bit(DBDEV_IRQFD_SIGNAL, &irqfd->pending);
@@ -411,8 +418,10 @@ static void dbdev_irqfd_work(struct work_struct *work)
 {
 	struct dbdev_irqfd *irqfd = container_of(work, struct dbdev_irqfd, work);
 
-	if (test_and_clear_bit(DBDEV_IRQFD_SIGNAL, &irqfd->pending))
+	if (test_and_clear_bit(DBDEV_IRQFD_SIGNAL, &irqfd->pending)) {
+		atomic_inc(&irqfd->fired);
 		dbdev_eventfd_signal(irqfd->trigger);
+	}
 	if (test_and_clear_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending) &&
 	    READ_ONCE(irqfd->acked_at) == atomic_read(&irqfd->fired))
 		dbdev_irq_resample(&irqfd->sink);
