@@ -144,6 +144,19 @@ static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
 	return 0;
 }
 
+/* The dbdev_io event; a read's data only if the device filled it. */
+static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
+			   u64 addr, const void *data, unsigned int len,
+			   bool write, const struct dbdev_range *r, int err)
+{
+	u64 val = 0;
+
+	if (write || !err)
+		memcpy(&val, data, min_t(unsigned int, len, sizeof(val)));
+	trace_dbdev_io(mgr, bus, write, addr, len, val, r ? r->dev : NULL,
+		       r ? r->base : 0, err);
+}
+
 /**
  * dbdev_dispatch() - route one access, keeping the core's refusals apart
  * @mgr: the VM's manager
@@ -181,8 +194,8 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 		ret = -ERANGE;
 	else
 		ret = dbdev_call(r, addr - r->base, data, len, write, result);
-	trace_dbdev_io(mgr, bus, write, addr, len, data, r ? r->dev : NULL,
-		       r ? r->base : 0, ret ?: *result);
+	if (trace_dbdev_io_enabled())
+		dbdev_trace_io(mgr, bus, addr, data, len, write, r, ret ?: *result);
 	srcu_read_unlock(&mgr->srcu, idx);
 	return ret;
 }
@@ -783,8 +796,8 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 		list_add(&op.node, &ops);
 		dbdev_publish(mgr, &ops, NULL);
 	}
-	mutex_unlock(&mgr->lock);
 	trace_dbdev_update(mgr, op.dev, true, false, err);
+	mutex_unlock(&mgr->lock);
 
 	if (err)
 		kfree(b);
@@ -875,8 +888,8 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 		list_add(&op.node, &ops);
 		dbdev_publish(mgr, &ops, &dead);
 	}
-	mutex_unlock(&mgr->lock);
 	trace_dbdev_update(mgr, dev, false, false, err);
+	mutex_unlock(&mgr->lock);
 
 	dbdev_reap(mgr, &dead, true);
 	return err;
@@ -943,8 +956,8 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
 		err = dbdev_stage_unregister(mgr, dev);
 	if (!err)
 		list_add_tail(&op->node, &tx->ops);
-	mutex_unlock(&mgr->lock);
 	trace_dbdev_update(mgr, dev, !!b, true, err);
+	mutex_unlock(&mgr->lock);
 
 	if (err) {
 		kfree(op);

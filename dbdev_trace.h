@@ -18,13 +18,14 @@
  * @base: the base of the range that took it (0 if none did); @err: the
  * core's error (-ENODEV no device, -ERANGE past a range's end, -EDEADLK
  * re-entry), else the device's result; @val: the first (up to) 8 bytes of
- * the data, little-endian, as written or as read.
+ * what was written or read, as a u64 in the CPU's byte order
+ * (little-endian on x86); 0 for a read that failed.
  */
 TRACE_EVENT(dbdev_io,
 	    TP_PROTO(const void *mgr, int bus, bool write, u64 addr,
-		     unsigned int len, const void *data, const void *dev, u64 base,
+		     unsigned int len, u64 val, const void *dev, u64 base,
 		     int err),
-	    TP_ARGS(mgr, bus, write, addr, len, data, dev, base, err),
+	    TP_ARGS(mgr, bus, write, addr, len, val, dev, base, err),
 
 	    TP_STRUCT__entry(__field(const void *, mgr)
 			     __field(const void *, dev)
@@ -40,8 +41,7 @@ TRACE_EVENT(dbdev_io,
 			   __entry->dev = dev;
 			   __entry->addr = addr;
 			   __entry->base = base;
-			   __entry->val = 0;
-			   memcpy(&__entry->val, data, min_t(unsigned int, len, 8));
+			   __entry->val = val;
 			   __entry->len = len;
 			   __entry->err = err;
 			   __entry->bus = bus;
@@ -56,7 +56,9 @@ TRACE_EVENT(dbdev_io,
 
 /*
  * dbdev_update - a device registered or unregistered, at once or staged in
- * a transaction; @err -EEXIST is a conflict with a range on the same bus.
+ * a transaction, as the manager's lock saw it (in that order; a request
+ * refused before, such as a malformed resource, is not traced); @err
+ * -EEXIST is a conflict with a range on the same bus.
  */
 TRACE_EVENT(dbdev_update,
 	    TP_PROTO(const void *mgr, const void *dev, bool add, bool in_tx,
