@@ -23,6 +23,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -57,8 +58,9 @@ static struct dbdev_type *dbdev_type_find(const char *name)
  * dbdev_type_register() - offer a device type to /dev/dbdev
  * @type: the type, which lives as long as its module
  *
- * Return: 0; -EINVAL for a name that is empty or too long, or a type
- * without @create or @destroy; -EEXIST if the name is taken.
+ * Return: 0; -EINVAL for a name that is empty or too long, a type
+ * without @create or @destroy, or parameter sizes out of bounds; -EEXIST
+ * if the name is taken.
  */
 int dbdev_type_register(struct dbdev_type *type)
 {
@@ -66,7 +68,11 @@ int dbdev_type_register(struct dbdev_type *type)
 
 	if (!type->name || !type->name[0] ||
 	    strlen(type->name) >= DBDEV_TYPE_NAME_LEN ||
-	    !type->create || !type->destroy)
+	    !type->create || !type->destroy ||
+	    type->params_size > DBDEV_TYPE_PARAMS_MAX ||
+	    (type->params_size &&
+	     (type->params_min < sizeof(u32) ||
+	      type->params_min > type->params_size)))
 		return -EINVAL;
 
 	mutex_lock(&dbdev_types_lock);
@@ -230,6 +236,7 @@ static_assert(DBDEV_UC_FIXED == DBDEV_CON_F_FIXED);
 static_assert(DBDEV_MAX_ITEMS == DBDEV_MAX_RESOURCES);
 static_assert(DBDEV_UMMIO_WINDOWS == DBDEV_MAX_MMIO_WINDOWS);
 static_assert(sizeof(struct dbdev_window) == sizeof(struct dbdev_uwindow));
+static_assert(DBDEV_TYPE_PARAMS_MAX == DBDEV_PARAMS_MAX);
 
 static void dbdev_res_to_user(const struct dbdev_resource *r,
 			      struct dbdev_uresource *u)
@@ -324,21 +331,32 @@ static int dbdev_con_from_user(const struct dbdev_uconstraint *u,
 	return dbdev_constraint_validate(c);
 }
 
-/*
- * Copy an argument structure that starts with its size: at least @ksize
- * bytes (the first version), at most a page, unknown tail bytes zero.
+/**
+ * struct dbdev_ucmd - one ioctl call, as the dispatcher hands it on
+ * @uarg: the caller's argument structure, or the raw argument of an ioctl
+ *	  that takes none
+ * @user_size: its size as the caller gave it (argsz)
+ * @size: the size of the kernel's copy
+ * @arg: the kernel's copy: the caller's bytes, zero-extended
  */
-static int dbdev_copy_arg(void *karg, size_t ksize, const void __user *uarg)
-{
-	u32 argsz;
+struct dbdev_ucmd {
+	void __user *uarg;
+	u32 user_size;
+	u32 size;
+	void *arg;
+};
 
-	if (get_user(argsz, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (argsz < ksize)
-		return -EINVAL;
-	if (argsz > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(karg, ksize, uarg, argsz);
+/* Bytes of the answer the caller has room for */
+static size_t dbdev_answer_size(const struct dbdev_ucmd *uc)
+{
+	return min(uc->user_size, uc->size);
+}
+
+/* Write the kernel's copy back, as much of it as the caller passed. */
+static int dbdev_respond(const struct dbdev_ucmd *uc)
+{
+	return copy_to_user(uc->uarg, uc->arg, dbdev_answer_size(uc)) ?
+	       -EFAULT : 0;
 }
 
 /*
@@ -364,6 +382,12 @@ static int dbdev_probe_user(void __user *uptr, size_t len)
 	if (tmp != small)
 		kvfree(tmp);
 	return err;
+}
+
+/* Make sure the answer to @uc can be written back. */
+static int dbdev_probe_answer(const struct dbdev_ucmd *uc)
+{
+	return dbdev_probe_user(uc->uarg, dbdev_answer_size(uc));
 }
 
 /* ------------------------------------------------------------------------
@@ -507,50 +531,76 @@ static void dbdev_inst_fill(struct dbdev_ctx *ctx, struct dbdev_inst *inst,
 	ctx->nr_insts++;
 }
 
-static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
+/*
+ * The parameters of a creation as @type takes them: %NULL if none were
+ * given, else the blob checked as an ioctl structure (the type's first
+ * version or longer, argsz first, unknown tail zero) and zero-extended to
+ * the type's size.
+ */
+static void *dbdev_type_params(const struct dbdev_type *type, const void *blob,
+			       u32 len)
 {
-	struct dbdev_create_device arg;
+	u32 argsz;
+	void *p;
+
+	if (!len)
+		return NULL;
+	if (!type->params_size || len < type->params_min)
+		return ERR_PTR(-EINVAL);
+	memcpy(&argsz, blob, sizeof(argsz));
+	if (argsz != len)
+		return ERR_PTR(-EINVAL);
+	if (len > type->params_size &&
+	    memchr_inv(blob + type->params_size, 0, len - type->params_size))
+		return ERR_PTR(-E2BIG);
+	p = kzalloc(type->params_size, GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	memcpy(p, blob, min_t(size_t, len, type->params_size));
+	return p;
+}
+
+static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_create_device *arg = uc->arg;
 	struct dbdev_type *type = NULL;
 	struct dbdev_device *dev = NULL;
 	struct dbdev_inst *inst = NULL;
-	void *params = NULL, *items = NULL;
+	void *blob = NULL, *params = NULL, *items = NULL;
 	unsigned int count;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if ((arg.flags & ~DBDEV_CREATE_CONSTRAINTS) ||
-	    memchr_inv(arg.reserved, 0, sizeof(arg.reserved)) ||
-	    !memchr(arg.type, 0, sizeof(arg.type)) ||
-	    (arg.params_len && !arg.params))
+	if ((arg->flags & ~DBDEV_CREATE_CONSTRAINTS) ||
+	    memchr_inv(arg->reserved, 0, sizeof(arg->reserved)) ||
+	    !memchr(arg->type, 0, sizeof(arg->type)) ||
+	    (arg->params_len && !arg->params))
 		return -EINVAL;
-	if (arg.nr_items > DBDEV_MAX_ITEMS || arg.params_len > DBDEV_PARAMS_MAX)
+	if (arg->nr_items > DBDEV_MAX_ITEMS || arg->params_len > DBDEV_PARAMS_MAX)
 		return -E2BIG;
-	arg.id = 0;
-	arg.nr_assigned = 0;
-	arg.conflict_id = 0;
-	memset(&arg.conflict, 0, sizeof(arg.conflict));
+	arg->id = 0;
+	arg->nr_assigned = 0;
+	arg->conflict_id = 0;
+	memset(&arg->conflict, 0, sizeof(arg->conflict));
 
-	err = dbdev_create_items(&arg, &items, &count);
+	err = dbdev_create_items(arg, &items, &count);
 	if (err)
 		return err;
 	if (count > DBDEV_MAX_ITEMS ||
-	    (arg.assigned && arg.assigned_max < count)) {
+	    (arg->assigned && arg->assigned_max < count)) {
 		err = -E2BIG;
 		goto out;
 	}
-	err = dbdev_probe_user(uarg, sizeof(arg)) ?:
-	      dbdev_probe_user(u64_to_user_ptr(arg.assigned),
-			       arg.assigned ? count * sizeof(struct dbdev_uresource) : 0);
+	err = dbdev_probe_answer(uc) ?:
+	      dbdev_probe_user(u64_to_user_ptr(arg->assigned),
+			       arg->assigned ? count * sizeof(struct dbdev_uresource) : 0);
 	if (err)
 		goto out;
-	if (arg.params_len) {
-		params = memdup_user(u64_to_user_ptr(arg.params),
-				     arg.params_len);
-		if (IS_ERR(params)) {
-			err = PTR_ERR(params);
-			params = NULL;
+	if (arg->params_len) {
+		blob = memdup_user(u64_to_user_ptr(arg->params),
+				   arg->params_len);
+		if (IS_ERR(blob)) {
+			err = PTR_ERR(blob);
+			blob = NULL;
 			goto out;
 		}
 	}
@@ -576,30 +626,36 @@ static long dbdev_ioctl_create(struct dbdev_ctx *ctx, void __user *uarg)
 			      GFP_KERNEL_ACCOUNT);
 	if (err < 0)
 		goto unlock;
-	type = dbdev_type_get(arg.type);
+	type = dbdev_type_get(arg->type);
 	if (!type) {
 		err = -ENOENT;
 		goto unlock;
 	}
-	dev = type->create(params, arg.params_len);
+	params = dbdev_type_params(type, blob, arg->params_len);
+	if (IS_ERR(params)) {
+		err = PTR_ERR(params);
+		params = NULL;
+		goto unlock;
+	}
+	dev = type->create(params);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 		dev = NULL;
 		goto unlock;
 	}
-	err = dbdev_ctx_register(ctx, dev, &arg, items);
+	err = dbdev_ctx_register(ctx, dev, arg, items);
 	if (err == -EEXIST || err == -EBUSY)
-		dbdev_report_conflict(ctx, &arg, items);
+		dbdev_report_conflict(ctx, arg, items);
 	if (err)
 		goto unlock;
 
 	dbdev_inst_fill(ctx, inst, type, dev);
-	arg.id = inst->id;
-	arg.nr_assigned = inst->nr_res;
-	if ((arg.assigned &&
-	     copy_to_user(u64_to_user_ptr(arg.assigned), inst->res,
+	arg->id = inst->id;
+	arg->nr_assigned = inst->nr_res;
+	if ((arg->assigned &&
+	     copy_to_user(u64_to_user_ptr(arg->assigned), inst->res,
 			  inst->nr_res * sizeof(inst->res[0]))) ||
-	    copy_to_user(uarg, &arg, sizeof(arg))) {
+	    dbdev_respond(uc)) {
 		/*
 		 * Only a racing munmap() gets here.  The caller cannot learn
 		 * of the device: take it back, or in a transaction stage its
@@ -622,29 +678,26 @@ unlock:
 	}
 	kfree(inst);
 	mutex_unlock(&ctx->lock);
-	if ((err == -EEXIST || err == -EBUSY) &&
-	    copy_to_user(uarg, &arg, sizeof(arg)))
+	if ((err == -EEXIST || err == -EBUSY) && dbdev_respond(uc))
 		err = -EFAULT;
 out:
+	kfree(blob);
 	kfree(params);
 	kfree(items);
 	return err;
 }
 
-static long dbdev_ioctl_destroy(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_destroy(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_destroy_device arg;
+	struct dbdev_destroy_device *arg = uc->arg;
 	struct dbdev_inst *inst;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.reserved)
+	if (arg->reserved)
 		return -EINVAL;
 
 	mutex_lock(&ctx->lock);
-	inst = dbdev_inst_lookup(ctx, arg.id);
+	inst = dbdev_inst_lookup(ctx, arg->id);
 	err = inst ? dbdev_inst_destroy(ctx, inst) : -ENOENT;
 	mutex_unlock(&ctx->lock);
 	return err;
@@ -654,26 +707,34 @@ static long dbdev_ioctl_destroy(struct dbdev_ctx *ctx, void __user *uarg)
  * Transactions
  */
 
-static long dbdev_ioctl_tx(struct dbdev_ctx *ctx, unsigned int cmd)
+static int dbdev_ioctl_tx_begin(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	int err = 0;
+
+	if (uc->uarg)
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	if (ctx->tx) {
+		err = -EBUSY;
+	} else {
+		ctx->tx = dbdev_tx_begin(ctx->mgr);
+		if (IS_ERR(ctx->tx)) {
+			err = PTR_ERR(ctx->tx);
+			ctx->tx = NULL;
+		}
+	}
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/* Commit or cancel the open transaction */
+static int dbdev_tx_end(struct dbdev_ctx *ctx, bool commit)
 {
 	struct dbdev_inst *inst;
 	unsigned long id;
-	bool commit = cmd == DBDEV_TX_COMMIT;
 	int err = 0;
 
 	mutex_lock(&ctx->lock);
-	if (cmd == DBDEV_TX_BEGIN) {
-		if (ctx->tx) {
-			err = -EBUSY;
-		} else {
-			ctx->tx = dbdev_tx_begin(ctx->mgr);
-			if (IS_ERR(ctx->tx)) {
-				err = PTR_ERR(ctx->tx);
-				ctx->tx = NULL;
-			}
-		}
-		goto unlock;
-	}
 	if (!ctx->tx) {
 		err = -ENOENT;
 		goto unlock;
@@ -698,6 +759,16 @@ static long dbdev_ioctl_tx(struct dbdev_ctx *ctx, unsigned int cmd)
 unlock:
 	mutex_unlock(&ctx->lock);
 	return err;
+}
+
+static int dbdev_ioctl_tx_commit(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	return uc->uarg ? -EINVAL : dbdev_tx_end(ctx, true);
+}
+
+static int dbdev_ioctl_tx_cancel(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	return uc->uarg ? -EINVAL : dbdev_tx_end(ctx, false);
 }
 
 /* ------------------------------------------------------------------------
@@ -786,50 +857,41 @@ out:
 	return ret;
 }
 
-static long dbdev_ioctl_io(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_io_one arg;
+	struct dbdev_io_one *arg = uc->arg;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.flags)
+	if (arg->flags)
 		return -EINVAL;
-	err = dbdev_io_check(&arg.io) ?: dbdev_io_probe(&arg.io) ?:
-	      dbdev_probe_user(uarg, sizeof(arg)) ?:
-	      dbdev_io_run(ctx->mgr, &arg.io);
-	if (err)
-		return err;
-	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	err = dbdev_io_check(&arg->io) ?: dbdev_io_probe(&arg->io) ?:
+	      dbdev_probe_answer(uc) ?: dbdev_io_run(ctx->mgr, &arg->io);
+	return err ?: dbdev_respond(uc);
 }
 
-static long dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_io_batch arg;
+	struct dbdev_io_batch *arg = uc->arg;
 	struct dbdev_io *ios;
 	unsigned int i;
-	int err;
+	int err = 0;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.reserved || !arg.nr)
+	if (arg->reserved || !arg->nr)
 		return -EINVAL;
-	if (arg.nr > DBDEV_BATCH_MAX)
+	if (arg->nr > DBDEV_BATCH_MAX)
 		return -E2BIG;
-	ios = memdup_user(u64_to_user_ptr(arg.ios), arg.nr * sizeof(*ios));
+	ios = memdup_user(u64_to_user_ptr(arg->ios), arg->nr * sizeof(*ios));
 	if (IS_ERR(ios))
 		return PTR_ERR(ios);
 	/* every access is well formed, with its data at hand, before any runs */
-	for (i = 0; i < arg.nr && !err; i++)
+	for (i = 0; i < arg->nr && !err; i++)
 		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i]);
-	err = err ?: dbdev_probe_user(u64_to_user_ptr(arg.ios),
-				      arg.nr * sizeof(*ios));
-	for (i = 0; i < arg.nr && !err; i++)
+	err = err ?: dbdev_probe_user(u64_to_user_ptr(arg->ios),
+				      arg->nr * sizeof(*ios));
+	for (i = 0; i < arg->nr && !err; i++)
 		err = dbdev_io_run(ctx->mgr, &ios[i]);
-	if (!err && copy_to_user(u64_to_user_ptr(arg.ios), ios,
-				 arg.nr * sizeof(*ios)))
+	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
+				 arg->nr * sizeof(*ios)))
 		err = -EFAULT;
 	kfree(ios);
 	return err;
@@ -839,30 +901,27 @@ static long dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, void __user *uarg)
  * Listing, device commands, pools
  */
 
-static long dbdev_ioctl_list(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
+	struct dbdev_list_devices *arg = uc->arg;
 	struct dbdev_device_info __user *udev;
 	struct dbdev_uresource __user *ures;
-	struct dbdev_list_devices arg;
 	u32 nr_dev = 0, nr_res = 0;
 	struct dbdev_inst *inst;
 	unsigned long id;
-	int err;
+	int err = 0;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.flags || memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
+	if (arg->flags || memchr_inv(arg->reserved, 0, sizeof(arg->reserved)))
 		return -EINVAL;
-	udev = u64_to_user_ptr(arg.devices);
-	ures = u64_to_user_ptr(arg.resources);
+	udev = u64_to_user_ptr(arg->devices);
+	ures = u64_to_user_ptr(arg->resources);
 
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->insts, id, inst) {
 		nr_dev++;
 		nr_res += inst->nr_res;
 	}
-	if (nr_dev > arg.nr_devices || nr_res > arg.nr_resources) {
+	if (nr_dev > arg->nr_devices || nr_res > arg->nr_resources) {
 		err = -E2BIG;
 	} else {
 		nr_dev = 0;
@@ -889,59 +948,53 @@ static long dbdev_ioctl_list(struct dbdev_ctx *ctx, void __user *uarg)
 	if (err && err != -E2BIG)
 		return err;
 
-	arg.nr_devices = nr_dev;
-	arg.nr_resources = nr_res;
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
-		return -EFAULT;
-	return err;
+	arg->nr_devices = nr_dev;
+	arg->nr_resources = nr_res;
+	return dbdev_respond(uc) ?: err;
 }
 
-static long dbdev_ioctl_ctl(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_ctl(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_device_ctl arg;
+	struct dbdev_device_ctl *arg = uc->arg;
 	struct dbdev_inst *inst;
 	void *buf;
 	long ret;
-	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.reserved0 || arg.reserved)
+	if (arg->reserved0 || arg->reserved)
 		return -EINVAL;
-	if (arg.in_len > DBDEV_CTL_MAX || arg.out_len > DBDEV_CTL_MAX)
+	if (arg->in_len > DBDEV_CTL_MAX || arg->out_len > DBDEV_CTL_MAX)
 		return -E2BIG;
 
-	buf = kvzalloc(max(arg.in_len, arg.out_len) ?: 1, GFP_KERNEL_ACCOUNT);
+	buf = kvzalloc(max(arg->in_len, arg->out_len) ?: 1, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
-	if (copy_from_user(buf, u64_to_user_ptr(arg.buf), arg.in_len)) {
+	if (copy_from_user(buf, u64_to_user_ptr(arg->buf), arg->in_len)) {
 		ret = -EFAULT;
 		goto out;
 	}
 	/* a command may consume state: make sure its answer can be given */
-	ret = dbdev_probe_user(u64_to_user_ptr(arg.buf), arg.out_len) ?:
-	      dbdev_probe_user(uarg, sizeof(arg));
+	ret = dbdev_probe_user(u64_to_user_ptr(arg->buf), arg->out_len) ?:
+	      dbdev_probe_answer(uc);
 	if (ret)
 		goto out;
 
 	mutex_lock(&ctx->lock);
-	inst = dbdev_inst_lookup(ctx, arg.id);
+	inst = dbdev_inst_lookup(ctx, arg->id);
 	if (!inst)
 		ret = -ENOENT;
 	else if (!inst->type->ctl)
 		ret = -EOPNOTSUPP;
 	else
-		ret = inst->type->ctl(inst->dev, arg.op, buf, arg.in_len,
-				      arg.out_len);
+		ret = inst->type->ctl(inst->dev, arg->op, buf, arg->in_len,
+				      arg->out_len);
 	mutex_unlock(&ctx->lock);
 	if (ret < 0)
 		goto out;
 
-	arg.out_len = min_t(long, ret, arg.out_len);
+	arg->out_len = min_t(long, ret, arg->out_len);
 	ret = 0;
-	if (copy_to_user(u64_to_user_ptr(arg.buf), buf, arg.out_len) ||
-	    copy_to_user(uarg, &arg, sizeof(arg)))
+	if (copy_to_user(u64_to_user_ptr(arg->buf), buf, arg->out_len) ||
+	    dbdev_respond(uc))
 		ret = -EFAULT;
 out:
 	kvfree(buf);
@@ -952,108 +1005,92 @@ out:
  * Interrupts, statistics and the vCPU loop
  */
 
-static long dbdev_ioctl_eventfd(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_eventfd(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_device_eventfd arg;
+	struct dbdev_device_eventfd *arg = uc->arg;
 	struct dbdev_inst *inst;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if ((arg.flags & ~(DBDEV_EVENTFD_RESAMPLE | DBDEV_EVENTFD_DEASSIGN)) ||
-	    (arg.flags & DBDEV_EVENTFD_RESAMPLE &&
-	     (arg.flags & DBDEV_EVENTFD_DEASSIGN ||
-	      arg.kind != DBDEV_EVENTFD_LINE)) ||
-	    arg.kind >= DBDEV_NR_IRQ_KINDS || arg.reserved)
+	if ((arg->flags & ~(DBDEV_EVENTFD_RESAMPLE | DBDEV_EVENTFD_DEASSIGN)) ||
+	    (arg->flags & DBDEV_EVENTFD_RESAMPLE &&
+	     (arg->flags & DBDEV_EVENTFD_DEASSIGN ||
+	      arg->kind != DBDEV_EVENTFD_LINE)) ||
+	    arg->kind >= DBDEV_NR_IRQ_KINDS || arg->reserved)
 		return -EINVAL;
-	if (arg.flags & DBDEV_EVENTFD_RESAMPLE && arg.resample_fd < 0)
+	if (arg->flags & DBDEV_EVENTFD_RESAMPLE && arg->resample_fd < 0)
 		return -EBADF;
 
 	mutex_lock(&ctx->lock);
-	inst = dbdev_inst_lookup(ctx, arg.id);
+	inst = dbdev_inst_lookup(ctx, arg->id);
 	if (!inst)
 		err = -ENOENT;
-	else if (arg.flags & DBDEV_EVENTFD_DEASSIGN)
-		err = dbdev_irq_disconnect(inst->dev, arg.kind, arg.index);
+	else if (arg->flags & DBDEV_EVENTFD_DEASSIGN)
+		err = dbdev_irq_disconnect(inst->dev, arg->kind, arg->index);
 	else
-		err = dbdev_irq_eventfd(inst->dev, arg.kind, arg.index, arg.fd,
-					arg.flags & DBDEV_EVENTFD_RESAMPLE ?
-					arg.resample_fd : -1);
+		err = dbdev_irq_eventfd(inst->dev, arg->kind, arg->index, arg->fd,
+					arg->flags & DBDEV_EVENTFD_RESAMPLE ?
+					arg->resample_fd : -1);
 	mutex_unlock(&ctx->lock);
 	return err;
 }
 
-static long dbdev_ioctl_device_stats(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_device_stats(struct dbdev_ctx *ctx,
+				    struct dbdev_ucmd *uc)
 {
-	struct dbdev_device_stats arg;
+	struct dbdev_device_stats *arg = uc->arg;
 	struct dbdev_irq_stats *st;
 	struct dbdev_inst *inst;
-	int err;
-
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
 
 	mutex_lock(&ctx->lock);
-	inst = dbdev_inst_lookup(ctx, arg.id);
+	inst = dbdev_inst_lookup(ctx, arg->id);
 	if (inst) {
 		st = &inst->dev->irq_stats;
-		arg.irqs = atomic64_read(&st->raised);
-		arg.irqs_unbound = atomic64_read(&st->unbound);
-		arg.irqs_resampled = atomic64_read(&st->resampled);
-		arg.notifications = atomic64_read(&st->notified);
+		arg->irqs = atomic64_read(&st->raised);
+		arg->irqs_unbound = atomic64_read(&st->unbound);
+		arg->irqs_resampled = atomic64_read(&st->resampled);
+		arg->notifications = atomic64_read(&st->notified);
 	}
 	mutex_unlock(&ctx->lock);
 	if (!inst)
 		return -ENOENT;
-	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	return dbdev_respond(uc);
 }
 
-static long dbdev_ioctl_get_stats(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_get_stats(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
+	struct dbdev_stats *arg = uc->arg;
 	struct dbdev_kvm *st = &ctx->kvm;
-	struct dbdev_stats arg;
-	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.flags)
+	if (arg->flags)
 		return -EINVAL;
-	arg.kvm_runs = atomic64_read(&st->runs);
-	arg.served_pio = atomic64_read(&st->served_pio);
-	arg.served_mmio = atomic64_read(&st->served_mmio);
-	arg.exits = atomic64_read(&st->exits);
-	arg.exits_unowned = atomic64_read(&st->exits_unowned);
-	arg.signals = atomic64_read(&st->signals);
-	arg.kvm_errors = atomic64_read(&st->kvm_errors);
-	arg.io_errors = atomic64_read(&st->io_errors);
-	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	arg->kvm_runs = atomic64_read(&st->runs);
+	arg->served_pio = atomic64_read(&st->served_pio);
+	arg->served_mmio = atomic64_read(&st->served_mmio);
+	arg->exits = atomic64_read(&st->exits);
+	arg->exits_unowned = atomic64_read(&st->exits_unowned);
+	arg->signals = atomic64_read(&st->signals);
+	arg->kvm_errors = atomic64_read(&st->kvm_errors);
+	arg->io_errors = atomic64_read(&st->io_errors);
+	return dbdev_respond(uc);
 }
 
-static long dbdev_ioctl_kvm_run(struct dbdev_ctx *ctx, void __user *uarg)
+static int dbdev_ioctl_kvm_run(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_kvm_run arg;
+	struct dbdev_kvm_run *arg = uc->arg;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
+	if (memchr_inv(arg->reserved, 0, sizeof(arg->reserved)))
 		return -EINVAL;
 	/* the answer must get out once the vCPU has run: write it back now */
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
+	if (dbdev_respond(uc))
 		return -EFAULT;
-	arg.reason = 0;
-	arg.error = 0;
-	arg.done = 0;
-	arg.device = 0;
-	arg.served = 0;
-	err = dbdev_kvm_run(ctx->mgr, &ctx->kvm, &arg);
-	if (err)
-		return err;
-	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	arg->reason = 0;
+	arg->error = 0;
+	arg->done = 0;
+	arg->device = 0;
+	arg->served = 0;
+	err = dbdev_kvm_run(ctx->mgr, &ctx->kvm, arg);
+	return err ?: dbdev_respond(uc);
 }
 
 /*
@@ -1108,36 +1145,40 @@ static void dbdev_pools_convert(struct dbdev_pool_config *cfg,
 	}
 }
 
-static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
-			      void __user *uarg)
+/*
+ * DBDEV_GET_POOLS takes only argsz and flags as input; everything else is
+ * the answer, so what the caller's buffer held there does not matter.
+ */
+static int dbdev_ioctl_get_pools(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
+	struct dbdev_upools *arg = uc->arg;
+	struct dbdev_pool_config cfg;
+	u32 argsz = arg->argsz;
+
+	if (arg->flags)
+		return -EINVAL;
+	dbdev_pools_get(ctx->mgr, &cfg);
+	memset(arg, 0, sizeof(*arg));
+	arg->argsz = argsz;
+	dbdev_pools_convert(&cfg, arg, true);
+	return dbdev_respond(uc);
+}
+
+static int dbdev_ioctl_set_pools(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_upools *arg = uc->arg;
 	struct dbdev_pool_config cfg = {};
-	struct dbdev_upools arg;
 	unsigned int i;
 	int err;
 
-	err = dbdev_copy_arg(&arg, sizeof(arg), uarg);
-	if (err)
-		return err;
-	if (arg.flags)
+	if (arg->flags || arg->reserved0 || memchr_inv(arg->reserved, 0, sizeof(arg->reserved)))
 		return -EINVAL;
-
-	if (cmd == DBDEV_GET_POOLS) {
-		dbdev_pools_get(ctx->mgr, &cfg);
-		memset(&arg, 0, sizeof(arg));
-		arg.argsz = sizeof(arg);
-		dbdev_pools_convert(&cfg, &arg, true);
-		return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
-	}
-
-	if (arg.reserved0 || memchr_inv(arg.reserved, 0, sizeof(arg.reserved)))
-		return -EINVAL;
-	if (arg.nr_mmio > DBDEV_UMMIO_WINDOWS)
+	if (arg->nr_mmio > DBDEV_UMMIO_WINDOWS)
 		return -E2BIG;
-	for (i = arg.nr_mmio; i < DBDEV_UMMIO_WINDOWS; i++)
-		if (arg.mmio[i].min || arg.mmio[i].max)
+	for (i = arg->nr_mmio; i < DBDEV_UMMIO_WINDOWS; i++)
+		if (arg->mmio[i].min || arg->mmio[i].max)
 			return -EINVAL;
-	dbdev_pools_convert(&cfg, &arg, false);
+	dbdev_pools_convert(&cfg, arg, false);
 
 	mutex_lock(&ctx->lock);
 	err = dbdev_pools_set(ctx->mgr, &cfg);
@@ -1149,42 +1190,149 @@ static long dbdev_ioctl_pools(struct dbdev_ctx *ctx, unsigned int cmd,
  * The misc device
  */
 
+/* ------------------------------------------------------------------------
+ * Queries
+ */
+
+static int dbdev_ioctl_api_version(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	return uc->uarg ? -EINVAL : DBDEV_API_VERSION;
+}
+
+static int dbdev_ioctl_check_extension(struct dbdev_ctx *ctx,
+				       struct dbdev_ucmd *uc)
+{
+	switch ((uintptr_t)uc->uarg) {
+	case DBDEV_CAP_KVM_RUN:
+		return DBDEV_HAVE_KVM_RUN;
+	case DBDEV_CAP_EVENTFD:
+		return 1;
+	case DBDEV_CAP_MAX_DEVICES:
+		return min(max_devices, (unsigned int)INT_MAX);
+	case DBDEV_CAP_MAX_ITEMS:
+		return DBDEV_MAX_ITEMS;
+	case DBDEV_CAP_BATCH_MAX:
+		return DBDEV_BATCH_MAX;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The ioctl dispatcher
+ */
+
+/**
+ * struct dbdev_ioctl_desc - how the dispatcher takes one ioctl, at the
+ * index of its number (each is _IO(DBDEV_IOC_MAGIC, number))
+ * @fn: its handler: 0, a positive answer or a negative errno
+ * @min_size: its structure's first version (DBDEV_*_SIZE_VER0); 0 for an
+ *	      ioctl that takes none
+ * @size: the kernel's structure
+ * @write: the ioctl changes the context or runs its devices: refused on a
+ *	   file opened without write access
+ */
+struct dbdev_ioctl_desc {
+	int (*fn)(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc);
+	u16 min_size;
+	u16 size;
+	bool write;
+};
+
+#define DBDEV_IOCTL(_cmd, _fn, _struct, _ver0, _write)			\
+	[_IOC_NR(_cmd)] = { .fn = (_fn), .min_size = (_ver0),		\
+			    .size = sizeof(_struct), .write = (_write) }
+#define DBDEV_IOCTL_NOARG(_cmd, _fn, _write)				\
+	[_IOC_NR(_cmd)] = { .fn = (_fn), .write = (_write) }
+
+static const struct dbdev_ioctl_desc dbdev_ioctls[] = {
+	DBDEV_IOCTL_NOARG(DBDEV_GET_API_VERSION, dbdev_ioctl_api_version, false),
+	DBDEV_IOCTL(DBDEV_CREATE_DEVICE, dbdev_ioctl_create,
+		    struct dbdev_create_device, DBDEV_CREATE_DEVICE_SIZE_VER0,
+		    true),
+	DBDEV_IOCTL(DBDEV_DESTROY_DEVICE, dbdev_ioctl_destroy,
+		    struct dbdev_destroy_device, DBDEV_DESTROY_DEVICE_SIZE_VER0,
+		    true),
+	DBDEV_IOCTL(DBDEV_IO, dbdev_ioctl_io, struct dbdev_io_one,
+		    DBDEV_IO_ONE_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_IO_BATCH, dbdev_ioctl_io_batch,
+		    struct dbdev_io_batch, DBDEV_IO_BATCH_SIZE_VER0, true),
+	DBDEV_IOCTL_NOARG(DBDEV_TX_BEGIN, dbdev_ioctl_tx_begin, true),
+	DBDEV_IOCTL_NOARG(DBDEV_TX_COMMIT, dbdev_ioctl_tx_commit, true),
+	DBDEV_IOCTL_NOARG(DBDEV_TX_CANCEL, dbdev_ioctl_tx_cancel, true),
+	DBDEV_IOCTL(DBDEV_LIST_DEVICES, dbdev_ioctl_list,
+		    struct dbdev_list_devices, DBDEV_LIST_DEVICES_SIZE_VER0,
+		    false),
+	DBDEV_IOCTL(DBDEV_DEVICE_CTL, dbdev_ioctl_ctl, struct dbdev_device_ctl,
+		    DBDEV_DEVICE_CTL_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_GET_POOLS, dbdev_ioctl_get_pools,
+		    struct dbdev_upools, DBDEV_UPOOLS_SIZE_VER0, false),
+	DBDEV_IOCTL(DBDEV_SET_POOLS, dbdev_ioctl_set_pools,
+		    struct dbdev_upools, DBDEV_UPOOLS_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_DEVICE_EVENTFD, dbdev_ioctl_eventfd,
+		    struct dbdev_device_eventfd, DBDEV_DEVICE_EVENTFD_SIZE_VER0,
+		    true),
+	DBDEV_IOCTL(DBDEV_DEVICE_STATS, dbdev_ioctl_device_stats,
+		    struct dbdev_device_stats, DBDEV_DEVICE_STATS_SIZE_VER0,
+		    false),
+	DBDEV_IOCTL(DBDEV_KVM_RUN, dbdev_ioctl_kvm_run, struct dbdev_kvm_run,
+		    DBDEV_KVM_RUN_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_GET_STATS, dbdev_ioctl_get_stats, struct dbdev_stats,
+		    DBDEV_STATS_SIZE_VER0, false),
+	DBDEV_IOCTL_NOARG(DBDEV_CHECK_EXTENSION, dbdev_ioctl_check_extension,
+			  false),
+};
+
+/* The largest structure any ioctl takes */
+union dbdev_ioctl_arg {
+	struct dbdev_create_device create;
+	struct dbdev_destroy_device destroy;
+	struct dbdev_io_one io;
+	struct dbdev_io_batch batch;
+	struct dbdev_list_devices list;
+	struct dbdev_device_ctl ctl;
+	struct dbdev_upools pools;
+	struct dbdev_device_eventfd eventfd;
+	struct dbdev_device_stats device_stats;
+	struct dbdev_kvm_run kvm_run;
+	struct dbdev_stats stats;
+};
+
+/*
+ * Check the ioctl against its entry, copy its structure in (from the
+ * first version's size up to a page, the tail the kernel does not know
+ * zero) and call the handler, which answers with dbdev_respond().
+ */
 static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct dbdev_ctx *ctx = file->private_data;
-	void __user *uarg = (void __user *)arg;
+	const struct dbdev_ioctl_desc *desc;
+	union dbdev_ioctl_arg karg;
+	struct dbdev_ucmd uc = { .uarg = (void __user *)arg };
+	unsigned int nr = _IOC_NR(cmd);
+	int err;
 
-	switch (cmd) {
-	case DBDEV_CREATE_DEVICE:
-		return dbdev_ioctl_create(ctx, uarg);
-	case DBDEV_DESTROY_DEVICE:
-		return dbdev_ioctl_destroy(ctx, uarg);
-	case DBDEV_IO:
-		return dbdev_ioctl_io(ctx, uarg);
-	case DBDEV_IO_BATCH:
-		return dbdev_ioctl_io_batch(ctx, uarg);
-	case DBDEV_TX_BEGIN:
-	case DBDEV_TX_COMMIT:
-	case DBDEV_TX_CANCEL:
-		return arg ? -EINVAL : dbdev_ioctl_tx(ctx, cmd);
-	case DBDEV_LIST_DEVICES:
-		return dbdev_ioctl_list(ctx, uarg);
-	case DBDEV_DEVICE_CTL:
-		return dbdev_ioctl_ctl(ctx, uarg);
-	case DBDEV_GET_POOLS:
-	case DBDEV_SET_POOLS:
-		return dbdev_ioctl_pools(ctx, cmd, uarg);
-	case DBDEV_DEVICE_EVENTFD:
-		return dbdev_ioctl_eventfd(ctx, uarg);
-	case DBDEV_DEVICE_STATS:
-		return dbdev_ioctl_device_stats(ctx, uarg);
-	case DBDEV_KVM_RUN:
-		return dbdev_ioctl_kvm_run(ctx, uarg);
-	case DBDEV_GET_STATS:
-		return dbdev_ioctl_get_stats(ctx, uarg);
-	default:
+	if (cmd != _IO(DBDEV_IOC_MAGIC, nr) || nr >= ARRAY_SIZE(dbdev_ioctls))
 		return -ENOTTY;
+	desc = &dbdev_ioctls[array_index_nospec(nr, ARRAY_SIZE(dbdev_ioctls))];
+	if (!desc->fn)
+		return -ENOTTY;
+	if (desc->write && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (desc->size) {
+		if (get_user(uc.user_size, (const u32 __user *)uc.uarg))
+			return -EFAULT;
+		if (uc.user_size < desc->min_size)
+			return -EINVAL;
+		if (uc.user_size > PAGE_SIZE)
+			return -E2BIG;
+		err = copy_struct_from_user(&karg, desc->size, uc.uarg,
+					    uc.user_size);
+		if (err)
+			return err;
+		uc.size = desc->size;
+		uc.arg = &karg;
 	}
+	return desc->fn(file->private_data, &uc);
 }
 
 static int dbdev_open(struct inode *inode, struct file *file)

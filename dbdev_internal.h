@@ -287,7 +287,8 @@ struct dbdev_kvm {
 struct dbdev_kvm_run;
 
 /* dbdev_kvm.c, for x86 kernels with KVM */
-#if IS_ENABLED(CONFIG_KVM) && IS_ENABLED(CONFIG_X86)
+#define DBDEV_HAVE_KVM_RUN	(IS_ENABLED(CONFIG_KVM) && IS_ENABLED(CONFIG_X86))
+#if DBDEV_HAVE_KVM_RUN
 int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		  struct dbdev_kvm_run *arg);
 void dbdev_kvm_release(struct dbdev_kvm *kvm);

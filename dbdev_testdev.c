@@ -138,28 +138,18 @@ static void dbdev_testdev_destroy(struct dbdev_device *dev)
 	kfree(t);
 }
 
-static struct dbdev_device *dbdev_testdev_create(const void *params,
-						 size_t len)
+static struct dbdev_device *dbdev_testdev_create(const void *params)
 {
-	struct dbdev_test_params p = {
-		.store_bytes = DBDEV_TEST_STORE_DEFAULT,
-		.log_entries = DBDEV_TEST_LOG_DEFAULT,
-	};
+	struct dbdev_test_params p = {};
 	struct dbdev_testdev *t;
 
-	if (len) {
-		if (len < sizeof(p))
-			return ERR_PTR(-EINVAL);
-		if (memchr_inv(params + sizeof(p), 0, len - sizeof(p)))
-			return ERR_PTR(-E2BIG);
+	if (params)
 		memcpy(&p, params, sizeof(p));
-		if (p.argsz != len || p.reserved ||
-		    p.store_bytes > DBDEV_TEST_STORE_MAX ||
-		    p.log_entries > DBDEV_TEST_LOG_MAX)
-			return ERR_PTR(-EINVAL);
-		p.store_bytes = p.store_bytes ?: DBDEV_TEST_STORE_DEFAULT;
-		p.log_entries = p.log_entries ?: DBDEV_TEST_LOG_DEFAULT;
-	}
+	if (p.reserved || p.store_bytes > DBDEV_TEST_STORE_MAX ||
+	    p.log_entries > DBDEV_TEST_LOG_MAX)
+		return ERR_PTR(-EINVAL);
+	p.store_bytes = p.store_bytes ?: DBDEV_TEST_STORE_DEFAULT;
+	p.log_entries = p.log_entries ?: DBDEV_TEST_LOG_DEFAULT;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
@@ -269,6 +259,8 @@ static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
 static struct dbdev_type dbdev_test_type = {
 	.name = DBDEV_TEST_TYPE,
 	.owner = THIS_MODULE,
+	.params_size = sizeof(struct dbdev_test_params),
+	.params_min = DBDEV_TEST_PARAMS_SIZE_VER0,
 	.create = dbdev_testdev_create,
 	.destroy = dbdev_testdev_destroy,
 	.ctl = dbdev_testdev_ctl,

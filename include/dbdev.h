@@ -544,9 +544,19 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
  * @name: unique, at most 31 characters
  * @owner: THIS_MODULE; pinned while a device of the type exists, so the
  *	   driver cannot be unloaded under its devices
+ * @params_size: size of the type's parameter structure, which starts with
+ *		 its __u32 size (argsz) as the ioctl structures do; 0 if the
+ *		 type takes no parameters.  At most %DBDEV_TYPE_PARAMS_MAX.
+ * @params_min: the size of that structure's first version, from 4 to
+ *		@params_size: userspace built for it keeps working when the
+ *		structure grows
  * @create: make a device, initialised with dbdev_device_init() and not
- *	    registered, from the userspace parameter blob @params of @len
- *	    bytes (untrusted: check everything); return it or an ERR_PTR()
+ *	    registered; return it or an ERR_PTR().  @params is %NULL when
+ *	    userspace gave none, else @params_size bytes that the core took
+ *	    from userspace as it takes an ioctl structure (at least
+ *	    @params_min bytes, argsz equal to their number, an unknown tail
+ *	    zero) and zero-extended; their values are unchecked.  @params is
+ *	    freed when @create returns.
  * @destroy: free a device from @create once it is unregistered and none of
  *	     its callbacks runs
  * @ctl: optional; a command of the type (DBDEV_DEVICE_CTL): @buf holds
@@ -561,12 +571,17 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 struct dbdev_type {
 	const char *name;
 	struct module *owner;
-	struct dbdev_device *(*create)(const void *params, size_t len);
+	size_t params_size;
+	size_t params_min;
+	struct dbdev_device *(*create)(const void *params);
 	void (*destroy)(struct dbdev_device *dev);
 	long (*ctl)(struct dbdev_device *dev, u32 op, void *buf,
 		    size_t in_len, size_t out_max);
 	struct list_head node;
 };
+
+/** DBDEV_TYPE_PARAMS_MAX - largest parameter structure of a device type */
+#define DBDEV_TYPE_PARAMS_MAX	4096
 
 int dbdev_type_register(struct dbdev_type *type);
 void dbdev_type_unregister(struct dbdev_type *type);

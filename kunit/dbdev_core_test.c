@@ -1866,7 +1866,7 @@ static struct kunit_suite dbdev_teardown_suite = {
  * dbdev_types
  */
 
-static struct dbdev_device *ttype_create(const void *params, size_t len)
+static struct dbdev_device *ttype_create(const void *params)
 {
 	return ERR_PTR(-EOPNOTSUPP);
 }

@@ -89,12 +89,10 @@ static const struct dbdev_device_ops dbdev_regs_ops = {
 	.write = dbdev_regs_write,
 };
 
-static struct dbdev_device *dbdev_regs_create(const void *params, size_t len)
+static struct dbdev_device *dbdev_regs_create(const void *params)
 {
 	struct dbdev_regs *r;
 
-	if (len)
-		return ERR_PTR(-EINVAL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return ERR_PTR(-ENOMEM);

@@ -295,12 +295,10 @@ static const struct dbdev_device_ops dbdev_uart_ops = {
 	.pio_write = dbdev_uart_pio_write,
 };
 
-static struct dbdev_device *dbdev_uart_create(const void *params, size_t len)
+static struct dbdev_device *dbdev_uart_create(const void *params)
 {
 	struct dbdev_uart *u;
 
-	if (len)
-		return ERR_PTR(-EINVAL);
 	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
 	if (!u)
 		return ERR_PTR(-ENOMEM);

@@ -848,20 +848,26 @@ static void test_pools(void)
  * 11. Hostile input
  */
 
-/* Every ioctl that takes a structure, with its size */
+/* Every ioctl that takes a structure: its first version's size and ours */
 static const struct {
 	const char *name;
 	unsigned long req;
-	uint32_t size;
+	uint32_t ver0, size;
 } arg_ioctls[] = {
-	{ "CREATE_DEVICE", DBDEV_CREATE_DEVICE, sizeof(struct dbdev_create_device) },
-	{ "DESTROY_DEVICE", DBDEV_DESTROY_DEVICE, sizeof(struct dbdev_destroy_device) },
-	{ "IO", DBDEV_IO, sizeof(struct dbdev_io_one) },
-	{ "IO_BATCH", DBDEV_IO_BATCH, sizeof(struct dbdev_io_batch) },
-	{ "LIST_DEVICES", DBDEV_LIST_DEVICES, sizeof(struct dbdev_list_devices) },
-	{ "DEVICE_CTL", DBDEV_DEVICE_CTL, sizeof(struct dbdev_device_ctl) },
-	{ "GET_POOLS", DBDEV_GET_POOLS, sizeof(struct dbdev_upools) },
-	{ "SET_POOLS", DBDEV_SET_POOLS, sizeof(struct dbdev_upools) },
+#define A(n, s, v)	{ #n, DBDEV_##n, v, sizeof(struct s) }
+	A(CREATE_DEVICE, dbdev_create_device, DBDEV_CREATE_DEVICE_SIZE_VER0),
+	A(DESTROY_DEVICE, dbdev_destroy_device, DBDEV_DESTROY_DEVICE_SIZE_VER0),
+	A(IO, dbdev_io_one, DBDEV_IO_ONE_SIZE_VER0),
+	A(IO_BATCH, dbdev_io_batch, DBDEV_IO_BATCH_SIZE_VER0),
+	A(LIST_DEVICES, dbdev_list_devices, DBDEV_LIST_DEVICES_SIZE_VER0),
+	A(DEVICE_CTL, dbdev_device_ctl, DBDEV_DEVICE_CTL_SIZE_VER0),
+	A(GET_POOLS, dbdev_upools, DBDEV_UPOOLS_SIZE_VER0),
+	A(SET_POOLS, dbdev_upools, DBDEV_UPOOLS_SIZE_VER0),
+	A(DEVICE_EVENTFD, dbdev_device_eventfd, DBDEV_DEVICE_EVENTFD_SIZE_VER0),
+	A(DEVICE_STATS, dbdev_device_stats, DBDEV_DEVICE_STATS_SIZE_VER0),
+	A(KVM_RUN, dbdev_kvm_run, DBDEV_KVM_RUN_SIZE_VER0),
+	A(GET_STATS, dbdev_stats, DBDEV_STATS_SIZE_VER0),
+#undef A
 };
 
 /* 11a. Unknown ioctls and argument sizes */
@@ -877,19 +883,21 @@ static void test_hostile_argsz(void)
 	int fd;
 
 	OPEN_CTX(fd);
-	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x00), buf), -ENOTTY);
-	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x10), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x11), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x3f), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0xff), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IOWR(DBDEV_IOC_MAGIC, 0x01, struct dbdev_create_device), buf),
 	      -ENOTTY);
-	CHECK(xioctl(fd, _IO(0xDC, 0x01), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC + 1, 0x01), buf), -ENOTTY);
+	/* mwave's IOCTL_MW_RESET, which the first numbering collided with */
+	CHECK(xioctl(fd, _IO(0xDB, 0x01), buf), -ENOTTY);
 
 	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
 		check_note = arg_ioctls[i].name;
 		memset(buf, 0, sizeof(buf));
 		*argsz = 0;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -EINVAL);
-		*argsz = arg_ioctls[i].size - 1;
+		*argsz = arg_ioctls[i].ver0 - 1;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -EINVAL);
 		*argsz = 4097;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
@@ -902,6 +910,7 @@ static void test_hostile_argsz(void)
 		((uint8_t *)buf)[arg_ioctls[i].size + 3] = 0;
 		((uint8_t *)buf)[4095] = 1;
 		CHECK(xioctl(fd, arg_ioctls[i].req, buf), -E2BIG);
+		CHECK(xioctl(fd, arg_ioctls[i].req, NULL), -EFAULT);
 	}
 	check_note = NULL;
 	CHECK(nr_devs(fd), 0);
@@ -925,6 +934,272 @@ static void test_hostile_argsz(void)
 	CHECK(xioctl(fd, DBDEV_TX_BEGIN, NULL), 0);
 	CHECK(xioctl(fd, DBDEV_DESTROY_DEVICE, buf), -ENOENT);
 	CHECK(xioctl(fd, DBDEV_TX_COMMIT, NULL), 0);
+	/* the ioctls without a structure take 0 */
+	CHECK(xioctl(fd, DBDEV_TX_BEGIN, buf), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_TX_CANCEL, NULL), -ENOENT);
+	CHECK(xioctl(fd, DBDEV_TX_BEGIN, NULL), 0);
+	CHECK(xioctl(fd, DBDEV_TX_COMMIT, buf), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_TX_CANCEL, buf), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_TX_CANCEL, NULL), 0);
+	CHECK(xioctl(fd, DBDEV_GET_API_VERSION, buf), -EINVAL);
+	close(fd);
+}
+
+/*
+ * Call @req with the @len bytes at @arg (argsz set to @len) in a buffer
+ * whose bytes after @len are 0xa5, which must stay so; the answer goes to
+ * @out (@len bytes) if it is given.  Returns the ioctl's -errno.
+ */
+static int call_sized(int fd, unsigned long req, const void *arg, uint32_t len,
+		      void *out)
+{
+	static uint8_t buf[4096];
+	unsigned int i;
+	int err;
+
+	memset(buf, 0xa5, sizeof(buf));
+	memcpy(buf, arg, len);
+	memcpy(buf, &len, sizeof(len));
+	err = xioctl(fd, req, buf);
+	for (i = len; i < sizeof(buf); i++)
+		if (buf[i] != 0xa5)
+			break;
+	CHECK(i, sizeof(buf));
+	if (out)
+		memcpy(out, buf, len);
+	return err;
+}
+
+/*
+ * 11d. Every ioctl works at its first version's size (what a VMM built
+ * against ABI version 1 passes, for as long as the ABI lasts) and at a
+ * larger size with a zero tail, and writes back no more than was passed.
+ */
+static void test_abi_ver0(void)
+{
+	static uint8_t big[4096];
+	uint8_t tmp[8];
+	struct dbdev_uresource r[] = {
+		RES_PIO(0x60, 4), RES(DBDEV_UR_LEGACY_IRQ, 5, 0),
+	};
+	struct dbdev_create_device c;
+	struct dbdev_io_one io;
+	struct dbdev_io ios[1];
+	struct dbdev_io_batch b;
+	struct dbdev_list_devices l;
+	struct dbdev_device_info info[2];
+	struct dbdev_uresource lres[4];
+	struct dbdev_device_ctl ctl;
+	struct test_log log;
+	struct dbdev_upools pools, want;
+	struct dbdev_device_eventfd ev;
+	struct dbdev_device_stats ds;
+	struct dbdev_stats st;
+	struct dbdev_destroy_device d;
+	uint32_t round;
+	int fd, efd, no_vcpu;
+
+	OPEN_CTX(fd);
+	no_vcpu = ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_KVM_RUN) ? -EBADF :
+								    -EOPNOTSUPP;
+	efd = eventfd(0, EFD_CLOEXEC);
+	REQUIRE(efd >= 0, 1);
+	REQUIRE(get_pools(fd, &want), 0);
+	/* round 0: the first version's sizes; round 1: ours and 64 more */
+	for (round = 0; round < 2; round++) {
+#define SIZE(v, s)	(round ? (uint32_t)sizeof(s) + 64 : (v))
+		check_note = round ? "larger" : "VER0";
+
+		create_init(&c, 0, r, 2, NULL, 0);
+		memset(big, 0, sizeof(big));
+		memcpy(big, &c, sizeof(c));
+		CHECK(call_sized(fd, DBDEV_CREATE_DEVICE, big,
+				 SIZE(DBDEV_CREATE_DEVICE_SIZE_VER0, c), big), 0);
+		memcpy(&c, big, sizeof(c));
+		REQUIRE(c.id != 0, 1);
+		CHECK(c.nr_assigned, 2);
+
+		io_init(&io, DBDEV_IO_PIO, DBDEV_IO_WRITE, 2, 1, 0x60, "\x34\x12");
+		memset(big, 0, sizeof(big));
+		memcpy(big, &io, sizeof(io));
+		CHECK(call_sized(fd, DBDEV_IO, big,
+				 SIZE(DBDEV_IO_ONE_SIZE_VER0, io), big), 0);
+		memcpy(&io, big, sizeof(io));
+		CHECK(io.io.result, 0);
+		CHECK(io.io.done, 1);
+
+		memset(tmp, 0, sizeof(tmp));
+		ios[0] = (struct dbdev_io){ .bus = DBDEV_IO_PIO, .dir = DBDEV_IO_READ,
+					     .size = 2, .count = 1, .addr = 0x60,
+					     .data = (uintptr_t)tmp, .result = 7 };
+		b = (struct dbdev_io_batch){ .nr = 1, .ios = (uintptr_t)ios };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &b, sizeof(b));
+		CHECK(call_sized(fd, DBDEV_IO_BATCH, big,
+				 SIZE(DBDEV_IO_BATCH_SIZE_VER0, b), NULL), 0);
+		CHECK(ios[0].result, 0);
+		CHECK(tmp[0] | tmp[1] << 8, 0x1234);
+
+		l = (struct dbdev_list_devices){ .nr_devices = 2, .nr_resources = 4,
+						 .devices = (uintptr_t)info,
+						 .resources = (uintptr_t)lres };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &l, sizeof(l));
+		CHECK(call_sized(fd, DBDEV_LIST_DEVICES, big,
+				 SIZE(DBDEV_LIST_DEVICES_SIZE_VER0, l), big), 0);
+		memcpy(&l, big, sizeof(l));
+		CHECK(l.nr_devices, 1);
+		CHECK(l.nr_resources, 2);
+		CHECK(info[0].id, c.id);
+
+		ctl = (struct dbdev_device_ctl){ .id = c.id, .op = DBDEV_TEST_READ_LOG,
+						 .out_len = sizeof(log),
+						 .buf = (uintptr_t)&log };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &ctl, sizeof(ctl));
+		CHECK(call_sized(fd, DBDEV_DEVICE_CTL, big,
+				 SIZE(DBDEV_DEVICE_CTL_SIZE_VER0, ctl), big), 0);
+		memcpy(&ctl, big, sizeof(ctl));
+		CHECK(log.head.nr, 2);
+		CHECK(ctl.out_len, sizeof(log.head) + 2 * sizeof(log.e[0]));
+
+		/* GET_POOLS takes only argsz and flags */
+		memset(big, 0, sizeof(big));
+		memset(big, 0x5a, sizeof(pools));
+		memset(big + 4, 0, 4);
+		CHECK(call_sized(fd, DBDEV_GET_POOLS, big,
+				 SIZE(DBDEV_UPOOLS_SIZE_VER0, pools), big), 0);
+		memcpy(&pools, big, sizeof(pools));
+		want.argsz = pools.argsz;
+		CHECK_MEM(&pools, &want, sizeof(pools));
+
+		ev = (struct dbdev_device_eventfd){ .id = c.id, .fd = efd,
+						    .kind = DBDEV_EVENTFD_LINE };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &ev, sizeof(ev));
+		CHECK(call_sized(fd, DBDEV_DEVICE_EVENTFD, big,
+				 SIZE(DBDEV_DEVICE_EVENTFD_SIZE_VER0, ev), NULL), 0);
+
+		ds = (struct dbdev_device_stats){ .id = c.id, .irqs = 77 };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &ds, sizeof(ds));
+		CHECK(call_sized(fd, DBDEV_DEVICE_STATS, big,
+				 SIZE(DBDEV_DEVICE_STATS_SIZE_VER0, ds), big), 0);
+		memcpy(&ds, big, sizeof(ds));
+		CHECK(ds.irqs, 0);
+
+		st = (struct dbdev_stats){ .kvm_runs = 77 };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &st, sizeof(st));
+		CHECK(call_sized(fd, DBDEV_GET_STATS, big,
+				 SIZE(DBDEV_STATS_SIZE_VER0, st), big), 0);
+		memcpy(&st, big, sizeof(st));
+		CHECK(st.kvm_runs, 0);
+
+		/* KVM_RUN gets past the size check to its own: no vCPU */
+		memset(big, 0, sizeof(big));
+		((struct dbdev_kvm_run *)big)->vcpu_fd = -1;
+		((struct dbdev_kvm_run *)big)->run = 0x10000;
+		((struct dbdev_kvm_run *)big)->run_size = 0x10000;
+		CHECK(call_sized(fd, DBDEV_KVM_RUN, big,
+				 SIZE(DBDEV_KVM_RUN_SIZE_VER0, struct dbdev_kvm_run),
+				 NULL), no_vcpu);
+
+		d = (struct dbdev_destroy_device){ .id = c.id };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &d, sizeof(d));
+		CHECK(call_sized(fd, DBDEV_DESTROY_DEVICE, big,
+				 SIZE(DBDEV_DESTROY_DEVICE_SIZE_VER0, d), NULL), 0);
+		CHECK(nr_devs(fd), 0);
+
+		/* SET_POOLS last: it works only without devices */
+		memset(big, 0, sizeof(big));
+		memcpy(big, &want, sizeof(want));
+		CHECK(call_sized(fd, DBDEV_SET_POOLS, big,
+				 SIZE(DBDEV_UPOOLS_SIZE_VER0, want), NULL), 0);
+#undef SIZE
+	}
+	check_note = NULL;
+	close(efd);
+	close(fd);
+}
+
+/* Is this User Mode Linux? */
+static bool is_uml(void)
+{
+	char line[256];
+	bool uml = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		uml |= !strncmp(line, "vendor_id", 9) && strstr(line, "User Mode Linux");
+	if (f)
+		fclose(f);
+	return uml;
+}
+
+/* 11e. The ABI version and the capabilities */
+static void test_abi_version(void)
+{
+	int fd;
+
+	OPEN_CTX(fd);
+	CHECK(DBDEV_API_VERSION, 1);
+	CHECK(ioctl(fd, DBDEV_GET_API_VERSION, 0), DBDEV_API_VERSION);
+	/* 1 in the distribution kernels, 0 in UML, which has no KVM */
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_KVM_RUN), !is_uml());
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_EVENTFD), 1);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_MAX_DEVICES), 1024);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_MAX_ITEMS),
+	      DBDEV_MAX_ITEMS);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_BATCH_MAX),
+	      DBDEV_BATCH_MAX);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, 0), 0);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, 1000), 0);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, -1L), 0);
+	close(fd);
+}
+
+/* 11f. A file opened read-only may look, not change or run anything */
+static void test_abi_readonly(void)
+{
+	static uint8_t buf[4096];
+	struct dbdev_upools p;
+	struct test_list l;
+	unsigned int i;
+	uint32_t id;
+	int fd, ro;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	ro = open(dev_path, O_RDONLY | O_CLOEXEC);
+	REQUIRE(ro >= 0, 1);
+	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
+		unsigned long req = arg_ioctls[i].req;
+		bool looks = req == DBDEV_LIST_DEVICES || req == DBDEV_GET_POOLS ||
+			     req == DBDEV_DEVICE_STATS || req == DBDEV_GET_STATS;
+
+		check_note = arg_ioctls[i].name;
+		memset(buf, 0, sizeof(buf));
+		*(uint32_t *)buf = arg_ioctls[i].size;
+		if (looks)
+			CHECK(xioctl(ro, req, buf) != -EBADF, 1);
+		else
+			CHECK(xioctl(ro, req, buf), -EBADF);
+	}
+	check_note = NULL;
+	CHECK(xioctl(ro, DBDEV_TX_BEGIN, NULL), -EBADF);
+	CHECK(xioctl(ro, DBDEV_TX_COMMIT, NULL), -EBADF);
+	CHECK(xioctl(ro, DBDEV_TX_CANCEL, NULL), -EBADF);
+	CHECK(ioctl(ro, DBDEV_GET_API_VERSION, 0), DBDEV_API_VERSION);
+	CHECK(ioctl(ro, DBDEV_CHECK_EXTENSION, DBDEV_CAP_MAX_ITEMS),
+	      DBDEV_MAX_ITEMS);
+	CHECK(get_pools(ro, &p), 0);
+	CHECK(list_devs(ro, &l), 0);
+	CHECK(l.nr_devices, 0);		/* a context of its own */
+	CHECK(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 1);
+	close(ro);
 	close(fd);
 }
 
@@ -2783,6 +3058,9 @@ static const struct test tests[] = {
 	T(transactions),
 	T(pools),
 	T(hostile_argsz),
+	T(abi_ver0),
+	T(abi_version),
+	T(abi_readonly),
 	T(hostile_create),
 	T(hostile_misc),
 	T(hostile_pointers),

@@ -8,16 +8,20 @@
  * devices.
  *
  * Every argument structure starts with its size (argsz, set by the caller
- * to sizeof() as it knows it), so the ioctl numbers carry none: a larger
- * size is accepted if the bytes the kernel does not know are zero (else
- * -E2BIG), a smaller one than the first version is -EINVAL.  Reserved
- * fields and unknown flags must be zero (-EINVAL); counts over the limits
- * below are -E2BIG.
+ * to sizeof() as it knows it), so the ioctl numbers carry none.  Structures
+ * only grow, at their end: the kernel accepts any size from the first
+ * version's (DBDEV_*_SIZE_VER0) up to a page, reads fields the caller did
+ * not pass as zero, requires the bytes it does not know to be zero (else
+ * -E2BIG), and writes back no more than argsz bytes.  A size below the
+ * first version's is -EINVAL.  Reserved fields and unknown flags must be
+ * zero (-EINVAL); counts over the limits below are -E2BIG.
  * Pointers are __u64.  Bad pointers give -EFAULT.  A failed call changes
  * nothing unless its description says otherwise.
  *
  * Errors every ioctl may return: -ENOTTY for an unknown ioctl, -EINVAL,
- * -EFAULT, -ENOMEM.
+ * -EFAULT, -ENOMEM; -EBADF for an ioctl that changes the context, or runs
+ * its devices, on a file opened without write access (a read-only file
+ * may only look: the queries, LIST, the statistics and GET_POOLS).
  *
  * Limits of a context: at most max_devices devices (a module parameter,
  * 1024 by default; -EMFILE beyond), each with at most DBDEV_MAX_ITEMS
@@ -31,7 +35,12 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DBDEV_IOC_MAGIC		0xDB
+/*
+ * 0xD6 has no entry in Documentation/userspace-api/ioctl/ioctl-number.rst
+ * (checked from Linux 6.1 to mainline) and no kernel header uses it; the
+ * neighbours 0xDA and 0xDB (mwave) are taken.
+ */
+#define DBDEV_IOC_MAGIC		0xD6
 
 /* Limits */
 #define DBDEV_MAX_ITEMS		64	/* resources or constraints per device */
@@ -167,6 +176,9 @@ struct dbdev_create_device {
 	__u64 reserved[4];
 };
 
+/* the size of the first version */
+#define DBDEV_CREATE_DEVICE_SIZE_VER0	152
+
 /**
  * struct dbdev_destroy_device - DBDEV_DESTROY_DEVICE
  * @argsz: sizeof(struct dbdev_destroy_device)
@@ -183,6 +195,9 @@ struct dbdev_destroy_device {
 	__u32 id;
 	__u64 reserved;
 };
+
+/* the size of the first version */
+#define DBDEV_DESTROY_DEVICE_SIZE_VER0	16
 
 /* struct dbdev_io.bus and .dir */
 #define DBDEV_IO_PIO		0
@@ -237,6 +252,9 @@ struct dbdev_io_one {
 	struct dbdev_io io;
 };
 
+/* the size of the first version */
+#define DBDEV_IO_ONE_SIZE_VER0	40
+
 /**
  * struct dbdev_io_batch - DBDEV_IO_BATCH
  * @argsz: sizeof(struct dbdev_io_batch)
@@ -255,6 +273,9 @@ struct dbdev_io_batch {
 	__u64 ios;
 	__u64 reserved;
 };
+
+/* the size of the first version */
+#define DBDEV_IO_BATCH_SIZE_VER0	24
 
 /* struct dbdev_device_info.flags */
 #define DBDEV_INFO_TX_ADDED	(1U << 0)	/* created in the open transaction */
@@ -299,6 +320,9 @@ struct dbdev_list_devices {
 	__u64 reserved[2];
 };
 
+/* the size of the first version */
+#define DBDEV_LIST_DEVICES_SIZE_VER0	48
+
 /**
  * struct dbdev_device_ctl - DBDEV_DEVICE_CTL: a device type's own command
  * @argsz: sizeof(struct dbdev_device_ctl)
@@ -324,6 +348,9 @@ struct dbdev_device_ctl {
 	__u64 buf;
 	__u64 reserved;
 };
+
+/* the size of the first version */
+#define DBDEV_DEVICE_CTL_SIZE_VER0	40
 
 /**
  * struct dbdev_uwindow - an inclusive range of addresses or numbers
@@ -371,6 +398,9 @@ struct dbdev_upools {
 	__u8 reserved0;
 	__u64 reserved[2];
 };
+
+/* the size of the first version */
+#define DBDEV_UPOOLS_SIZE_VER0	176
 
 /* struct dbdev_device_eventfd.kind */
 #define DBDEV_EVENTFD_LINE	0	/* one of the device's legacy IRQ lines */
@@ -431,6 +461,9 @@ struct dbdev_device_eventfd {
 	__u32 reserved;
 };
 
+/* the size of the first version */
+#define DBDEV_DEVICE_EVENTFD_SIZE_VER0	32
+
 /**
  * struct dbdev_device_stats - DBDEV_DEVICE_STATS
  * @argsz: sizeof(struct dbdev_device_stats)
@@ -451,6 +484,9 @@ struct dbdev_device_stats {
 	__u64 irqs_resampled;
 	__u64 notifications;
 };
+
+/* the size of the first version */
+#define DBDEV_DEVICE_STATS_SIZE_VER0	40
 
 /* struct dbdev_kvm_run.flags */
 #define DBDEV_KVM_RUN_VM	(1U << 0)	/* check the vCPU's VM: @vm_fd */
@@ -502,7 +538,8 @@ struct dbdev_device_stats {
  * mapping at @run is not all of @vcpu_fd from offset 0; -EXDEV the vCPU
  * belongs to another VM than @vm_fd; -EFAULT nothing mapped at @run;
  * -EACCES the mapping is private or not readable and writable; or the
- * errno of the security module that refuses KVM_RUN on the vCPU.  It
+ * errno of the security module that refuses KVM_RUN on the vCPU;
+ * -EOPNOTSUPP in a kernel without KVM (DBDEV_CAP_KVM_RUN is 0).  It
  * never fails with -EINTR.  Each thread runs its own vCPU; several vCPUs
  * of a VM may run at once in one context.  Devices see the data of an
  * access in a buffer of the kernel's, not in the kvm_run area.  A context
@@ -526,6 +563,9 @@ struct dbdev_kvm_run {
 	__u64 served;
 	__u64 reserved[2];
 };
+
+/* the size of the first version */
+#define DBDEV_KVM_RUN_SIZE_VER0	72
 
 /**
  * struct dbdev_stats - DBDEV_GET_STATS: counters of the context
@@ -555,11 +595,24 @@ struct dbdev_stats {
 	__u64 io_errors;
 };
 
+/* the size of the first version */
+#define DBDEV_STATS_SIZE_VER0	72
+
+/*
+ * DBDEV_GET_API_VERSION takes 0 and returns DBDEV_API_VERSION, which
+ * changes only if the ABI ever breaks; what it gains is found with
+ * DBDEV_CHECK_EXTENSION.
+ */
+#define DBDEV_API_VERSION	1
+#define DBDEV_GET_API_VERSION	_IO(DBDEV_IOC_MAGIC, 0x00)
 #define DBDEV_CREATE_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x01)
 #define DBDEV_DESTROY_DEVICE	_IO(DBDEV_IOC_MAGIC, 0x02)
 #define DBDEV_IO		_IO(DBDEV_IOC_MAGIC, 0x03)
 #define DBDEV_IO_BATCH		_IO(DBDEV_IOC_MAGIC, 0x04)
-/* Transactions: -EBUSY to begin a second; -ENOENT to end none. */
+/*
+ * Transactions take 0 (-EINVAL otherwise): -EBUSY to begin a second;
+ * -ENOENT to end none.
+ */
 #define DBDEV_TX_BEGIN		_IO(DBDEV_IOC_MAGIC, 0x05)
 #define DBDEV_TX_COMMIT		_IO(DBDEV_IOC_MAGIC, 0x06)
 #define DBDEV_TX_CANCEL		_IO(DBDEV_IOC_MAGIC, 0x07)
@@ -571,6 +624,20 @@ struct dbdev_stats {
 #define DBDEV_DEVICE_STATS	_IO(DBDEV_IOC_MAGIC, 0x0d)
 #define DBDEV_KVM_RUN		_IO(DBDEV_IOC_MAGIC, 0x0e)
 #define DBDEV_GET_STATS		_IO(DBDEV_IOC_MAGIC, 0x0f)
+/*
+ * DBDEV_CHECK_EXTENSION takes a DBDEV_CAP_* and returns 0 if the kernel
+ * does not know it, else a positive value: 1, or the number the
+ * capability describes.  Never an error.
+ */
+#define DBDEV_CHECK_EXTENSION	_IO(DBDEV_IOC_MAGIC, 0x10)
+
+/* DBDEV_CHECK_EXTENSION capabilities */
+/* DBDEV_KVM_RUN works: the kernel has KVM (else -EOPNOTSUPP) */
+#define DBDEV_CAP_KVM_RUN	1
+#define DBDEV_CAP_EVENTFD	2	/* DBDEV_DEVICE_EVENTFD, _STATS */
+#define DBDEV_CAP_MAX_DEVICES	3	/* the most devices of a context */
+#define DBDEV_CAP_MAX_ITEMS	4	/* DBDEV_MAX_ITEMS */
+#define DBDEV_CAP_BATCH_MAX	5	/* DBDEV_BATCH_MAX */
 
 /*
  * The test device type, "dbdev-test", of the module dbdev_testdev (which
@@ -597,6 +664,9 @@ struct dbdev_test_params {
 	__u32 log_entries;
 	__u32 reserved;
 };
+
+/* the size of the first version */
+#define DBDEV_TEST_PARAMS_SIZE_VER0	16
 
 /**
  * struct dbdev_test_access - one logged access
