@@ -788,7 +788,9 @@ static int dbdev_io_check(const struct dbdev_io *io)
 		return -E2BIG;
 	if (io->bus == DBDEV_IO_PIO && io->addr >= DBDEV_PIO_LIMIT)
 		return -EINVAL;
-	if (io->bus == DBDEV_IO_MMIO && io->addr > U64_MAX - (bytes - 1))
+	/* elements run past the end of the space, but do not start there */
+	if (io->bus == DBDEV_IO_MMIO &&
+	    io->addr > U64_MAX - (bytes - io->size))
 		return -EINVAL;
 	return 0;
 }

@@ -465,8 +465,9 @@ static void test_io_malformed(void)
 	BAD_IO(a.flags = 0x80000000, -EINVAL);
 	BAD_IO((a.io.bus = DBDEV_IO_PIO, a.io.size = 1, a.io.addr = 0x10000), -EINVAL);
 	BAD_IO((a.io.bus = DBDEV_IO_PIO, a.io.size = 1, a.io.addr = ~0ULL), -EINVAL);
-	BAD_IO(a.io.addr = UINT64_MAX - 2, -EINVAL);
+	/* MMIO elements whose addresses wrap */
 	BAD_IO((a.io.addr = UINT64_MAX - 7, a.io.count = 3), -EINVAL);
+	BAD_IO((a.io.addr = UINT64_MAX, a.io.size = 1, a.io.count = 2), -EINVAL);
 	BAD_IO((a.io.size = 8, a.io.count = 513), -E2BIG);
 	BAD_IO((a.io.size = 1, a.io.count = 4097), -E2BIG);
 	BAD_IO((a.io.size = 8, a.io.count = 0x20000000), -E2BIG);
@@ -485,6 +486,40 @@ static void test_io_malformed(void)
 	io_init(&a, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, 0xffff, buf);
 	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
 	CHECK(a.io.result, -ENODEV);
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 2, UINT64_MAX - 7, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ENODEV);
+
+	/*
+	 * An access that runs past the end of its address space is not
+	 * malformed: as through the kernel API, it is -ERANGE (or -ENODEV)
+	 */
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, UINT64_MAX - 2, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ENODEV);
+	io_init(&a, DBDEV_IO_PIO, DBDEV_IO_READ, 2, 1, 0xffff, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ENODEV);
+	{
+		struct dbdev_uresource top[] = {
+			RES_MMIO(UINT64_MAX - 0xfff, 0x1000),
+			RES_PIO(0xfff0, 0x10),
+		};
+
+		REQUIRE(create_res(fd, top, 2, NULL), 0);
+	}
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 2, 1, UINT64_MAX, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ERANGE);
+	CHECK(a.io.device, 0);
+	io_init(&a, DBDEV_IO_PIO, DBDEV_IO_WRITE, 2, 1, 0xffff, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, -ERANGE);
+	CHECK(a.io.device, 0);
+	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 1, 1, UINT64_MAX, buf);
+	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
+	CHECK(a.io.result, 0);
+	CHECK(a.io.device, 1);
 	io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 8, 512, TEST_MMIO, buf);
 	CHECK(xioctl(fd, DBDEV_IO, &a), 0);
 	CHECK(a.io.result, 0);

@@ -214,7 +214,8 @@ struct dbdev_destroy_device {
  *	    0 if the core refused the element and called no device
  * @count: elements, at least 1, @size * @count at most DBDEV_IO_MAX_BYTES;
  *	   as KVM_EXIT_IO gives them
- * @addr: port (below 0x10000) or guest-physical address
+ * @addr: port (below 0x10000) or guest-physical address; the addresses
+ *	  of the elements of MMIO string I/O must not wrap past 2^64 - 1
  * @data: pointer to @size * @count bytes: read into, or written from
  * @result: out: 0, or the negative errno of the first element that failed:
  *	    the device's own, or one of the core (@device 0): -ENODEV no
@@ -223,7 +224,11 @@ struct dbdev_destroy_device {
  * @done: out: how many elements completed before that
  *
  * Port I/O sends every element to @addr, as string I/O does (the port stays,
- * the data advances); MMIO sends element i to @addr + i * @size.
+ * the data advances); MMIO sends element i to @addr + i * @size.  An
+ * element whose bytes run past the end of the address space (2 bytes at
+ * port 0xffff, or at address 2^64 - 1) is no malformed request: it gets
+ * -ERANGE, or -ENODEV with no device at its first byte, as through the
+ * kernel API.
  */
 struct dbdev_io {
 	__u8 bus;
