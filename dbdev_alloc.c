@@ -499,10 +499,13 @@ static int dbdev_pools_place(struct dbdev_pools *p,
 	dbdev_pools_span(p, dbdev_con_pool(con, &f.align), &i, &end);
 	for (; i < end; i++) {
 		pool = &p->pool[i];
-		if (window && (lo < pool->lo || hi > pool->hi))
+		/* a fixed number lies inside a pool; a window meets it */
+		if (fixed && (lo < pool->lo || hi > pool->hi))
 			continue;
-		f.lo = window ? lo : pool->lo;
-		f.hi = window ? hi : pool->hi;
+		f.lo = window ? max(lo, pool->lo) : pool->lo;
+		f.hi = window ? min(hi, pool->hi) : pool->hi;
+		if (f.lo > f.hi)
+			continue;
 		err = dbdev_pool_find(pool, &f, &base);
 		if (!err)
 			break;
@@ -538,9 +541,12 @@ static int dbdev_pools_place(struct dbdev_pools *p,
  *
  * @res and @ext have room for the sum of dbdev_con_outputs() over @con.
  *
+ * A window is placed where it meets a pool of its kind: in their
+ * intersection.
+ *
  * Return: 0; -ENOSPC if something does not fit, -EBUSY if a fixed IRQ or
- * slot is taken, -EINVAL if a window or fixed number lies outside every
- * pool of its kind.  On error the pools are as before.
+ * slot is taken, -EINVAL if a window meets no pool of its kind or a fixed
+ * number does not lie inside one.  On error the pools are as before.
  */
 int dbdev_pools_alloc(struct dbdev_pools *p,
 		      const struct dbdev_constraint *con, unsigned int nr,

@@ -206,7 +206,10 @@ enum dbdev_con_type {
 };
 
 /* struct dbdev_constraint.flags */
-/** DBDEV_CON_F_WINDOW - the range must lie inside [@min, @max] */
+/**
+ * DBDEV_CON_F_WINDOW - the range must lie inside [@min, @max]; it is placed
+ * where that window meets a pool of its kind
+ */
 #define DBDEV_CON_F_WINDOW	BIT(0)
 /** DBDEV_CON_F_FIXED - the IRQ or first slot must be exactly @fixed */
 #define DBDEV_CON_F_FIXED	BIT(1)

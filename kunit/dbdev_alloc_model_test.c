@@ -226,10 +226,10 @@ static bool model_scan(const struct model_pool *p, u64 size, u64 align,
 
 /*
  * Where dbdev_alloc() must place @con, by its documentation: 0 and the
- * resource in *@res, or the error.  A window or fixed number must lie
- * inside one pool (-EINVAL); pools are tried in order; a fixed number that
- * is taken is -EBUSY; PCI MSI is aligned to its size rounded up to a power
- * of two.
+ * resource in *@res, or the error.  A window is placed where it meets a
+ * pool, and must meet one (-EINVAL); a fixed number must lie inside one
+ * pool (-EINVAL); pools are tried in order; a fixed number that is taken
+ * is -EBUSY; PCI MSI is aligned to its size rounded up to a power of two.
  */
 static int model_place(const struct model *m,
 		       const struct dbdev_constraint *con,
@@ -263,11 +263,12 @@ static int model_place(const struct model *m,
 
 	for (i = 0; i < m->nr_pools; i++) {
 		const struct model_pool *p = &m->pool[i];
+		u64 lo = window ? max(wlo, p->lo) : p->lo;
+		u64 hi = window ? min(whi, p->hi) : p->hi;
 
-		if (window && (wlo < p->lo || whi > p->hi))
+		if ((fixed && (wlo < p->lo || whi > p->hi)) || lo > hi)
 			continue;
-		err = model_scan(p, size, align, window ? wlo : p->lo,
-				 window ? whi : p->hi, &base) ? 0 : -ENOSPC;
+		err = model_scan(p, size, align, lo, hi, &base) ? 0 : -ENOSPC;
 		if (!err)
 			break;
 	}

@@ -821,13 +821,6 @@ static void alloc_align_windows(struct kunit *test)
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(0x7000),
 		  DBDEV_PIO(0x134, 0x7000));
 
-	/* MMIO windows must lie inside one pool */
-	alloc_fail(test, __LINE__,
-		   DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfeb00000,
-				    0xfec00fff), -EINVAL);
-	alloc_fail(test, __LINE__,
-		   DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfeb00000,
-				    0x8000000fffULL), -EINVAL);
 	alloc_one(test, __LINE__,
 		  DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x10000,
 				   0x8000001000ULL, 0x8000ffffffULL),
@@ -849,6 +842,36 @@ static void alloc_align_windows(struct kunit *test)
 		  DBDEV_MEM(0x100200000ULL, 0x1000));
 	alloc_one(test, __LINE__, DBDEV_CON_MEM(0x1000),
 		  DBDEV_MEM(0x100000000ULL, 0x1000));
+}
+
+/*
+ * A window that meets a pool is placed in the part they share: below the
+ * top of the 32-bit hole, or in either of two pools it spans, the first
+ * that has room; one that meets none is refused.
+ */
+static void alloc_window_meets_pool(struct kunit *test)
+{
+	alloc_one(test, __LINE__,
+		  DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfebff000,
+				   0xfec00fff),
+		  DBDEV_MMIO(0xfebff000, 0x1000));
+	alloc_fail(test, __LINE__,
+		   DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfebff000,
+				    0xfec00fff), -ENOSPC);
+	alloc_one(test, __LINE__,
+		  DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfebff000,
+				   0x8000000fffULL),
+		  DBDEV_MMIO(0x8000000000ULL, 0x1000));
+	alloc_one(test, __LINE__,
+		  DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x2000, 0x1000, 0xc0000000,
+				   0xd0001fff),
+		  DBDEV_MMIO(0xd0000000, 0x2000));
+	alloc_fail(test, __LINE__,
+		   DBDEV_CON_WINDOW(DBDEV_CON_MMIO, 0x1000, 0x1000, 0xfec00000,
+				    0xfeffffff), -EINVAL);
+	alloc_fail(test, __LINE__,
+		   DBDEV_CON_WINDOW(DBDEV_CON_PIO, 1, 1, 0x10000, 0x1ffff),
+		   -EINVAL);
 }
 
 /* alloc_exhaust_reuse() on ports, [0x100, 0x13f]: eight blocks of eight. */
@@ -1660,6 +1683,7 @@ static struct kunit_case dbdev_alloc_cases[] = {
 	KUNIT_CASE(alloc_in_tx),
 	KUNIT_CASE(alloc_pool_config),
 	KUNIT_CASE(alloc_align_windows),
+	KUNIT_CASE(alloc_window_meets_pool),
 	KUNIT_CASE(alloc_exhaust_reuse),
 	KUNIT_CASE(alloc_fixed_conflicts),
 	KUNIT_CASE(alloc_msi_alignment),

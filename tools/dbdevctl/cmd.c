@@ -110,6 +110,11 @@ static bool in_window(const struct dbdev_uwindow *w, __u64 lo, __u64 hi)
 	return lo >= w->min && hi <= w->max && lo <= hi;
 }
 
+static bool meets(const struct dbdev_uwindow *w, __u64 lo, __u64 hi)
+{
+	return lo <= w->max && hi >= w->min;
+}
+
 static bool range_bad(__u64 base, __u64 size, __u64 limit)
 {
 	return !size || base > limit || size - 1 > limit - base;
@@ -159,12 +164,12 @@ static bool explain_con(const struct dbdev_uconstraint *c,
 			return true;
 		}
 		for (i = 0; c->type == DBDEV_UC_MMIO && i < p->nr_mmio; i++)
-			if (in_window(&p->mmio[i], c->min, c->max))
+			if (meets(&p->mmio[i], c->min, c->max))
 				return false;
 		w = c->type == DBDEV_UC_PIO ? &p->pio : &p->mem;
-		if (c->type != DBDEV_UC_MMIO && in_window(w, c->min, c->max))
+		if (c->type != DBDEV_UC_MMIO && meets(w, c->min, c->max))
 			return false;
-		snprintf(why, n, "the window is not inside one %s pool (see `" PROG " pools`)",
+		snprintf(why, n, "the window meets no %s pool (see `" PROG " pools`)",
 			 key[c->type]);
 		return true;
 	}

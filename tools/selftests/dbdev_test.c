@@ -264,6 +264,33 @@ static void test_create_constraints(void)
 	close(fd);
 }
 
+/* 2b. A constraint window is placed where it meets a pool of its kind */
+static void test_create_window(void)
+{
+	struct dbdev_uconstraint k = CON(DBDEV_UC_MMIO, 0x1000);
+	struct dbdev_create_device c;
+	struct dbdev_uresource out;
+	int fd;
+
+	OPEN_CTX(fd);
+	/* the 32-bit MMIO pool starts at 0xd0000000 */
+	k.flags = DBDEV_UC_WINDOW;
+	k.min = 0xc0000000;
+	k.max = 0xd0000fff;
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &k, 1, &out, 1);
+	REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	CHECK(out.type, DBDEV_UR_MMIO);
+	CHECK(out.base, 0xd0000000);
+	CHECK(out.size, 0x1000);
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &k, 1, &out, 1);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -ENOSPC);
+	k.max = 0xcfffffff;
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &k, 1, &out, 1);
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EINVAL);
+	CHECK(nr_devs(fd), 1);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 3. Injected I/O reaches the device and its log
  */
@@ -3084,6 +3111,7 @@ static void test_irq_eventfd_refused(void)
 static const struct test tests[] = {
 	T(create_explicit),
 	T(create_constraints),
+	T(create_window),
 	T(io_basic),
 	T(io_errors),
 	T(io_string),

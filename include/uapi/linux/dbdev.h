@@ -105,7 +105,9 @@ struct dbdev_uresource {
  * @align: power of two for the address kinds, 0 for the default (1 for
  *	   port I/O, 0x1000 for MMIO and memory); 0 for the other kinds
  * @min: first acceptable address, with DBDEV_UC_WINDOW
- * @max: last acceptable address (inclusive), with DBDEV_UC_WINDOW
+ * @max: last acceptable address (inclusive), with DBDEV_UC_WINDOW: the
+ *	 range is placed inside [@min, @max] where that meets a pool of its
+ *	 kind (DBDEV_GET_POOLS), so the window need not lie inside one
  * @fixed: the IRQ or first slot, with DBDEV_UC_FIXED
  * @reserved: 0
  */
@@ -156,8 +158,8 @@ struct dbdev_uconstraint {
  * bus; -EBUSY a resource is taken in its pool (a fixed IRQ or slot, ...);
  * -ENOSPC a constraint fits nowhere; -E2BIG @assigned_max too small;
  * -EMFILE the context has its maximum of devices; -EINVAL a malformed
- * resource or constraint, a window or fixed IRQ or slot outside every pool
- * of its kind, or parameters the type refuses.
+ * resource or constraint, a window that meets no pool of its kind, a fixed
+ * IRQ or slot (block) not inside one, or parameters the type refuses.
  */
 struct dbdev_create_device {
 	__u32 argsz;
