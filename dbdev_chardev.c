@@ -191,15 +191,16 @@ static int dbdev_inst_destroy(struct dbdev_ctx *ctx, struct dbdev_inst *inst)
 	return err;
 }
 
-/* The live instance @id, or %NULL (also once destroyed in the tx). */
+/*
+ * The instance @id, or %NULL.  One destroyed in the open transaction is
+ * still there, and works, until the commit.
+ */
 static struct dbdev_inst *dbdev_inst_lookup(struct dbdev_ctx *ctx, u32 id)
 {
 	struct dbdev_inst *inst = xa_load(&ctx->insts, id);
 
 	lockdep_assert_held(&ctx->lock);
-	if (!inst || !inst->dev || (inst->tx_flags & DBDEV_INFO_TX_REMOVED))
-		return NULL;
-	return inst;
+	return inst && inst->dev ? inst : NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -698,7 +699,10 @@ static int dbdev_ioctl_destroy(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 	mutex_lock(&ctx->lock);
 	inst = dbdev_inst_lookup(ctx, arg->id);
-	err = inst ? dbdev_inst_destroy(ctx, inst) : -ENOENT;
+	if (!inst || (inst->tx_flags & DBDEV_INFO_TX_REMOVED))
+		err = -ENOENT;
+	else
+		err = dbdev_inst_destroy(ctx, inst);
 	mutex_unlock(&ctx->lock);
 	return err;
 }

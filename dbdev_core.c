@@ -683,7 +683,11 @@ static int dbdev_stage_unregister(struct dbdev_manager *mgr,
 		return -ENOENT;
 	dbdev_apply(mgr, DBDEV_COPY_STAGED, dev->binding, false);
 	dbdev_binding_release(dev->binding);
-	dbdev_set_binding(dev, NULL);
+	/*
+	 * Until the removal is published the device answers I/O: its lines
+	 * and vectors stay usable as well.
+	 */
+	WRITE_ONCE(dev->binding, NULL);
 	return 0;
 }
 
@@ -694,6 +698,7 @@ static void dbdev_detach_unbound(struct list_head *ops)
 
 	list_for_each_entry(op, ops, node) {
 		if (op->dev->mgr && !op->dev->binding) {
+			dbdev_set_binding(op->dev, NULL);
 			list_del_init(&op->dev->node);
 			op->dev->mgr = NULL;
 		}
@@ -1018,7 +1023,9 @@ EXPORT_SYMBOL_GPL(dbdev_tx_register_alloc);
  * @dev: the device, registered as the earlier steps of @tx leave it
  *
  * Its resources are free for the later steps of @tx at once; dispatch
- * keeps reaching @dev until dbdev_tx_commit().
+ * keeps reaching @dev, and @dev keeps its interrupt lines and vectors,
+ * until dbdev_tx_commit() (unless a later step registers it again: then
+ * it has those of that registration).
  *
  * Return: 0, -ENOENT if @dev is not registered in the transaction's view,
  * or -ENOMEM.

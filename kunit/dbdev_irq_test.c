@@ -7,7 +7,8 @@
  *		 raised with nothing connected, resampling, connecting and
  *		 disconnecting and their errors, a device unregistered while
  *		 its line is high, lines that follow the resources when a
- *		 transaction moves a device, signalling from a timer and
+ *		 transaction moves a device and stay until the commit of
+ *		 its removal, signalling from a timer and
  *		 under a spinlock, connect and disconnect racing a device
  *		 that raises, and real eventfds: signalled, resampled,
  *		 released.
@@ -364,6 +365,42 @@ static void irq_lines_follow_resources(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dbdev_msi_send(dev, 0), -EINVAL);
 }
 
+/*
+ * Unregistered in an open transaction, a device keeps its lines and
+ * vectors until the commit (it answers I/O until then too); a cancel
+ * leaves them.
+ */
+static void irq_lines_until_commit(struct kunit *test)
+{
+	struct irq_fixture *f = test->priv;
+	struct dbdev_device *dev = dev_of(test);
+	struct tsink *l1 = tsink_new(test);
+	struct dbdev_tx *tx;
+
+	KUNIT_ASSERT_EQ(test, dbdev_irq_connect(dev, DBDEV_IRQ_LINE, 1,
+						&l1->sink), 0);
+	tx = dbdev_tx_begin(f->mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, dev), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_msi_send(dev, 4), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_msi_send(dev, 5), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fired(l1), 1);
+	dbdev_tx_cancel(tx);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_msi_send(dev, 4), 0);
+
+	tx = dbdev_tx_begin(f->mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, dev), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 1, true), 0);
+	KUNIT_EXPECT_EQ(test, fired(l1), 2);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_irq_set(dev, 0, true), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_msi_send(dev, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fired(l1), 2);
+}
+
 struct timer_raise {
 	struct timer_list timer;
 	struct dbdev_device *dev;
@@ -691,6 +728,7 @@ static struct kunit_case dbdev_irq_cases[] = {
 	KUNIT_CASE(irq_connect_errors),
 	KUNIT_CASE(irq_destroy_while_raised),
 	KUNIT_CASE(irq_lines_follow_resources),
+	KUNIT_CASE(irq_lines_until_commit),
 	KUNIT_CASE(irq_atomic_contexts),
 	KUNIT_CASE(irq_connect_races_raise),
 	KUNIT_CASE(irq_eventfd_line),

@@ -743,7 +743,8 @@ static void test_transactions(void)
 	REQUIRE(destroy_dev(fd, id), 0);
 	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
 	CHECK(destroy_dev(fd, id), -ENOENT);
-	CHECK(read_log(fd, id, &log), -ENOENT);
+	CHECK(read_log(fd, id, &log), 0);	/* there until the commit */
+	CHECK(log.head.nr, 2);		/* the two reads */
 	REQUIRE(list_devs(fd, &l), 0);
 	REQUIRE(l.nr_devices, 1);
 	CHECK(l.d[0].id, id);
@@ -788,6 +789,37 @@ static void test_transactions(void)
 	CHECK(xioctl(fd, DBDEV_TX_COMMIT, &l), -EINVAL);
 	CHECK(xioctl(fd, DBDEV_TX_CANCEL, (void *)-1L), -EINVAL);
 	CHECK(tx(fd, DBDEV_TX_COMMIT), 0);		/* still open */
+	close(fd);
+}
+
+/*
+ * 9b. A device destroyed in an open transaction works until the commit:
+ * I/O, its commands and LIST all see it
+ */
+static void test_tx_destroyed_alive(void)
+{
+	struct test_log log;
+	struct test_list l;
+	uint32_t id, v = 0x1234;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, id), 0);
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO + 8, &v), 0);
+	CHECK(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, 8,
+		  0x1234, 0);
+	CHECK(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 1);
+	CHECK(l.d[0].flags, DBDEV_INFO_TX_REMOVED);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(read_log(fd, id, &log), -ENOENT);
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO + 8, &v),
+	      -ENODEV);
+	CHECK(nr_devs(fd), 0);
 	close(fd);
 }
 
@@ -2736,7 +2768,10 @@ static void test_irq_eventfd_lifetime(void)
 	REQUIRE(efd_add(e, 2), 0);
 	CHECK(efd_take(e), 2);
 
-	/* destroyed in a transaction: it signals until the commit */
+	/*
+	 * destroyed in a transaction: until the commit it is all there, its
+	 * line, connections, commands and counters
+	 */
 	OPEN_CTX(fd);
 	REQUIRE(create_res(fd, &r5, 1, &id), 0);
 	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
@@ -2744,15 +2779,21 @@ static void test_irq_eventfd_lifetime(void)
 	CHECK(efd_take(e), 1);
 	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
 	REQUIRE(destroy_dev(fd, id), 0);
-	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 0, e, -1), -ENOENT);
-	CHECK(efd_disconnect(fd, id, DBDEV_EVENTFD_LINE, 0), -ENOENT);
-	CHECK(dev_stats(fd, id, &st), -ENOENT);
-	CHECK(LINE_DOWN(fd, id, 0), -ENOENT);
+	CHECK(destroy_dev(fd, id), -ENOENT);		/* once */
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_MSI, 0, e, -1), -EINVAL);
+	CHECK(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), -EBUSY);
 	REQUIRE(efd_add(rs, 1), 0);
 	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
 	CHECK(efd_take(e), 1);
 	CHECK(efd_take(rs), -EAGAIN);
+	CHECK(LINE_DOWN(fd, id, 0), 0);
+	CHECK(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 2, 0, 1, 0);
 	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(dev_stats(fd, id, &st), -ENOENT);
+	CHECK(LINE_DOWN(fd, id, 0), -ENOENT);
+	CHECK(efd_disconnect(fd, id, DBDEV_EVENTFD_LINE, 0), -ENOENT);
 	REQUIRE(efd_add(rs, 1), 0);
 	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
 	CHECK(efd_take(rs), 1);
@@ -3119,6 +3160,7 @@ static const struct test tests[] = {
 	T(io_batch),
 	T(conflicts),
 	T(transactions),
+	T(tx_destroyed_alive),
 	T(pools),
 	T(hostile_argsz),
 	T(abi_ver0),

@@ -189,8 +189,10 @@ struct dbdev_create_device {
  *
  * Unregisters and destroys the device; when the call returns no access
  * reaches it any more.  Inside a transaction it goes at DBDEV_TX_COMMIT
- * and stays with DBDEV_TX_CANCEL.  Errors: -ENOENT no such device (or
- * already destroyed in the open transaction).
+ * and stays with DBDEV_TX_CANCEL; until the commit it works as before:
+ * it answers I/O, takes its commands, raises its interrupts and counts
+ * (LIST flags it DBDEV_INFO_TX_REMOVED).  Errors: -ENOENT no such device
+ * (or already destroyed in the open transaction).
  */
 struct dbdev_destroy_device {
 	__u32 argsz;
@@ -446,7 +448,8 @@ struct dbdev_upools {
  * counted (DBDEV_DEVICE_STATS), not an error.  Connections go with the
  * device; the eventfds are released when it is destroyed or the context
  * closed.  A device created in an open transaction can be connected at
- * once; it may signal before the commit makes its I/O visible.  dbdev
+ * once; it may signal before the commit makes its I/O visible.  One
+ * destroyed in it keeps its connections until the commit.  dbdev
  * never both signals and listens to one eventfd, in any context (it would
  * take its own signal for the guest's acknowledgment).
  *
