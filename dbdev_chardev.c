@@ -1044,6 +1044,7 @@ static int dbdev_ioctl_device_stats(struct dbdev_ctx *ctx,
 				    struct dbdev_ucmd *uc)
 {
 	struct dbdev_device_stats *arg = uc->arg;
+	struct dbdev_io_stats io;
 	struct dbdev_irq_stats *st;
 	struct dbdev_inst *inst;
 
@@ -1055,6 +1056,13 @@ static int dbdev_ioctl_device_stats(struct dbdev_ctx *ctx,
 		arg->irqs_unbound = atomic64_read(&st->unbound);
 		arg->irqs_resampled = atomic64_read(&st->resampled);
 		arg->notifications = atomic64_read(&st->notified);
+		dbdev_device_io_stats(inst->dev, &io);
+		arg->pio_reads = io.reads[DBDEV_BUS_PIO];
+		arg->pio_writes = io.writes[DBDEV_BUS_PIO];
+		arg->pio_errors = io.errors[DBDEV_BUS_PIO];
+		arg->mmio_reads = io.reads[DBDEV_BUS_MMIO];
+		arg->mmio_writes = io.writes[DBDEV_BUS_MMIO];
+		arg->mmio_errors = io.errors[DBDEV_BUS_MMIO];
 	}
 	mutex_unlock(&ctx->lock);
 	if (!inst)

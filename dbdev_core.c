@@ -95,6 +95,27 @@ static int dbdev_callback_result(const void *callback, int ret)
 }
 
 /*
+ * Count an access @dev served.  The counters are per CPU: no cache line
+ * is shared with another dispatcher.  A device that is leaving its manager
+ * may have none any more (they wait, with its last binding, for the
+ * dispatchers that still found it).
+ */
+static void dbdev_count(struct dbdev_device *dev, enum dbdev_bus bus,
+			bool write, int result)
+{
+	struct dbdev_io_stats __percpu *st = READ_ONCE(dev->io_stats);
+
+	if (unlikely(!st))
+		return;
+	if (write)
+		this_cpu_inc(st->writes[bus]);
+	else
+		this_cpu_inc(st->reads[bus]);
+	if (result)
+		this_cpu_inc(st->errors[bus]);
+}
+
+/*
  * Call @r's device for an access at @offset: 0 with the callback's result
  * in *@result, or -EDEADLK without a call (re-entry, or nested too deep).
  */
@@ -141,6 +162,7 @@ static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
 	preempt_enable();
 	migrate_enable();
 	*result = dbdev_callback_result(callback, ret);
+	dbdev_count(dev, r->bus, write, *result);
 	return 0;
 }
 
@@ -304,8 +326,41 @@ void dbdev_device_init(struct dbdev_device *dev,
 	bitmap_zero(dev->irq_level, DBDEV_MAX_RESOURCES);
 	xa_init(&dev->irq_sinks);
 	memset(&dev->irq_stats, 0, sizeof(dev->irq_stats));
+	dev->io_stats = NULL;
 }
 EXPORT_SYMBOL_GPL(dbdev_device_init);
+
+/**
+ * dbdev_device_io_stats() - what a device's callbacks served
+ * @dev: a registered device, which the caller keeps registered meanwhile
+ *	 (from its callbacks, or by holding off its unregistration)
+ * @sum: filled with the counts since it was registered, all CPUs summed;
+ *	 all zero for a device that is not registered
+ *
+ * Dispatch counts on the CPU it runs on; the sum is a snapshot, exact
+ * once dispatch has stopped.
+ */
+void dbdev_device_io_stats(const struct dbdev_device *dev,
+			   struct dbdev_io_stats *sum)
+{
+	struct dbdev_io_stats __percpu *st = READ_ONCE(dev->io_stats);
+	unsigned int bus;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!st)
+		return;
+	for_each_possible_cpu(cpu) {
+		const struct dbdev_io_stats *c = per_cpu_ptr(st, cpu);
+
+		for (bus = 0; bus < DBDEV_NR_BUSES; bus++) {
+			sum->reads[bus] += READ_ONCE(c->reads[bus]);
+			sum->writes[bus] += READ_ONCE(c->writes[bus]);
+			sum->errors[bus] += READ_ONCE(c->errors[bus]);
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(dbdev_device_io_stats);
 
 /**
  * dbdev_device_resources() - the resources a device was registered with
@@ -520,9 +575,15 @@ static struct dbdev_binding *dbdev_binding_for(struct dbdev_device *dev,
 	return b ?: ERR_PTR(-ENOMEM);
 }
 
+static void dbdev_binding_free(struct dbdev_binding *b)
+{
+	free_percpu(b->io_stats);
+	kfree(b);
+}
+
 static void dbdev_binding_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct dbdev_binding, rcu));
+	dbdev_binding_free(container_of(head, struct dbdev_binding, rcu));
 }
 
 /* Give the binding's resources back to the pools, or take them again. */
@@ -643,32 +704,41 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 				const struct dbdev_constraint *con,
 				unsigned int nr_con)
 {
+	struct dbdev_io_stats __percpu *stats = NULL;
 	struct dbdev_device *dev = b->dev;
 	int err;
 
 	lockdep_assert_held(&mgr->lock);
 	if (dev->binding || (dev->mgr && dev->mgr != mgr))
 		return -EBUSY;
+	if (!dev->mgr) {
+		stats = alloc_percpu_gfp(struct dbdev_io_stats,
+					 GFP_KERNEL_ACCOUNT);
+		if (!stats)
+			return -ENOMEM;
+	}
 	if (con) {
 		err = dbdev_pools_alloc(&mgr->pools, con, nr_con,
 					dbdev_binding_res(b), b->ext);
-		if (err)
-			return err;
-		err = dbdev_binding_index(b) ?: dbdev_bus_conflicts(mgr, b);
-		if (err) {
-			dbdev_binding_release(b);
-			return err;
+		if (!err) {
+			err = dbdev_binding_index(b) ?:
+			      dbdev_bus_conflicts(mgr, b);
+			if (err)
+				dbdev_binding_release(b);
 		}
 	} else {
 		err = dbdev_bus_conflicts(mgr, b) ?:
 		      dbdev_binding_reserve(mgr, b);
-		if (err)
-			return err;
+	}
+	if (err) {
+		free_percpu(stats);
+		return err;
 	}
 
 	dbdev_apply(mgr, DBDEV_COPY_STAGED, b, true);
 	if (!dev->mgr) {
 		dev->mgr = mgr;
+		dev->io_stats = stats;
 		list_add_tail(&dev->node, &mgr->devices);
 	}
 	dbdev_set_binding(dev, b);
@@ -691,18 +761,32 @@ static int dbdev_stage_unregister(struct dbdev_manager *mgr,
 	return 0;
 }
 
-/* Unbind the devices of @ops that the steps left without a binding. */
-static void dbdev_detach_unbound(struct list_head *ops)
+/*
+ * @dev leaves its manager.  @last, its binding that is freed after the
+ * dispatchers that may still be inside @dev, takes its I/O counters along.
+ */
+static void dbdev_device_leave(struct dbdev_device *dev,
+			       struct dbdev_binding *last)
+{
+	dbdev_set_binding(dev, NULL);
+	last->io_stats = dev->io_stats;
+	WRITE_ONCE(dev->io_stats, NULL);
+	list_del_init(&dev->node);
+	dev->mgr = NULL;
+}
+
+/*
+ * Unbind the devices of @ops that the steps left without a binding.  The
+ * bindings of the steps that @cancel (or else a commit) drops are the
+ * ones freed after a grace period: each such device has one.
+ */
+static void dbdev_detach_unbound(struct list_head *ops, bool cancel)
 {
 	struct dbdev_tx_op *op;
 
-	list_for_each_entry(op, ops, node) {
-		if (op->dev->mgr && !op->dev->binding) {
-			dbdev_set_binding(op->dev, NULL);
-			list_del_init(&op->dev->node);
-			op->dev->mgr = NULL;
-		}
-	}
+	list_for_each_entry(op, ops, node)
+		if (op->dev->mgr && !op->dev->binding && op->add == cancel)
+			dbdev_device_leave(op->dev, op->b);
 }
 
 /*
@@ -723,7 +807,7 @@ static void dbdev_publish(struct dbdev_manager *mgr, struct list_head *ops,
 	list_for_each_entry(op, ops, node)
 		if (!op->add)
 			list_add_tail(&op->b->link, dead);
-	dbdev_detach_unbound(ops);
+	dbdev_detach_unbound(ops, false);
 }
 
 /* Undo @ops, newest first; queue the bindings they added on @dead. */
@@ -747,7 +831,7 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 	list_for_each_entry(op, ops, node)
 		if (op->add)
 			list_add_tail(&op->b->link, dead);
-	dbdev_detach_unbound(ops);
+	dbdev_detach_unbound(ops, true);
 }
 
 /*
@@ -765,7 +849,7 @@ static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 		synchronize_srcu(&mgr->srcu);
 	list_for_each_entry_safe(b, tmp, dead, link) {
 		if (wait)
-			kfree(b);
+			dbdev_binding_free(b);
 		else
 			call_srcu(&mgr->srcu, &b->rcu, dbdev_binding_free_rcu);
 	}
@@ -1379,12 +1463,11 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 		dbdev_tx_close(&mgr->tx);
 	}
 	dbdev_buses_clear(&mgr->buses);
-	list_for_each_entry(dev, &mgr->devices, node) {
+	list_for_each_entry_safe(dev, tmp, &mgr->devices, node) {
 		list_add_tail(&dev->binding->link, &dead);
-		dbdev_set_binding(dev, NULL);
-		dev->mgr = NULL;
+		dbdev_device_leave(dev, dev->binding);
+		list_add_tail(&dev->node, &gone);
 	}
-	list_splice_init(&mgr->devices, &gone);
 	list_splice_init(&mgr->grants, &dead);
 	mutex_unlock(&mgr->lock);
 

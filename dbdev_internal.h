@@ -155,6 +155,8 @@ unsigned int dbdev_res_extents(const struct dbdev_resource *r);
  * @ext: the pool extents: one per resource placed by the allocator, or
  *	 dbdev_res_extents() per explicit resource, some unused
  * @nr_ext: how many
+ * @io_stats: the I/O counters of the device that left its manager with
+ *	      this binding, freed with it
  *
  * The arrays follow the structure in the same allocation.
  */
@@ -168,6 +170,7 @@ struct dbdev_binding {
 	struct dbdev_range *ranges;
 	struct dbdev_extent *ext;
 	unsigned int nr_ext;
+	struct dbdev_io_stats __percpu *io_stats;
 };
 
 /**

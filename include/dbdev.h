@@ -345,6 +345,7 @@ struct dbdev_pool_config {
 struct dbdev_device;
 struct dbdev_manager;
 struct dbdev_binding;
+struct dbdev_io_stats;
 
 /**
  * struct dbdev_device_ops - what a device does
@@ -423,6 +424,9 @@ struct dbdev_irq_stats {
  *	       (private, see dbdev_irq.c)
  * @irq_stats: counters of dbdev_irq_set(), dbdev_msi_send() and
  *	       dbdev_notify() (private)
+ * @io_stats: per-CPU counts of the accesses its callbacks served, from its
+ *	      first registration until it leaves its manager (private, see
+ *	      dbdev_device_io_stats())
  *
  * Initialise with dbdev_device_init().  Everything but @ops and @flags
  * belongs to the core, under the manager's lock.
@@ -439,6 +443,7 @@ struct dbdev_device {
 	DECLARE_BITMAP(irq_level, DBDEV_MAX_RESOURCES);
 	struct xarray irq_sinks;
 	struct dbdev_irq_stats irq_stats;
+	struct dbdev_io_stats __percpu *io_stats;
 };
 
 void dbdev_device_init(struct dbdev_device *dev,
@@ -509,6 +514,23 @@ enum dbdev_bus {
 	DBDEV_BUS_MMIO,
 	DBDEV_NR_BUSES,
 };
+
+/**
+ * struct dbdev_io_stats - the accesses a device's callbacks served
+ * @reads: reads, per bus
+ * @writes: writes, per bus
+ * @errors: of those, the ones its callback failed, per bus
+ *
+ * Accesses the core refused before calling the device are not counted.
+ */
+struct dbdev_io_stats {
+	u64 reads[DBDEV_NR_BUSES];
+	u64 writes[DBDEV_NR_BUSES];
+	u64 errors[DBDEV_NR_BUSES];
+};
+
+void dbdev_device_io_stats(const struct dbdev_device *dev,
+			   struct dbdev_io_stats *sum);
 
 /*
  * Dispatch.  Errors of the core, each distinct from the others:

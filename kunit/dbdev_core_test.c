@@ -5,8 +5,9 @@
  *   dbdev_dispatch  - routing: base and offset as the device sees them, range
  *		       ends, both buses, data in both directions, length and
  *		       crossing errors, the edges of both address spaces; the
- *		       core's refusals apart from a device's errors, and
- *		       callback results that are not errnos;
+ *		       core's refusals apart from a device's errors,
+ *		       callback results that are not errnos, and the
+ *		       per-device I/O counters;
  *   dbdev_register  - registration and unregistration: overlap in every
  *		       shape, failures leaving no trace, every errno;
  *		       assigned and trapped resources;
@@ -668,6 +669,81 @@ static void dispatch_callback_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->calls, 9U);
 }
 
+/* Expects the I/O counters of @dev, per bus: reads, writes, errors. */
+static void expect_io_stats(struct kunit *test, int line,
+			    const struct dbdev_device *dev,
+			    u64 pr, u64 pw, u64 pe, u64 mr, u64 mw, u64 me)
+{
+	struct dbdev_io_stats st;
+
+	memset(&st, 0x5a, sizeof(st));
+	dbdev_device_io_stats(dev, &st);
+	KUNIT_EXPECT_EQ_MSG(test, st.reads[DBDEV_BUS_PIO], pr, "line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, st.writes[DBDEV_BUS_PIO], pw, "line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, st.errors[DBDEV_BUS_PIO], pe, "line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, st.reads[DBDEV_BUS_MMIO], mr, "line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, st.writes[DBDEV_BUS_MMIO], mw, "line %d", line);
+	KUNIT_EXPECT_EQ_MSG(test, st.errors[DBDEV_BUS_MMIO], me, "line %d", line);
+}
+
+/*
+ * A device's I/O counters: what its callbacks served and failed, per bus,
+ * not what the core refused; they last while it is registered, moves in a
+ * transaction included, and start again at its next registration.
+ */
+static void dispatch_io_stats(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new(test);
+	struct dbdev_resource res[] = {
+		DBDEV_MMIO(0x1000, 0x10),
+		DBDEV_PIO(0x80, 4),
+	};
+	struct dbdev_resource moved = DBDEV_PIO(0x90, 4);
+	struct dbdev_tx *tx;
+
+	expect_io_stats(test, __LINE__, &a->dev, 0, 0, 0, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &a->dev, res, 2), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 0, 0, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1004, 4, NULL), 0);
+	KUNIT_EXPECT_EQ(test, mmio_wr(mgr, 0x1004, 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, mmio_wr(mgr, 0x1008, 8, 0), 0);
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x81, 1, NULL), 0);
+	a->ret = -EIO;
+	KUNIT_EXPECT_EQ(test, pio_wr(mgr, 0x83, 1, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 1, NULL), -EIO);
+	a->ret = 0;
+	/* refused by the core */
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x100e, 4, NULL), -ERANGE);
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x84, 1, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 0, NULL), -EINVAL);
+	expect_io_stats(test, __LINE__, &a->dev, 1, 1, 1, 2, 2, 1);
+
+	/* a move keeps them, a removal counts until its commit */
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, &a->dev), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, &a->dev, &moved, 1), 0);
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x80, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x90, 2, NULL), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 3, 1, 1, 2, 2, 1);
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, &a->dev), 0);
+	KUNIT_EXPECT_EQ(test, pio_wr(mgr, 0x90, 2, 0), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 3, 2, 1, 2, 2, 1);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 0, 0, 0, 0, 0, 0);
+
+	/* registered again: from zero */
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &a->dev, res, 2), 0);
+	KUNIT_EXPECT_EQ(test, pio_wr(mgr, 0x80, 4, 0), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 0, 1, 0, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, dbdev_unregister(mgr, &a->dev), 0);
+	expect_io_stats(test, __LINE__, &a->dev, 0, 0, 0, 0, 0, 0);
+}
+
 /*
  * dbdev_dispatch() tells the core's refusals from a device's own errors,
  * even errors that the core uses itself.
@@ -761,6 +837,7 @@ static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_top_of_space),
 	KUNIT_CASE(dispatch_pio_top),
 	KUNIT_CASE(dispatch_callback_error),
+	KUNIT_CASE(dispatch_io_stats),
 	KUNIT_CASE(dispatch_device_or_core),
 	KUNIT_CASE(dispatch_bad_result),
 	{}

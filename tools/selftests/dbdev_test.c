@@ -2275,6 +2275,68 @@ static int dev_stats(int fd, uint32_t id, struct dbdev_device_stats *st)
 	}								\
 } while (0)
 
+/* The I/O counters of DBDEV_DEVICE_STATS are exactly these */
+#define CHECK_IO_STATS(_fd, _id, _pr, _pw, _pe, _mr, _mw, _me) do {	\
+	struct dbdev_device_stats _st;					\
+									\
+	if (CHECK(dev_stats(_fd, _id, &_st), 0)) {			\
+		CHECK(_st.pio_reads, _pr);				\
+		CHECK(_st.pio_writes, _pw);				\
+		CHECK(_st.pio_errors, _pe);				\
+		CHECK(_st.mmio_reads, _mr);				\
+		CHECK(_st.mmio_writes, _mw);				\
+		CHECK(_st.mmio_errors, _me);				\
+	}								\
+} while (0)
+
+/*
+ * 17g. Per-device I/O counters: what the device served, per bus and
+ * direction, and its failures; not what the core refused
+ */
+static void test_io_stats(void)
+{
+	uint8_t data[64] = { 0 };
+	struct dbdev_io io;
+	uint32_t id, id2;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	REQUIRE(create_res(fd, &RES_PIO(0x70, 2), 1, &id2), 0);
+	CHECK_IO_STATS(fd, id, 0, 0, 0, 0, 0, 0);
+
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 5, TEST_PIO, data, &io), 0);
+	CHECK(io.done, 5);
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 2, 1, TEST_PIO, data, &io), 0);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 3, TEST_MMIO, data, &io), 0);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 8, 1, TEST_MMIO, data, &io), 0);
+	CHECK_IO_STATS(fd, id, 1, 5, 0, 3, 1, 0);
+
+	/* failed by the device: counted, as an error too */
+	REQUIRE(dev_fail(fd, id, 0, -EIO), 0);
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 1, TEST_MMIO, data, &io), 0);
+	CHECK(io.result, -EIO);
+	REQUIRE(dev_fail(fd, id, 1, -EPERM), 0);
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 4, TEST_PIO, data, &io), 0);
+	CHECK(io.result, -EPERM);
+	CHECK(io.done, 1);
+	CHECK_IO_STATS(fd, id, 3, 5, 1, 3, 2, 1);
+
+	/* refused by the core: not counted */
+	CHECK(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1,
+		    TEST_MMIO + TEST_MMIO_SIZE - 2, data, &io), 0);
+	CHECK(io.result, -ERANGE);
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, 0x90, data, &io), 0);
+	CHECK(io.result, -ENODEV);
+	CHECK_IO_STATS(fd, id, 3, 5, 1, 3, 2, 1);
+
+	/* each device its own; a batch counts as its accesses */
+	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 2, 2, 0x70, data, &io), 0);
+	CHECK_IO_STATS(fd, id2, 2, 0, 0, 0, 0, 0);
+	CHECK_IO_STATS(fd, id, 3, 5, 1, 3, 2, 1);
+	close(fd);
+}
+
 /* 17a. A line: its rising edges, resampling, and nothing connected */
 static void test_irq_eventfd_line(void)
 {
@@ -3184,6 +3246,7 @@ static const struct test tests[] = {
 	T(irq_eventfd_lifetime),
 	T(io_device_flag),
 	T(irq_eventfd_refused),
+	T(io_stats),
 };
 
 int main(int argc, char **argv)

@@ -483,8 +483,18 @@ struct dbdev_device_eventfd {
  * @irqs_resampled: out: lines signalled again after an acknowledgment
  * @notifications: out: how often it had something for the VMM, with an
  *		   eventfd connected or not
+ * @pio_reads: out: port reads the device served (its callback was called:
+ *	       not the accesses the core refused), through DBDEV_IO,
+ *	       DBDEV_IO_BATCH, DBDEV_KVM_RUN or another device
+ * @pio_writes: out: port writes it served
+ * @pio_errors: out: of those reads and writes, the ones it failed
+ * @mmio_reads: out: MMIO reads it served
+ * @mmio_writes: out: MMIO writes it served
+ * @mmio_errors: out: of those, the ones it failed
  *
- * Counts since the device was created.  Errors: -ENOENT no such device.
+ * Counts since the device was created; the I/O counters cost its
+ * accesses no shared cache line (they are per CPU, summed here).
+ * Errors: -ENOENT no such device.
  */
 struct dbdev_device_stats {
 	__u32 argsz;
@@ -493,10 +503,16 @@ struct dbdev_device_stats {
 	__u64 irqs_unbound;
 	__u64 irqs_resampled;
 	__u64 notifications;
+	__u64 pio_reads;
+	__u64 pio_writes;
+	__u64 pio_errors;
+	__u64 mmio_reads;
+	__u64 mmio_writes;
+	__u64 mmio_errors;
 };
 
 /* the size of the first version */
-#define DBDEV_DEVICE_STATS_SIZE_VER0	40
+#define DBDEV_DEVICE_STATS_SIZE_VER0	88
 
 /* struct dbdev_kvm_run.flags */
 #define DBDEV_KVM_RUN_VM	(1U << 0)	/* check the vCPU's VM: @vm_fd */
