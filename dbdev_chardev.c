@@ -20,6 +20,7 @@
  * An ioctl holds a reference to the file, so release() never runs beside
  * one; it destroys the manager and then the devices.
  */
+#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -145,6 +146,7 @@ struct dbdev_ctx {
  * @type: its type, whose module it pins
  * @tx_flags: DBDEV_INFO_TX_ADDED and/or DBDEV_INFO_TX_REMOVED while a
  *	      transaction is open
+ * @name: its name, all zero if none
  * @nr_res: how many resources it has
  * @res: its resources, as assigned at creation
  */
@@ -153,6 +155,7 @@ struct dbdev_inst {
 	struct dbdev_device *dev;
 	struct dbdev_type *type;
 	u32 tx_flags;
+	char name[DBDEV_NAME_LEN];
 	unsigned int nr_res;
 	struct dbdev_uresource res[];
 };
@@ -201,6 +204,39 @@ static struct dbdev_inst *dbdev_inst_lookup(struct dbdev_ctx *ctx, u32 id)
 
 	lockdep_assert_held(&ctx->lock);
 	return inst && inst->dev ? inst : NULL;
+}
+
+/*
+ * Is @name, a name field of the ABI, well formed?  *@empty says whether it
+ * is all zero: no name.
+ */
+static bool dbdev_name_valid(const char name[DBDEV_NAME_LEN], bool *empty)
+{
+	size_t len = strnlen(name, DBDEV_NAME_LEN);
+	size_t i;
+
+	*empty = !len;
+	if (len == DBDEV_NAME_LEN ||
+	    memchr_inv(name + len, 0, DBDEV_NAME_LEN - len))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("._-:", name[i]))
+			return false;
+	return true;
+}
+
+/* The instance called @name, or %NULL. */
+static struct dbdev_inst *dbdev_inst_named(struct dbdev_ctx *ctx,
+					   const char name[DBDEV_NAME_LEN])
+{
+	struct dbdev_inst *inst;
+	unsigned long id;
+
+	lockdep_assert_held(&ctx->lock);
+	xa_for_each(&ctx->insts, id, inst)
+		if (inst->dev && !strncmp(inst->name, name, DBDEV_NAME_LEN))
+			return inst;
+	return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -569,10 +605,11 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	struct dbdev_inst *inst = NULL;
 	void *blob = NULL, *params = NULL, *items = NULL;
 	unsigned int count;
+	bool unnamed;
 	int err;
 
 	if ((arg->flags & ~DBDEV_CREATE_CONSTRAINTS) ||
-	    memchr_inv(arg->reserved, 0, sizeof(arg->reserved)) ||
+	    !dbdev_name_valid(arg->name, &unnamed) ||
 	    !memchr(arg->type, 0, sizeof(arg->type)) ||
 	    (arg->params_len && !arg->params))
 		return -EINVAL;
@@ -616,6 +653,10 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		err = -EMFILE;
 		goto unlock;
 	}
+	if (!unnamed && dbdev_inst_named(ctx, arg->name)) {
+		err = -ENOTUNIQ;
+		goto unlock;
+	}
 	inst = kzalloc(struct_size(inst, res, count), GFP_KERNEL_ACCOUNT);
 	if (!inst) {
 		err = -ENOMEM;
@@ -651,6 +692,7 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		goto unlock;
 
 	dbdev_inst_fill(ctx, inst, type, dev);
+	memcpy(inst->name, arg->name, sizeof(inst->name));
 	arg->id = inst->id;
 	arg->nr_assigned = inst->nr_res;
 	if ((arg->assigned &&
@@ -907,46 +949,79 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
  * Listing, device commands, pools
  */
 
+/* Does LIST, as @arg asks, show @inst? */
+static bool dbdev_list_shows(const struct dbdev_list_devices *arg,
+			     const struct dbdev_inst *inst)
+{
+	return !(arg->flags & DBDEV_LIST_NAME) ||
+	       !strncmp(inst->name, arg->name, DBDEV_NAME_LEN);
+}
+
+/*
+ * Write @inst as entry @i, @size bytes, of the answer, and its resources
+ * from @first.
+ */
+static int dbdev_list_one(const struct dbdev_list_devices *arg, u32 size,
+			  const struct dbdev_inst *inst, u32 i, u32 first)
+{
+	void __user *uinfo = u64_to_user_ptr(arg->devices) + (u64)i * size;
+	size_t known = min_t(size_t, size, sizeof(struct dbdev_device_info));
+	struct dbdev_uresource __user *ures = u64_to_user_ptr(arg->resources);
+	struct dbdev_device_info info = {
+		.id = inst->id,
+		.nr_resources = inst->nr_res,
+		.first_resource = first,
+		.flags = inst->tx_flags,
+	};
+
+	strscpy(info.type, inst->type->name, sizeof(info.type));
+	memcpy(info.name, inst->name, sizeof(info.name));
+	if (copy_to_user(uinfo, &info, known) ||
+	    clear_user(uinfo + known, size - known) ||
+	    copy_to_user(&ures[first], inst->res,
+			 inst->nr_res * sizeof(inst->res[0])))
+		return -EFAULT;
+	return 0;
+}
+
 static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_list_devices *arg = uc->arg;
-	struct dbdev_device_info __user *udev;
-	struct dbdev_uresource __user *ures;
+	u32 size = arg->info_size ?: DBDEV_DEVICE_INFO_SIZE_VER0;
 	u32 nr_dev = 0, nr_res = 0;
 	struct dbdev_inst *inst;
 	unsigned long id;
+	bool unnamed;
 	int err = 0;
 
-	if (arg->flags || memchr_inv(arg->reserved, 0, sizeof(arg->reserved)))
+	if ((arg->flags & ~DBDEV_LIST_NAME) || arg->reserved ||
+	    !dbdev_name_valid(arg->name, &unnamed) ||
+	    unnamed == !!(arg->flags & DBDEV_LIST_NAME) ||
+	    size < DBDEV_DEVICE_INFO_SIZE_VER0)
 		return -EINVAL;
-	udev = u64_to_user_ptr(arg->devices);
-	ures = u64_to_user_ptr(arg->resources);
+	if (size > PAGE_SIZE)
+		return -E2BIG;
 
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->insts, id, inst) {
-		nr_dev++;
-		nr_res += inst->nr_res;
+		if (dbdev_list_shows(arg, inst)) {
+			nr_dev++;
+			nr_res += inst->nr_res;
+		}
 	}
-	if (nr_dev > arg->nr_devices || nr_res > arg->nr_resources) {
+	if ((arg->flags & DBDEV_LIST_NAME) && !nr_dev) {
+		err = -ENOENT;
+	} else if (nr_dev > arg->nr_devices || nr_res > arg->nr_resources) {
 		err = -E2BIG;
 	} else {
 		nr_dev = 0;
 		nr_res = 0;
 		xa_for_each(&ctx->insts, id, inst) {
-			struct dbdev_device_info info = {
-				.id = inst->id,
-				.nr_resources = inst->nr_res,
-				.first_resource = nr_res,
-				.flags = inst->tx_flags,
-			};
-
-			strscpy(info.type, inst->type->name, sizeof(info.type));
-			if (copy_to_user(&udev[nr_dev++], &info, sizeof(info)) ||
-			    copy_to_user(&ures[nr_res], inst->res,
-					 inst->nr_res * sizeof(inst->res[0]))) {
-				err = -EFAULT;
+			if (!dbdev_list_shows(arg, inst))
+				continue;
+			err = dbdev_list_one(arg, size, inst, nr_dev++, nr_res);
+			if (err)
 				break;
-			}
 			nr_res += inst->nr_res;
 		}
 	}

@@ -81,7 +81,7 @@ static int test_params(const char *s, struct dbdev_test_params *p)
 	return err;
 }
 
-static void print_device(uint32_t id, const char *type,
+static void print_device(uint32_t id, const char *type, const char *name,
 			 const struct dbdev_uresource *res, unsigned int nr,
 			 uint32_t flags)
 {
@@ -89,6 +89,8 @@ static void print_device(uint32_t id, const char *type,
 	unsigned int i;
 
 	printf("%u %s", id, type);
+	if (name && *name)
+		printf(" @%s", name);
 	for (i = 0; i < nr; i++)
 		printf(" %s", fmt_resource(buf, sizeof(buf), &res[i]));
 	flags &= DBDEV_INFO_TX_ADDED | DBDEV_INFO_TX_REMOVED;
@@ -242,6 +244,8 @@ static int create_failed(int err, const struct dbdev_create_device *arg,
 				  DBDEV_MAX_ITEMS);
 	case EMFILE:
 		return fail_errno(err, "the context has its maximum of devices (module parameter max_devices)");
+	case ENOTUNIQ:
+		return fail_errno(err, "another device is called '%s'", arg->name);
 	case EINVAL:
 		return create_einval(arg, items);
 	}
@@ -294,6 +298,8 @@ int cmd_create(int argc, char **argv)
 	if (params && hex)
 		return fail_usage("--params and --params-hex exclude each other");
 	strcpy(arg.type, type);
+	if (name)
+		strcpy(arg.name, name);
 
 	if (params) {
 		if (strcmp(type, DBDEV_TEST_TYPE))
@@ -323,7 +329,7 @@ int cmd_create(int argc, char **argv)
 	if (err)
 		return create_failed(err, &arg, items);
 
-	print_device(arg.id, type, got, arg.nr_assigned,
+	print_device(arg.id, type, name, got, arg.nr_assigned,
 		     tx_open ? DBDEV_INFO_TX_ADDED : 0);
 	var_bind("last", arg.id, got, arg.nr_assigned);
 	if (name)
@@ -389,9 +395,15 @@ int cmd_list(int argc, char **argv)
 	unsigned int i;
 	int err;
 
-	(void)argv;
-	if (argc > 1)
-		return fail_usage("takes no arguments");
+	if (argc > 2)
+		return fail_usage("takes at most a device's name");
+	if (argc == 2) {
+		if (strlen(argv[1]) >= sizeof(arg.name))
+			return fail_usage("'%s': a name has at most %zu characters",
+					  argv[1], sizeof(arg.name) - 1);
+		strcpy(arg.name, argv[1]);
+		arg.flags = DBDEV_LIST_NAME;
+	}
 	for (;;) {
 		err = dev_ioctl(DBDEV_LIST_DEVICES, &arg);
 		if (err != E2BIG)
@@ -405,11 +417,15 @@ int cmd_list(int argc, char **argv)
 	}
 	for (i = 0; !err && i < arg.nr_devices; i++) {
 		dev[i].type[sizeof(dev[i].type) - 1] = 0;
-		print_device(dev[i].id, dev[i].type, res + dev[i].first_resource,
-			     dev[i].nr_resources, dev[i].flags);
+		dev[i].name[sizeof(dev[i].name) - 1] = 0;
+		print_device(dev[i].id, dev[i].type, dev[i].name,
+			     res + dev[i].first_resource, dev[i].nr_resources,
+			     dev[i].flags);
 	}
 	free(dev);
 	free(res);
+	if (err == ENOENT)
+		return fail_errno(err, "no device is called '%s'", arg.name);
 	return err ? fail_errno(err, NULL) : 0;
 }
 

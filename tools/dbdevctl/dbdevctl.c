@@ -163,7 +163,9 @@ static const struct command commands[] = {
 	  "  slot  slot=N  slots:N[,at=FIRST]  KVM memory slots\n"
 	  "  mac                               a MAC address from the pool\n"
 	  "Options:\n"
-	  "  -n, --name NAME      refer to the device as @NAME in later commands\n"
+	  "  -n, --name NAME      the device's name in the context (unique in it:\n"
+	  "                       else ENOTUNIQ; `list NAME` finds it), and refer\n"
+	  "                       to it as @NAME in later commands of this run\n"
 	  "                       (@last is always the latest one): @NAME is its\n"
 	  "                       id, @NAME.mmio the base of its first MMIO range,\n"
 	  "                       @NAME.mmio1 of the second; also .pio .mem .irq\n"
@@ -182,9 +184,10 @@ static const struct command commands[] = {
 	{ "destroy", cmd_destroy, "destroy ID...\n",
 	  "Destroy devices.  Inside a transaction they go at commit.\n"
 	  "  destroy 1    destroy @uart\n" },
-	{ "list", cmd_list, "list\n",
-	  "The context's devices in id order, one per line: ID TYPE RESOURCE...,\n"
-	  "with a comment for those created or destroyed in the open transaction.\n" },
+	{ "list", cmd_list, "list [NAME]\n",
+	  "The context's devices in id order, one per line: ID TYPE [@NAME]\n"
+	  "RESOURCE..., with a comment for those created or destroyed in the open\n"
+	  "transaction.  With NAME, only the device of that name (ENOENT if none).\n" },
 	{ "read", cmd_read, "read pio|mmio ADDR SIZE [COUNT] [== VALUE...]\n",
 	  "Read SIZE (1 to 8) bytes at ADDR and print the value in hex.  COUNT > 1\n"
 	  "is string I/O: COUNT elements, from the same port (pio) or from\n"
@@ -284,7 +287,7 @@ static const char overview[] =
 "  create TYPE [OPTIONS] RESOURCE...            a device at these resources\n"
 "  create TYPE [OPTIONS] --alloc CONSTRAINT...  ...where the allocator puts it\n"
 "  destroy ID...\n"
-"  list                                  the devices and their resources\n"
+"  list [NAME]                           the devices and their resources\n"
 "  read pio|mmio ADDR SIZE [COUNT] [== VALUE...]\n"
 "  expect pio|mmio ADDR SIZE VALUE...    read and check\n"
 "  write pio|mmio ADDR SIZE VALUE...\n"

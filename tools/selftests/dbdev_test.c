@@ -823,6 +823,157 @@ static void test_tx_destroyed_alive(void)
 	close(fd);
 }
 
+/* Create a dbdev-test device at port @port called @name: -errno or 0 */
+static int create_named(int fd, uint16_t port, const char *name, uint32_t *id)
+{
+	struct dbdev_uresource r = RES_PIO(port, 1);
+	struct dbdev_create_device c;
+	int err;
+
+	create_init(&c, 0, &r, 1, NULL, 0);
+	memcpy(c.name, name, strnlen(name, sizeof(c.name)));
+	err = xioctl(fd, DBDEV_CREATE_DEVICE, &c);
+	if (id)
+		*id = c.id;
+	return err;
+}
+
+/* LIST with DBDEV_LIST_NAME: -errno, or 0 and the device's id */
+static int find_named(int fd, const char *name, uint32_t *id)
+{
+	struct dbdev_device_info info;
+	struct dbdev_uresource r[4];
+	struct dbdev_list_devices l = {
+		.argsz = sizeof(l), .flags = DBDEV_LIST_NAME,
+		.nr_devices = 1, .nr_resources = 4,
+		.devices = (uintptr_t)&info, .resources = (uintptr_t)r,
+	};
+	int err;
+
+	memcpy(l.name, name, strnlen(name, sizeof(l.name)));
+	memset(&info, 0x5a, sizeof(info));
+	err = xioctl(fd, DBDEV_LIST_DEVICES, &l);
+	if (!err) {
+		CHECK(l.nr_devices, 1);
+		CHECK(strncmp(info.name, name, sizeof(info.name)), 0);
+		*id = info.id;
+	}
+	return err;
+}
+
+/*
+ * 9c. Device names: shown by LIST, found by it, unique in a context (a
+ * device destroyed in the open transaction keeps its name until the
+ * commit), well formed
+ */
+static void test_names(void)
+{
+	static const char *const bad[] = {
+		"a b", "a/b", "uart\n", "\xc3\xa9", "0123456789abcdef0123456789abcdef",
+	};
+	uint8_t buf[3 * 96];
+	struct dbdev_list_devices l;
+	struct dbdev_create_device c;
+	struct dbdev_uresource r[4], one = RES_PIO(0x300, 1);
+	struct dbdev_device_info *info;
+	uint32_t id, a, b, found;
+	unsigned int i;
+	int fd, fd2;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_named(fd, 0x60, "com1", &a), 0);
+	REQUIRE(create_named(fd, 0x61, "", &id), 0);
+	REQUIRE(create_named(fd, 0x62, "virtio-net.0:a_B", &b), 0);
+	CHECK(find_named(fd, "com1", &found), 0);
+	CHECK(found, a);
+	CHECK(find_named(fd, "virtio-net.0:a_B", &found), 0);
+	CHECK(found, b);
+	CHECK(find_named(fd, "com2", &found), -ENOENT);
+	CHECK(find_named(fd, "COM1", &found), -ENOENT);
+	CHECK(create_named(fd, 0x63, "com1", &id), -ENOTUNIQ);
+	CHECK(id, 0);
+	/* names are per context */
+	fd2 = open_ctx();
+	REQUIRE(fd2 >= 0, 1);
+	CHECK(find_named(fd2, "com1", &found), -ENOENT);
+	CHECK(create_named(fd2, 0x60, "com1", &found), 0);
+	close(fd2);
+
+	/* malformed names, and the name field's tail */
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		check_note = bad[i];
+		CHECK(create_named(fd, 0x64, bad[i], &id), -EINVAL);
+	}
+	check_note = NULL;
+	create_init(&c, 0, &one, 1, NULL, 0);
+	strcpy(c.name, "ok");
+	c.name[5] = 'x';
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EINVAL);
+	create_init(&c, 0, &one, 1, NULL, 0);
+	c.name[31] = 'x';
+	CHECK(xioctl(fd, DBDEV_CREATE_DEVICE, &c), -EINVAL);
+	CHECK(nr_devs(fd), 3);
+
+	/* LIST: the name with DBDEV_LIST_NAME, none without */
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	l.flags = DBDEV_LIST_NAME;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	strcpy(l.name, "a b");
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.flags = 0;
+	strcpy(l.name, "com1");
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.flags = 2;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.flags = DBDEV_LIST_NAME;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -E2BIG);	/* no room */
+	CHECK(l.nr_devices, 1);
+	CHECK(l.nr_resources, 1);
+
+	/* entries info_size apart, each's tail zeroed */
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	l.nr_devices = 3;
+	l.nr_resources = 4;
+	l.devices = (uintptr_t)buf;
+	l.resources = (uintptr_t)r;
+	l.info_size = DBDEV_DEVICE_INFO_SIZE_VER0 - 1;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
+	l.info_size = 4097;
+	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -E2BIG);
+	l.info_size = 96;
+	memset(buf, 0x5a, sizeof(buf));
+	REQUIRE(xioctl(fd, DBDEV_LIST_DEVICES, &l), 0);
+	CHECK(l.nr_devices, 3);
+	for (i = 0; i < 3; i++) {
+		static const char *const names[] = { "com1", "", "virtio-net.0:a_B" };
+		char zero[16] = { 0 };
+
+		info = (void *)(buf + i * 96);
+		check_note = names[i];
+		CHECK(info->first_resource, i);
+		CHECK(strcmp(info->name, names[i]), 0);
+		CHECK(memchr(info->name, 0, sizeof(info->name)) != NULL, 1);
+		CHECK_MEM(info->name + strlen(names[i]), zero,
+			  sizeof(zero) - strlen(names[i]) % 16);
+		CHECK_MEM(buf + i * 96 + sizeof(*info), zero, 96 - sizeof(*info));
+	}
+	check_note = NULL;
+
+	/* a name is free again once its device is gone, at the commit */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	REQUIRE(destroy_dev(fd, a), 0);
+	CHECK(find_named(fd, "com1", &found), 0);
+	CHECK(create_named(fd, 0x63, "com1", &id), -ENOTUNIQ);
+	REQUIRE(tx(fd, DBDEV_TX_COMMIT), 0);
+	CHECK(find_named(fd, "com1", &found), -ENOENT);
+	CHECK(create_named(fd, 0x63, "com1", &id), 0);
+	CHECK(find_named(fd, "com1", &found), 0);
+	CHECK(found, id);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 10. Resource pools
  */
@@ -1319,8 +1470,8 @@ static void test_hostile_create(void)
 } while (0)
 	BAD_CREATE(c.flags = 2, -EINVAL);
 	BAD_CREATE(c.flags = 0x80000000, -EINVAL);
-	BAD_CREATE(c.reserved[0] = 1, -EINVAL);
-	BAD_CREATE(c.reserved[3] = 1, -EINVAL);
+	BAD_CREATE(c.name[0] = ' ', -EINVAL);
+	BAD_CREATE(c.name[31] = 'a', -EINVAL);
 	BAD_CREATE(c.nr_items = DBDEV_MAX_ITEMS + 1, -E2BIG);
 	BAD_CREATE(c.nr_items = UINT32_MAX, -E2BIG);
 	BAD_CREATE((c.params = (uintptr_t)params, c.params_len = DBDEV_PARAMS_MAX + 1), -E2BIG);
@@ -1437,12 +1588,12 @@ static void test_hostile_misc(void)
 	/* LIST_DEVICES */
 	memset(&l, 0, sizeof(l));
 	l.argsz = sizeof(l);
-	l.flags = 1;
+	l.flags = 4;
 	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
 	l.flags = 0;
-	l.reserved[1] = 1;
+	l.reserved = 1;
 	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -EINVAL);
-	l.reserved[1] = 0;
+	l.reserved = 0;
 	l.nr_devices = 1;	/* room for the device, not its resources */
 	CHECK(xioctl(fd, DBDEV_LIST_DEVICES, &l), -E2BIG);
 	CHECK(l.nr_devices, 1);
@@ -3223,6 +3374,7 @@ static const struct test tests[] = {
 	T(conflicts),
 	T(transactions),
 	T(tx_destroyed_alive),
+	T(names),
 	T(pools),
 	T(hostile_argsz),
 	T(abi_ver0),

@@ -45,6 +45,7 @@
 /* Limits */
 #define DBDEV_MAX_ITEMS		64	/* resources or constraints per device */
 #define DBDEV_TYPE_NAME_LEN	32	/* including the terminating NUL */
+#define DBDEV_NAME_LEN		32	/* a device's name, with its NUL */
 #define DBDEV_PARAMS_MAX	4096	/* bytes of a device type's parameters */
 #define DBDEV_IO_MAX_BYTES	4096	/* size * count of one access */
 #define DBDEV_BATCH_MAX		256	/* accesses in one DBDEV_IO_BATCH */
@@ -147,7 +148,10 @@ struct dbdev_uconstraint {
  * @conflict: out, with -EEXIST or -EBUSY: the existing resource in the way,
  *	      whole, as its holder has it; all zero when the request
  *	      conflicts only with itself (the same IRQ asked twice, ...)
- * @reserved: 0
+ * @name: the device's name in the context: letters, digits, '.', '_', '-'
+ *	  and ':', at most 31 of them, the rest of the field zero; all zero
+ *	  for a device without a name.  LIST shows it and finds the device
+ *	  by it.
  *
  * Creates a device of @type and registers it, with the given resources or
  * with what the context's allocator makes of the given constraints.  While
@@ -157,7 +161,9 @@ struct dbdev_uconstraint {
  * Errors: -ENOENT no such type; -EEXIST a range overlaps one on the same
  * bus; -EBUSY a resource is taken in its pool (a fixed IRQ or slot, ...);
  * -ENOSPC a constraint fits nowhere; -E2BIG @assigned_max too small;
- * -EMFILE the context has its maximum of devices; -EINVAL a malformed
+ * -EMFILE the context has its maximum of devices; -ENOTUNIQ another
+ * device of the context has that name (one destroyed in the open
+ * transaction keeps it until the commit); -EINVAL a malformed name,
  * resource or constraint, a window that meets no pool of its kind, a fixed
  * IRQ or slot (block) not inside one, or parameters the type refuses.
  */
@@ -175,7 +181,7 @@ struct dbdev_create_device {
 	__u32 nr_assigned;
 	__u32 conflict_id;
 	struct dbdev_uresource conflict;
-	__u64 reserved[4];
+	char name[DBDEV_NAME_LEN];
 };
 
 /* the size of the first version */
@@ -297,6 +303,10 @@ struct dbdev_io_batch {
  * @first_resource: index of the first in the resource array of the answer
  * @flags: DBDEV_INFO_*
  * @type: its type's name
+ * @name: its name, all zero if it has none
+ *
+ * The entries of the answer are @info_size bytes apart (see struct
+ * dbdev_list_devices), so that this structure can grow.
  */
 struct dbdev_device_info {
 	__u32 id;
@@ -304,20 +314,34 @@ struct dbdev_device_info {
 	__u32 first_resource;
 	__u32 flags;
 	char type[DBDEV_TYPE_NAME_LEN];
+	char name[DBDEV_NAME_LEN];
 };
+
+/* the size of the first version */
+#define DBDEV_DEVICE_INFO_SIZE_VER0	80
+
+/* struct dbdev_list_devices.flags */
+#define DBDEV_LIST_NAME		(1U << 0)	/* only the device named @name */
 
 /**
  * struct dbdev_list_devices - DBDEV_LIST_DEVICES
  * @argsz: sizeof(struct dbdev_list_devices)
- * @flags: 0
+ * @flags: DBDEV_LIST_NAME
  * @nr_devices: in: room in @devices; out: how many devices there are
  * @nr_resources: in: room in @resources; out: how many resources they have
  * @devices: pointer to struct dbdev_device_info, in ascending id order
  * @resources: pointer to struct dbdev_uresource
+ * @info_size: the size of struct dbdev_device_info the caller knows, at
+ *	       least DBDEV_DEVICE_INFO_SIZE_VER0; 0 for that size.  Entry i
+ *	       is at @devices + i * @info_size; the kernel writes as much of
+ *	       each as it knows and zeroes the rest of it.
  * @reserved: 0
+ * @name: with DBDEV_LIST_NAME, the name of the device to list, as given
+ *	  to DBDEV_CREATE_DEVICE; else all zero
  *
  * Errors: -E2BIG when either room is too small; the counts are written
- * back, nothing else.
+ * back, nothing else.  -ENOENT with DBDEV_LIST_NAME: no device has that
+ * name.
  */
 struct dbdev_list_devices {
 	__u32 argsz;
@@ -326,11 +350,13 @@ struct dbdev_list_devices {
 	__u32 nr_resources;
 	__u64 devices;
 	__u64 resources;
-	__u64 reserved[2];
+	__u32 info_size;
+	__u32 reserved;
+	char name[DBDEV_NAME_LEN];
 };
 
 /* the size of the first version */
-#define DBDEV_LIST_DEVICES_SIZE_VER0	48
+#define DBDEV_LIST_DEVICES_SIZE_VER0	72
 
 /**
  * struct dbdev_device_ctl - DBDEV_DEVICE_CTL: a device type's own command
