@@ -60,8 +60,9 @@ static struct dbdev_type *dbdev_type_find(const char *name)
  * @type: the type, which lives as long as its module
  *
  * Return: 0; -EINVAL for a name that is empty or too long, a type
- * without @create or @destroy, or parameter sizes out of bounds; -EEXIST
- * if the name is taken.
+ * without @create or @destroy, parameter sizes out of bounds, or @save
+ * without @restore (or the other way round) or @state_version; -EEXIST if
+ * the name is taken.
  */
 int dbdev_type_register(struct dbdev_type *type)
 {
@@ -73,7 +74,9 @@ int dbdev_type_register(struct dbdev_type *type)
 	    type->params_size > DBDEV_TYPE_PARAMS_MAX ||
 	    (type->params_size &&
 	     (type->params_min < sizeof(u32) ||
-	      type->params_min > type->params_size)))
+	      type->params_min > type->params_size)) ||
+	    !type->save != !type->restore ||
+	    !type->save != !type->state_version)
 		return -EINVAL;
 
 	mutex_lock(&dbdev_types_lock);
@@ -204,6 +207,22 @@ static struct dbdev_inst *dbdev_inst_lookup(struct dbdev_ctx *ctx, u32 id)
 
 	lockdep_assert_held(&ctx->lock);
 	return inst && inst->dev ? inst : NULL;
+}
+
+/*
+ * Hold off the callbacks of a serialised device around an operation of
+ * its type, as the core does around each callback.
+ */
+static void dbdev_inst_quiesce(struct dbdev_inst *inst)
+{
+	if (inst->dev->flags & DBDEV_DEVICE_SERIALIZED)
+		mutex_lock(&inst->dev->io_lock);
+}
+
+static void dbdev_inst_resume(struct dbdev_inst *inst)
+{
+	if (inst->dev->flags & DBDEV_DEVICE_SERIALIZED)
+		mutex_unlock(&inst->dev->io_lock);
 }
 
 /*
@@ -1061,13 +1080,16 @@ static int dbdev_ioctl_ctl(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 	mutex_lock(&ctx->lock);
 	inst = dbdev_inst_lookup(ctx, arg->id);
-	if (!inst)
+	if (!inst) {
 		ret = -ENOENT;
-	else if (!inst->type->ctl)
+	} else if (!inst->type->ctl) {
 		ret = -EOPNOTSUPP;
-	else
+	} else {
+		dbdev_inst_quiesce(inst);
 		ret = inst->type->ctl(inst->dev, arg->op, buf, arg->in_len,
 				      arg->out_len);
+		dbdev_inst_resume(inst);
+	}
 	mutex_unlock(&ctx->lock);
 	if (ret < 0)
 		goto out;
@@ -1080,6 +1102,159 @@ static int dbdev_ioctl_ctl(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 out:
 	kvfree(buf);
 	return ret;
+}
+
+/* ------------------------------------------------------------------------
+ * Reset, save and restore
+ */
+
+static int dbdev_ioctl_reset(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_device_reset *arg = uc->arg;
+	struct dbdev_inst *inst;
+	int err;
+
+	if (arg->reserved)
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg->id);
+	if (!inst) {
+		err = -ENOENT;
+	} else if (!inst->type->reset) {
+		err = -EOPNOTSUPP;
+	} else {
+		dbdev_inst_quiesce(inst);
+		err = inst->type->reset(inst->dev);
+		dbdev_inst_resume(inst);
+	}
+	mutex_unlock(&ctx->lock);
+	return err;
+}
+
+/*
+ * Save @inst's state, header first, into a buffer of ours: its length in
+ * *@len, or -E2BIG with the room it needs there if @room is less.
+ */
+static void *dbdev_inst_save(struct dbdev_inst *inst, u32 room, u32 *len)
+{
+	const struct dbdev_type *type = inst->type;
+	struct dbdev_state_header *hdr;
+	long max, n;
+
+	max = type->save(inst->dev, NULL, 0);
+	if (max < 0)
+		return ERR_PTR(max);
+	if (WARN_ON_ONCE(max > DBDEV_STATE_MAX - sizeof(*hdr)))
+		return ERR_PTR(-EIO);
+	*len = sizeof(*hdr) + max;
+	if (room < *len)
+		return ERR_PTR(-E2BIG);
+	hdr = kvzalloc(*len, GFP_KERNEL_ACCOUNT);
+	if (!hdr)
+		return ERR_PTR(-ENOMEM);
+	n = type->save(inst->dev, hdr + 1, max);
+	if (n < 0 || WARN_ON_ONCE(n > max)) {
+		kvfree(hdr);
+		return ERR_PTR(n < 0 ? n : -EIO);
+	}
+	hdr->magic = DBDEV_STATE_MAGIC;
+	hdr->version = type->state_version;
+	strscpy(hdr->type, type->name, sizeof(hdr->type));
+	hdr->size = n;
+	*len = sizeof(*hdr) + n;
+	return hdr;
+}
+
+static int dbdev_ioctl_save(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_device_state *arg = uc->arg;
+	struct dbdev_inst *inst;
+	void *state;
+	u32 len = 0;
+	int err;
+
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg->id);
+	if (!inst) {
+		state = ERR_PTR(-ENOENT);
+	} else if (!inst->type->save) {
+		state = ERR_PTR(-EOPNOTSUPP);
+	} else {
+		dbdev_inst_quiesce(inst);
+		state = dbdev_inst_save(inst, arg->len, &len);
+		dbdev_inst_resume(inst);
+	}
+	mutex_unlock(&ctx->lock);
+
+	err = PTR_ERR_OR_ZERO(state);
+	if (err && err != -E2BIG)
+		return err;
+	if (!err && copy_to_user(u64_to_user_ptr(arg->buf), state, len))
+		err = -EFAULT;
+	if (!IS_ERR(state))
+		kvfree(state);
+	if (err == -EFAULT)
+		return err;
+	arg->len = len;
+	return dbdev_respond(uc) ?: err;
+}
+
+/*
+ * Check a saved state's header against @inst; *@version and the type's
+ * state then.
+ */
+static int dbdev_state_check(const struct dbdev_inst *inst, const void *state,
+			     u32 len, u32 *version)
+{
+	const struct dbdev_state_header *hdr = state;
+
+	if (hdr->magic != DBDEV_STATE_MAGIC || hdr->reserved ||
+	    hdr->size != len - sizeof(*hdr) || !hdr->version ||
+	    strncmp(hdr->type, inst->type->name, sizeof(hdr->type)))
+		return -EINVAL;
+	if (hdr->version > inst->type->state_version)
+		return -EPROTONOSUPPORT;
+	*version = hdr->version;
+	return 0;
+}
+
+static int dbdev_ioctl_restore(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_device_state *arg = uc->arg;
+	struct dbdev_inst *inst;
+	void *state;
+	u32 version;
+	int err;
+
+	if (arg->flags || arg->reserved ||
+	    arg->len < sizeof(struct dbdev_state_header))
+		return -EINVAL;
+	if (arg->len > DBDEV_STATE_MAX)
+		return -E2BIG;
+	state = vmemdup_user(u64_to_user_ptr(arg->buf), arg->len);
+	if (IS_ERR(state))
+		return PTR_ERR(state);
+
+	mutex_lock(&ctx->lock);
+	inst = dbdev_inst_lookup(ctx, arg->id);
+	if (!inst)
+		err = -ENOENT;
+	else if (!inst->type->restore)
+		err = -EOPNOTSUPP;
+	else
+		err = dbdev_state_check(inst, state, arg->len, &version);
+	if (!err) {
+		dbdev_inst_quiesce(inst);
+		err = inst->type->restore(inst->dev, version,
+					  state + sizeof(struct dbdev_state_header),
+					  arg->len - sizeof(struct dbdev_state_header));
+		dbdev_inst_resume(inst);
+	}
+	mutex_unlock(&ctx->lock);
+	kvfree(state);
+	return err;
 }
 
 /* ------------------------------------------------------------------------
@@ -1302,6 +1477,8 @@ static int dbdev_ioctl_check_extension(struct dbdev_ctx *ctx,
 		return DBDEV_MAX_ITEMS;
 	case DBDEV_CAP_BATCH_MAX:
 		return DBDEV_BATCH_MAX;
+	case DBDEV_CAP_DEVICE_STATE:
+		return 1;
 	default:
 		return 0;
 	}
@@ -1370,6 +1547,14 @@ static const struct dbdev_ioctl_desc dbdev_ioctls[] = {
 		    DBDEV_STATS_SIZE_VER0, false),
 	DBDEV_IOCTL_NOARG(DBDEV_CHECK_EXTENSION, dbdev_ioctl_check_extension,
 			  false),
+	DBDEV_IOCTL(DBDEV_DEVICE_RESET, dbdev_ioctl_reset,
+		    struct dbdev_device_reset, DBDEV_DEVICE_RESET_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_DEVICE_SAVE, dbdev_ioctl_save,
+		    struct dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0,
+		    false),
+	DBDEV_IOCTL(DBDEV_DEVICE_RESTORE, dbdev_ioctl_restore,
+		    struct dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0,
+		    true),
 };
 
 /* The largest structure any ioctl takes */
@@ -1385,6 +1570,8 @@ union dbdev_ioctl_arg {
 	struct dbdev_device_stats device_stats;
 	struct dbdev_kvm_run kvm_run;
 	struct dbdev_stats stats;
+	struct dbdev_device_reset reset;
+	struct dbdev_device_state state;
 };
 
 /*

@@ -5,7 +5,9 @@
  * user of the exported API like any other driver.  Memory-backed: offset
  * o of any of its ranges is byte o of one store, initially zero; bytes past
  * the store read 0xff and drop writes.  Every access is recorded in a
- * bounded log that userspace drains with DBDEV_TEST_READ_LOG.
+ * bounded log that userspace drains with DBDEV_TEST_READ_LOG.  Its state
+ * (store, log, counters) resets, saves and restores; "dbdev-test-bare" is
+ * the same device without parameters, commands, reset or state.
  *
  * Locking: tdev->lock guards the store, the log, the counters and the
  * armed failure, for the callbacks (which may run on several CPUs at once)
@@ -239,6 +241,95 @@ static long dbdev_testdev_fail(struct dbdev_testdev *t, const void *buf,
 	return 0;
 }
 
+/* Forget everything, as at creation. */
+static int dbdev_testdev_reset(struct dbdev_device *dev)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+
+	mutex_lock(&t->lock);
+	memset(t->store, 0, t->store_bytes);
+	t->log_head = 0;
+	t->log_nr = 0;
+	t->dropped = 0;
+	t->seq = 0;
+	t->reads = 0;
+	t->writes = 0;
+	t->fail_error = 0;
+	mutex_unlock(&t->lock);
+	return 0;
+}
+
+/*
+ * Version 1 of the saved state: this, then the store, then the log
+ * entries, oldest first.  An armed failure is not state.
+ */
+struct dbdev_testdev_state {
+	u32 store_bytes;
+	u32 log_cap;
+	u32 log_nr;
+	u32 dropped;
+	u32 seq;
+	u32 reads;
+	u32 writes;
+	u32 reserved;
+};
+
+static size_t dbdev_testdev_state_len(u32 store_bytes, u32 log_nr)
+{
+	return sizeof(struct dbdev_testdev_state) + store_bytes +
+	       (size_t)log_nr * sizeof(struct dbdev_test_access);
+}
+
+static long dbdev_testdev_save(struct dbdev_device *dev, void *buf,
+			       size_t len)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+	struct dbdev_testdev_state *st = buf;
+	struct dbdev_test_access *log;
+	u32 i;
+
+	if (!buf)
+		return dbdev_testdev_state_len(t->store_bytes, t->log_cap);
+	mutex_lock(&t->lock);
+	*st = (struct dbdev_testdev_state){
+		.store_bytes = t->store_bytes, .log_cap = t->log_cap,
+		.log_nr = t->log_nr, .dropped = t->dropped, .seq = t->seq,
+		.reads = t->reads, .writes = t->writes,
+	};
+	memcpy(st + 1, t->store, t->store_bytes);
+	log = (void *)(st + 1) + t->store_bytes;
+	for (i = 0; i < t->log_nr; i++)
+		log[i] = t->log[(t->log_head + i) % t->log_cap];
+	mutex_unlock(&t->lock);
+	return dbdev_testdev_state_len(st->store_bytes, st->log_nr);
+}
+
+static int dbdev_testdev_restore(struct dbdev_device *dev, u32 version,
+				 const void *buf, size_t len)
+{
+	struct dbdev_testdev *t = to_testdev(dev);
+	const struct dbdev_testdev_state *st = buf;
+
+	if (len < sizeof(*st) || st->reserved ||
+	    st->store_bytes != t->store_bytes || st->log_cap != t->log_cap ||
+	    st->log_nr > t->log_cap ||
+	    len != dbdev_testdev_state_len(st->store_bytes, st->log_nr))
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	memcpy(t->store, st + 1, t->store_bytes);
+	memcpy(t->log, (const void *)(st + 1) + t->store_bytes,
+	       st->log_nr * sizeof(*t->log));
+	t->log_head = 0;
+	t->log_nr = st->log_nr;
+	t->dropped = st->dropped;
+	t->seq = st->seq;
+	t->reads = st->reads;
+	t->writes = st->writes;
+	t->fail_error = 0;
+	mutex_unlock(&t->lock);
+	return 0;
+}
+
 static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
 			      size_t in_len, size_t out_max)
 {
@@ -264,16 +355,36 @@ static struct dbdev_type dbdev_test_type = {
 	.create = dbdev_testdev_create,
 	.destroy = dbdev_testdev_destroy,
 	.ctl = dbdev_testdev_ctl,
+	.reset = dbdev_testdev_reset,
+	.state_version = 1,
+	.save = dbdev_testdev_save,
+	.restore = dbdev_testdev_restore,
+};
+
+static struct dbdev_type dbdev_test_bare_type = {
+	.name = DBDEV_TEST_BARE_TYPE,
+	.owner = THIS_MODULE,
+	.create = dbdev_testdev_create,
+	.destroy = dbdev_testdev_destroy,
 };
 
 static int __init dbdev_testdev_init(void)
 {
-	return dbdev_type_register(&dbdev_test_type);
+	int err;
+
+	err = dbdev_type_register(&dbdev_test_type);
+	if (err)
+		return err;
+	err = dbdev_type_register(&dbdev_test_bare_type);
+	if (err)
+		dbdev_type_unregister(&dbdev_test_type);
+	return err;
 }
 module_init(dbdev_testdev_init);
 
 static void __exit dbdev_testdev_exit(void)
 {
+	dbdev_type_unregister(&dbdev_test_bare_type);
 	dbdev_type_unregister(&dbdev_test_type);
 }
 module_exit(dbdev_testdev_exit);

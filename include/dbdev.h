@@ -586,12 +586,26 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
  *	     its callbacks runs
  * @ctl: optional; a command of the type (DBDEV_DEVICE_CTL): @buf holds
  *	 @in_len bytes of input and has room for @out_max bytes of answer;
- *	 return the answer's length or a negative errno.  Runs beside the
- *	 device's callbacks.
+ *	 return the answer's length or a negative errno.
+ * @reset: optional; put the device in the state it had when @create made
+ *	   it, keeping its resources; a line it held high goes low
+ * @state_version: with @save and @restore: the version of the state @save
+ *		   writes, from 1
+ * @save: optional, with @restore: with @buf %NULL, return the most bytes
+ *	  the device's state can take; else write the state into @buf, which
+ *	  has that many bytes (@len), and return its length; or a negative
+ *	  errno
+ * @restore: load @len bytes that @save wrote at @version (1 to
+ *	     @state_version) into a device made with the same parameters:
+ *	     untrusted, so check all of it and change nothing unless all is
+ *	     valid; return 0, -EINVAL for a state it refuses, or another
+ *	     negative errno
  * @node: in the list of types (private)
  *
- * Devices of a type must not set &dbdev_device_ops.release: the core calls
- * @destroy.
+ * @ctl, @reset, @save and @restore run in process context, beside the
+ * device's callbacks, or, for a %DBDEV_DEVICE_SERIALIZED device, under the
+ * same lock as its callbacks.  Devices of a type must not set
+ * &dbdev_device_ops.release: the core calls @destroy.
  */
 struct dbdev_type {
 	const char *name;
@@ -602,6 +616,11 @@ struct dbdev_type {
 	void (*destroy)(struct dbdev_device *dev);
 	long (*ctl)(struct dbdev_device *dev, u32 op, void *buf,
 		    size_t in_len, size_t out_max);
+	int (*reset)(struct dbdev_device *dev);
+	u32 state_version;
+	long (*save)(struct dbdev_device *dev, void *buf, size_t len);
+	int (*restore)(struct dbdev_device *dev, u32 version, const void *buf,
+		       size_t len);
 	struct list_head node;
 };
 

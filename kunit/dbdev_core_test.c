@@ -1952,14 +1952,25 @@ static void ttype_destroy(struct dbdev_device *dev)
 {
 }
 
+static long ttype_save(struct dbdev_device *dev, void *buf, size_t len)
+{
+	return 0;
+}
+
+static int ttype_restore(struct dbdev_device *dev, u32 version,
+			 const void *buf, size_t len)
+{
+	return 0;
+}
+
 static void types_register(struct kunit *test)
 {
 	struct dbdev_type *t;
 	unsigned int i;
 
-	t = kunit_kcalloc(test, 6, sizeof(*t), GFP_KERNEL);
+	t = kunit_kcalloc(test, 9, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 9; i++) {
 		t[i].owner = THIS_MODULE;
 		t[i].create = ttype_create;
 		t[i].destroy = ttype_destroy;
@@ -1973,12 +1984,33 @@ static void types_register(struct kunit *test)
 	t[4].name = "kunit-nodestroy";
 	t[4].destroy = NULL;
 	t[5].name = "kunit-type-0123456789abcdefghij";
+	/* save and restore come together, with a state version */
+	t[6].name = "kunit-save-only";
+	t[6].save = ttype_save;
+	t[6].state_version = 1;
+	t[7].name = "kunit-no-version";
+	t[7].save = ttype_save;
+	t[7].restore = ttype_restore;
+	t[8].name = "kunit-params";
+	t[8].params_size = 16;
+	t[8].params_min = 2;
 
 	KUNIT_ASSERT_EQ(test, strlen(t[0].name), 31UL);
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[1]), -EINVAL);
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[2]), -EINVAL);
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[3]), -EINVAL);
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[4]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[6]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[7]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	t[8].params_min = 17;
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	t[8].params_size = 8192;
+	t[8].params_min = 8;
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	t[7].state_version = 1;
+	KUNIT_ASSERT_EQ(test, dbdev_type_register(&t[7]), 0);
+	dbdev_type_unregister(&t[7]);
 	KUNIT_ASSERT_EQ(test, dbdev_type_register(&t[0]), 0);
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[5]), -EEXIST);
 	dbdev_type_unregister(&t[0]);

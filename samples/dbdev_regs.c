@@ -9,8 +9,11 @@
  * decodes the access.  Offsets without a register read as zero and ignore
  * writes.
  *
+ * Reset, save and restore cover SCRATCH, COUNTER and the doorbell count.
+ *
  * Locking: none of its own.  The device asks the core to serialise its
- * callbacks (DBDEV_DEVICE_SERIALIZED), which is all the counter needs.
+ * callbacks (DBDEV_DEVICE_SERIALIZED), which is all the counter needs;
+ * the core serialises reset, save and restore with them too.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -105,11 +108,60 @@ static void dbdev_regs_destroy(struct dbdev_device *dev)
 	kfree(to_regs(dev));
 }
 
+static int dbdev_regs_reset(struct dbdev_device *dev)
+{
+	struct dbdev_regs *r = to_regs(dev);
+
+	r->scratch = 0;
+	r->counter = 0;
+	r->doorbells = 0;
+	return 0;
+}
+
+/* Version 1 of the saved state */
+struct dbdev_regs_state {
+	u32 scratch;
+	u32 counter;
+	u32 doorbells;
+	u32 reserved;
+};
+
+static long dbdev_regs_save(struct dbdev_device *dev, void *buf, size_t len)
+{
+	struct dbdev_regs *r = to_regs(dev);
+	struct dbdev_regs_state *st = buf;
+
+	if (st)
+		*st = (struct dbdev_regs_state){
+			.scratch = r->scratch, .counter = r->counter,
+			.doorbells = r->doorbells,
+		};
+	return sizeof(*st);
+}
+
+static int dbdev_regs_restore(struct dbdev_device *dev, u32 version,
+			      const void *buf, size_t len)
+{
+	struct dbdev_regs *r = to_regs(dev);
+	const struct dbdev_regs_state *st = buf;
+
+	if (len != sizeof(*st) || st->reserved)
+		return -EINVAL;
+	r->scratch = st->scratch;
+	r->counter = st->counter;
+	r->doorbells = st->doorbells;
+	return 0;
+}
+
 static struct dbdev_type dbdev_regs_type = {
 	.name = DBDEV_REGS_TYPE,
 	.owner = THIS_MODULE,
 	.create = dbdev_regs_create,
 	.destroy = dbdev_regs_destroy,
+	.reset = dbdev_regs_reset,
+	.state_version = 1,
+	.save = dbdev_regs_save,
+	.restore = dbdev_regs_restore,
 };
 
 static int __init dbdev_regs_init(void)

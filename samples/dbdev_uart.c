@@ -21,6 +21,8 @@
  * set, as on a PC, where OUT2 gates the UART's IRQ to the interrupt
  * controller (and loopback disconnects it).
  *
+ * Reset, save and restore cover the registers and both FIFOs.
+ *
  * Locking: uart->lock guards the registers and both FIFOs; it serialises
  * the callbacks and the VMM's commands, so the device needs no
  * DBDEV_DEVICE_SERIALIZED.
@@ -365,12 +367,118 @@ static long dbdev_uart_ctl(struct dbdev_device *dev, u32 op, void *buf,
 	return ret;
 }
 
+/* Registers and FIFOs as at power-on; the interrupt output goes low. */
+static void dbdev_uart_clear(struct dbdev_uart *u)
+{
+	u->ier = 0;
+	u->lcr = 0;
+	u->mcr = 0;
+	u->scr = 0;
+	u->dll = 0;
+	u->dlm = 0;
+	u->fcr = 0;
+	u->msr_delta = 0;
+	u->thri = false;
+	kfifo_reset(&u->rx);
+	kfifo_reset(&u->tx);
+}
+
+static int dbdev_uart_reset(struct dbdev_device *dev)
+{
+	struct dbdev_uart *u = to_uart(dev);
+
+	mutex_lock(&u->lock);
+	dbdev_uart_clear(u);
+	dbdev_uart_update_irq(u);
+	mutex_unlock(&u->lock);
+	return 0;
+}
+
+/*
+ * Version 1 of the saved state: this, then the receive FIFO's bytes, then
+ * the transmit buffer's, oldest first.
+ */
+struct dbdev_uart_state {
+	u8 ier;
+	u8 lcr;
+	u8 mcr;
+	u8 scr;
+	u8 dll;
+	u8 dlm;
+	u8 fcr;
+	u8 msr_delta;
+	u8 thri;
+	u8 reserved[3];
+	u32 rx_len;
+	u32 tx_len;
+};
+
+static long dbdev_uart_save(struct dbdev_device *dev, void *buf, size_t len)
+{
+	struct dbdev_uart *u = to_uart(dev);
+	struct dbdev_uart_state *st = buf;
+	u8 *fifo = (u8 *)(st + 1);
+
+	if (!buf)
+		return sizeof(*st) + DBDEV_UART_RX_MAX + DBDEV_UART_TX_MAX;
+	mutex_lock(&u->lock);
+	*st = (struct dbdev_uart_state){
+		.ier = u->ier, .lcr = u->lcr, .mcr = u->mcr, .scr = u->scr,
+		.dll = u->dll, .dlm = u->dlm, .fcr = u->fcr,
+		.msr_delta = u->msr_delta, .thri = u->thri,
+	};
+	st->rx_len = kfifo_out_peek(&u->rx, fifo, DBDEV_UART_RX_MAX);
+	st->tx_len = kfifo_out_peek(&u->tx, fifo + st->rx_len,
+				    DBDEV_UART_TX_MAX);
+	mutex_unlock(&u->lock);
+	return sizeof(*st) + st->rx_len + st->tx_len;
+}
+
+static int dbdev_uart_restore(struct dbdev_device *dev, u32 version,
+			      const void *buf, size_t len)
+{
+	struct dbdev_uart *u = to_uart(dev);
+	const struct dbdev_uart_state *st = buf;
+	const u8 *fifo = (const u8 *)(st + 1);
+
+	if (len < sizeof(*st) || st->ier & ~UART_IER_MASK ||
+	    st->mcr & ~UART_MCR_MASK ||
+	    st->fcr & ~(UART_FCR_ENABLE | UART_FCR_TRIGGER) ||
+	    st->msr_delta & 0xf0 || st->thri > 1 ||
+	    memchr_inv(st->reserved, 0, sizeof(st->reserved)) ||
+	    st->rx_len > DBDEV_UART_RX_MAX || st->tx_len > DBDEV_UART_TX_MAX ||
+	    len != sizeof(*st) + st->rx_len + st->tx_len)
+		return -EINVAL;
+	mutex_lock(&u->lock);
+	dbdev_uart_clear(u);
+	u->ier = st->ier;
+	u->lcr = st->lcr;
+	u->mcr = st->mcr;
+	u->scr = st->scr;
+	u->dll = st->dll;
+	u->dlm = st->dlm;
+	u->fcr = st->fcr;
+	u->msr_delta = st->msr_delta;
+	u->thri = st->thri;
+	kfifo_in(&u->rx, fifo, st->rx_len);
+	kfifo_in(&u->tx, fifo + st->rx_len, st->tx_len);
+	if (st->tx_len)
+		dbdev_notify(dev);
+	dbdev_uart_update_irq(u);
+	mutex_unlock(&u->lock);
+	return 0;
+}
+
 static struct dbdev_type dbdev_uart_type = {
 	.name = DBDEV_UART_TYPE,
 	.owner = THIS_MODULE,
 	.create = dbdev_uart_create,
 	.destroy = dbdev_uart_destroy,
 	.ctl = dbdev_uart_ctl,
+	.reset = dbdev_uart_reset,
+	.state_version = 1,
+	.save = dbdev_uart_save,
+	.restore = dbdev_uart_restore,
 };
 
 static int __init dbdev_uart_init(void)

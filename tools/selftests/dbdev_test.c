@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dbdev_test: userspace selftests of the /dev/dbdev ABI
- * (include/uapi/linux/dbdev.h), with the "dbdev-test" device type (the
- * module dbdev_testdev).
+ * (include/uapi/linux/dbdev.h), with the "dbdev-test" device types (the
+ * module dbdev_testdev), and the samples' for their state.
  *
  * Output is kselftest-style TAP.  Every test runs in a child process of
  * its own (a crash fails that test only) and opens its own contexts on
@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <linux/dbdev.h>
+#include <linux/dbdev_samples.h>
 
 #include "harness.h"
 
@@ -974,6 +975,206 @@ static void test_names(void)
 	close(fd);
 }
 
+static int dev_reset(int fd, uint32_t id)
+{
+	struct dbdev_device_reset r = { .argsz = sizeof(r), .id = id };
+
+	return xioctl(fd, DBDEV_DEVICE_RESET, &r);
+}
+
+/* DBDEV_DEVICE_SAVE into @buf of @room bytes: -errno; the length in *@len */
+static int dev_save(int fd, uint32_t id, void *buf, uint32_t room, uint32_t *len)
+{
+	struct dbdev_device_state s = {
+		.argsz = sizeof(s), .id = id, .len = room, .buf = (uintptr_t)buf,
+	};
+	int err = xioctl(fd, DBDEV_DEVICE_SAVE, &s);
+
+	*len = s.len;
+	return err;
+}
+
+static int dev_restore(int fd, uint32_t id, const void *buf, uint32_t len)
+{
+	struct dbdev_device_state s = {
+		.argsz = sizeof(s), .id = id, .len = len, .buf = (uintptr_t)buf,
+	};
+
+	return xioctl(fd, DBDEV_DEVICE_RESTORE, &s);
+}
+
+/* A dbdev-test device with @store bytes and @log entries at TEST_MMIO */
+static int create_sized(int fd, uint32_t store, uint32_t log, uint32_t *id)
+{
+	struct dbdev_uresource r = RES_MMIO(TEST_MMIO, TEST_MMIO_SIZE);
+	struct dbdev_test_params p = {
+		.argsz = sizeof(p), .store_bytes = store, .log_entries = log,
+	};
+	struct dbdev_create_device c;
+	int err;
+
+	create_init(&c, 0, &r, 1, NULL, 0);
+	c.params = (uintptr_t)&p;
+	c.params_len = sizeof(p);
+	err = xioctl(fd, DBDEV_CREATE_DEVICE, &c);
+	*id = c.id;
+	return err;
+}
+
+/*
+ * 9d. Reset, save and restore: a state moves to a device of another
+ * context; every malformed state is refused and changes nothing
+ */
+static void test_device_state(void)
+{
+	static uint8_t st[64 * 1024], bad[64 * 1024];
+	struct dbdev_state_header *h;
+	uint32_t id, id2, other, bare, len, len2, v;
+	struct dbdev_device_state s;
+	struct test_log log;
+	int fd, fd2;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_sized(fd, 256, 8, &id), 0);
+	v = 0x11223344;
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO + 8, &v), 0);
+	v = 0x55;
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 1, TEST_MMIO + 255, &v), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO + 8, &v), 0);
+
+	/* the room it needs, then the state */
+	CHECK(dev_save(fd, id, st, 0, &len), -E2BIG);
+	CHECK(len, sizeof(struct dbdev_state_header) + 32 + 256 +
+		   8 * sizeof(struct dbdev_test_access));
+	CHECK(dev_save(fd, id, st, len - 1, &len2), -E2BIG);
+	CHECK(len2, len);
+	REQUIRE(dev_save(fd, id, st, sizeof(st), &len), 0);
+	CHECK(len, sizeof(struct dbdev_state_header) + 32 + 256 +
+		   3 * sizeof(struct dbdev_test_access));
+	h = (void *)st;
+	CHECK(h->magic, DBDEV_STATE_MAGIC);
+	CHECK(h->version, 1);
+	CHECK(strcmp(h->type, DBDEV_TEST_TYPE), 0);
+	CHECK(h->size, len - sizeof(*h));
+	CHECK(h->reserved, 0);
+
+	/* reset: the store and the log as at creation */
+	CHECK(dev_reset(fd, id), 0);
+	CHECK(mmio_read32(fd, TEST_MMIO + 8, &v), 0);
+	CHECK(v, 0);
+	CHECK(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);		/* the read just now */
+	CHECK(log.head.reads, 1);
+	CHECK(log.head.writes, 0);
+	CHECK(log.e[0].seq, 0);
+
+	/* restore here: the store, the log and its counters come back */
+	CHECK(dev_restore(fd, id, st, len), 0);
+	CHECK(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 3);
+	CHECK(log.head.reads, 1);
+	CHECK(log.head.writes, 2);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, 8,
+		  0x11223344, 0);
+	CHECK_LOG(&log.e[2], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 8,
+		  0x11223344, 2);
+	CHECK(mmio_read32(fd, TEST_MMIO + 8, &v), 0);
+	CHECK(v, 0x11223344);
+
+	/* and in another context, into a device made with the same parameters */
+	fd2 = open_ctx();
+	REQUIRE(fd2 >= 0, 1);
+	REQUIRE(create_sized(fd2, 256, 8, &id2), 0);
+	CHECK(dev_restore(fd2, id2, st, len), 0);
+	v = 0;
+	CHECK(io_result(fd2, DBDEV_IO_MMIO, DBDEV_IO_READ, 1, TEST_MMIO + 255, &v), 0);
+	CHECK(v, 0x55);
+	CHECK(read_log(fd2, id2, &log), 0);
+	CHECK(log.head.nr, 4);
+	CHECK(log.e[3].seq, 3);
+	close(fd2);
+
+	/* refused states change nothing */
+	fd2 = open_ctx();
+	REQUIRE(fd2 >= 0, 1);
+	REQUIRE(create_sized(fd2, 512, 8, &other), 0);
+	CHECK(dev_restore(fd2, other, st, len), -EINVAL);	/* other params */
+	CHECK(mmio_read32(fd2, TEST_MMIO + 8, &v), 0);
+	CHECK(v, 0);
+	close(fd2);
+#define BAD_STATE(setup, _len, err) do {				\
+	memcpy(bad, st, len);						\
+	setup;								\
+	CHECK(dev_restore(fd, id, bad, _len), err);			\
+} while (0)
+	CHECK(dev_reset(fd, id), 0);
+	h = (void *)bad;
+	BAD_STATE(h->magic ^= 1, len, -EINVAL);
+	BAD_STATE(h->version = 0, len, -EINVAL);
+	BAD_STATE(h->version = 2, len, -EPROTONOSUPPORT);
+	BAD_STATE(strcpy(h->type, DBDEV_TEST_BARE_TYPE), len, -EINVAL);
+	BAD_STATE(h->type[0] = 'x', len, -EINVAL);
+	BAD_STATE(h->reserved = 1, len, -EINVAL);
+	BAD_STATE(h->size++, len, -EINVAL);
+	BAD_STATE(, len - 1, -EINVAL);
+	BAD_STATE((h->size++, bad[len] = 0), len + 1, -EINVAL);
+	BAD_STATE(, sizeof(*h) - 1, -EINVAL);
+	BAD_STATE(, 0, -EINVAL);
+	BAD_STATE(, DBDEV_STATE_MAX + 1, -E2BIG);
+	BAD_STATE(bad[sizeof(*h) + 28] = 1, len, -EINVAL);	/* reserved */
+	BAD_STATE(bad[sizeof(*h) + 8] = 9, len, -EINVAL);	/* log_nr */
+	CHECK(mmio_read32(fd, TEST_MMIO + 8, &v), 0);
+	CHECK(v, 0);
+	CHECK(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 1);
+	CHECK(log.head.writes, 0);
+
+	/* the other errors */
+	memset(&s, 0, sizeof(s));
+	s.argsz = sizeof(s);
+	s.id = id;
+	s.len = len;
+	s.buf = (uintptr_t)st;
+	s.flags = 1;
+	CHECK(xioctl(fd, DBDEV_DEVICE_SAVE, &s), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_DEVICE_RESTORE, &s), -EINVAL);
+	s.flags = 0;
+	s.reserved = 1;
+	CHECK(xioctl(fd, DBDEV_DEVICE_SAVE, &s), -EINVAL);
+	CHECK(xioctl(fd, DBDEV_DEVICE_RESTORE, &s), -EINVAL);
+	s.reserved = 0;
+	s.buf = 0;
+	s.len = sizeof(st);
+	CHECK(xioctl(fd, DBDEV_DEVICE_SAVE, &s), -EFAULT);
+	s.len = len;
+	CHECK(xioctl(fd, DBDEV_DEVICE_RESTORE, &s), -EFAULT);
+	CHECK(dev_save(fd, id + 100, st, sizeof(st), &len2), -ENOENT);
+	CHECK(dev_restore(fd, id + 100, st, len), -ENOENT);
+	CHECK(dev_reset(fd, id + 100), -ENOENT);
+	{
+		struct dbdev_device_reset r = { .argsz = sizeof(r), .id = id,
+						.reserved = 1 };
+
+		CHECK(xioctl(fd, DBDEV_DEVICE_RESET, &r), -EINVAL);
+	}
+	/* a type without reset and state */
+	{
+		struct dbdev_uresource r = RES_PIO(0x70, 1);
+		struct dbdev_create_device c;
+
+		create_init(&c, 0, &r, 1, NULL, 0);
+		strcpy(c.type, DBDEV_TEST_BARE_TYPE);
+		REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+		bare = c.id;
+	}
+	CHECK(dev_reset(fd, bare), -EOPNOTSUPP);
+	CHECK(dev_save(fd, bare, st, sizeof(st), &len2), -EOPNOTSUPP);
+	CHECK(dev_restore(fd, bare, st, len), -EOPNOTSUPP);
+	CHECK(read_log(fd, bare, &log), -EOPNOTSUPP);
+	close(fd);
+#undef BAD_STATE
+}
+
 /* ------------------------------------------------------------------------
  * 10. Resource pools
  */
@@ -1112,6 +1313,9 @@ static const struct {
 	A(DEVICE_STATS, dbdev_device_stats, DBDEV_DEVICE_STATS_SIZE_VER0),
 	A(KVM_RUN, dbdev_kvm_run, DBDEV_KVM_RUN_SIZE_VER0),
 	A(GET_STATS, dbdev_stats, DBDEV_STATS_SIZE_VER0),
+	A(DEVICE_RESET, dbdev_device_reset, DBDEV_DEVICE_RESET_SIZE_VER0),
+	A(DEVICE_SAVE, dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0),
+	A(DEVICE_RESTORE, dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0),
 #undef A
 };
 
@@ -1128,7 +1332,7 @@ static void test_hostile_argsz(void)
 	int fd;
 
 	OPEN_CTX(fd);
-	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x11), buf), -ENOTTY);
+	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x1f), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0x3f), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IO(DBDEV_IOC_MAGIC, 0xff), buf), -ENOTTY);
 	CHECK(xioctl(fd, _IOWR(DBDEV_IOC_MAGIC, 0x01, struct dbdev_create_device), buf),
@@ -1240,6 +1444,9 @@ static void test_abi_ver0(void)
 	struct dbdev_device_eventfd ev;
 	struct dbdev_device_stats ds;
 	struct dbdev_stats st;
+	struct dbdev_device_reset rs;
+	struct dbdev_device_state state;
+	static uint8_t saved[DBDEV_STATE_MAX];
 	struct dbdev_destroy_device d;
 	uint32_t round;
 	int fd, efd, no_vcpu;
@@ -1333,6 +1540,26 @@ static void test_abi_ver0(void)
 		memcpy(&ds, big, sizeof(ds));
 		CHECK(ds.irqs, 0);
 
+		rs = (struct dbdev_device_reset){ .id = c.id };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &rs, sizeof(rs));
+		CHECK(call_sized(fd, DBDEV_DEVICE_RESET, big,
+				 SIZE(DBDEV_DEVICE_RESET_SIZE_VER0, rs), NULL), 0);
+
+		state = (struct dbdev_device_state){ .id = c.id,
+						     .len = sizeof(saved),
+						     .buf = (uintptr_t)saved };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &state, sizeof(state));
+		CHECK(call_sized(fd, DBDEV_DEVICE_SAVE, big,
+				 SIZE(DBDEV_DEVICE_STATE_SIZE_VER0, state), big), 0);
+		memcpy(&state, big, sizeof(state));
+		CHECK(state.len > sizeof(struct dbdev_state_header), 1);
+		memset(big, 0, sizeof(big));
+		memcpy(big, &state, sizeof(state));
+		CHECK(call_sized(fd, DBDEV_DEVICE_RESTORE, big,
+				 SIZE(DBDEV_DEVICE_STATE_SIZE_VER0, state), NULL), 0);
+
 		st = (struct dbdev_stats){ .kvm_runs = 77 };
 		memset(big, 0, sizeof(big));
 		memcpy(big, &st, sizeof(st));
@@ -1399,6 +1626,7 @@ static void test_abi_version(void)
 	      DBDEV_MAX_ITEMS);
 	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_BATCH_MAX),
 	      DBDEV_BATCH_MAX);
+	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, DBDEV_CAP_DEVICE_STATE), 1);
 	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, 0), 0);
 	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, 1000), 0);
 	CHECK(ioctl(fd, DBDEV_CHECK_EXTENSION, -1L), 0);
@@ -1422,7 +1650,8 @@ static void test_abi_readonly(void)
 	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
 		unsigned long req = arg_ioctls[i].req;
 		bool looks = req == DBDEV_LIST_DEVICES || req == DBDEV_GET_POOLS ||
-			     req == DBDEV_DEVICE_STATS || req == DBDEV_GET_STATS;
+			     req == DBDEV_DEVICE_STATS || req == DBDEV_GET_STATS ||
+			     req == DBDEV_DEVICE_SAVE;
 
 		check_note = arg_ioctls[i].name;
 		memset(buf, 0, sizeof(buf));
@@ -2426,6 +2655,108 @@ static int dev_stats(int fd, uint32_t id, struct dbdev_device_stats *st)
 	}								\
 } while (0)
 
+/* Create a device of @type at @r: -errno, or 0 and *@id */
+static int create_typed(int fd, const char *type, struct dbdev_uresource r,
+			uint32_t *id)
+{
+	struct dbdev_create_device c;
+	int err;
+
+	create_init(&c, 0, &r, 1, NULL, 0);
+	strcpy(c.type, type);
+	err = xioctl(fd, DBDEV_CREATE_DEVICE, &c);
+	*id = c.id;
+	return err;
+}
+
+static uint64_t io_val(int fd, int bus, uint64_t addr, int size)
+{
+	uint64_t v = 0;
+
+	CHECK(io_result(fd, bus, DBDEV_IO_READ, size, addr, &v), 0);
+	return v;
+}
+
+static void io_set(int fd, int bus, uint64_t addr, int size, uint64_t v)
+{
+	CHECK(io_result(fd, bus, DBDEV_IO_WRITE, size, addr, &v), 0);
+}
+
+/*
+ * 9e. The samples' state: a UART's registers and both FIFOs, the register
+ * block's registers, saved, moved to another context and reset
+ */
+static void test_sample_state(void)
+{
+	static uint8_t st[16 * 1024];
+	struct dbdev_device_ctl ctl;
+	uint32_t uart, uart2, regs, regs2, len;
+	char tx[8] = { 0 };
+	int fd, fd2;
+
+	OPEN_CTX(fd);
+	fd2 = open_ctx();
+	REQUIRE(fd2 >= 0, 1);
+	REQUIRE(create_typed(fd, DBDEV_UART_TYPE, RES_PIO(0x3f8, 8), &uart), 0);
+	REQUIRE(create_typed(fd2, DBDEV_UART_TYPE, RES_PIO(0x3f8, 8), &uart2), 0);
+	io_set(fd, DBDEV_IO_PIO, 0x3fb, 1, 0x03);	/* LCR */
+	io_set(fd, DBDEV_IO_PIO, 0x3ff, 1, 0x5a);	/* SCR */
+	io_set(fd, DBDEV_IO_PIO, 0x3f9, 1, 0x01);	/* IER: received data */
+	io_set(fd, DBDEV_IO_PIO, 0x3f8, 1, 'h');	/* THR */
+	io_set(fd, DBDEV_IO_PIO, 0x3f8, 1, 'i');
+	CHECK(dev_cmd(fd, uart, DBDEV_UART_WRITE_RX, "ok", 2), 0);
+	REQUIRE(dev_save(fd, uart, st, sizeof(st), &len), 0);
+	CHECK(len, sizeof(struct dbdev_state_header) + 20 + 4);
+	CHECK(dev_restore(fd2, uart2, st, len), 0);
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3fb, 1), 0x03);
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3ff, 1), 0x5a);
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3f9, 1), 0x01);
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3fa, 1), 0x04);	/* IIR: data */
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3f8, 1), 'o');
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3f8, 1), 'k');
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3fd, 1), 0x60);	/* LSR */
+	ctl = (struct dbdev_device_ctl){
+		.argsz = sizeof(ctl), .id = uart2, .op = DBDEV_UART_READ_TX,
+		.out_len = sizeof(tx), .buf = (uintptr_t)tx,
+	};
+	CHECK(xioctl(fd2, DBDEV_DEVICE_CTL, &ctl), 0);
+	CHECK(ctl.out_len, 2);
+	CHECK(memcmp(tx, "hi", 2), 0);
+	/* a state with an IER bit the UART does not have */
+	st[sizeof(struct dbdev_state_header)] = 0x10;
+	CHECK(dev_restore(fd2, uart2, st, len), -EINVAL);
+	CHECK(io_val(fd2, DBDEV_IO_PIO, 0x3f9, 1), 0x01);
+	/* reset: as at power-on */
+	CHECK(dev_reset(fd, uart), 0);
+	CHECK(io_val(fd, DBDEV_IO_PIO, 0x3ff, 1), 0);
+	CHECK(io_val(fd, DBDEV_IO_PIO, 0x3fb, 1), 0);
+	CHECK(io_val(fd, DBDEV_IO_PIO, 0x3fd, 1), 0x60);
+	ctl.id = uart;
+	ctl.out_len = sizeof(tx);
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), 0);
+	CHECK(ctl.out_len, 0);
+
+	REQUIRE(create_typed(fd, DBDEV_REGS_TYPE, RES_MMIO(0xd0000000, 0x1000),
+			     &regs), 0);
+	REQUIRE(create_typed(fd2, DBDEV_REGS_TYPE, RES_MMIO(0xd0000000, 0x1000),
+			     &regs2), 0);
+	io_set(fd, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_SCRATCH, 4, 0xabcd);
+	io_set(fd, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_COUNTER, 4, 41);
+	CHECK(io_val(fd, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_COUNTER, 4), 41);
+	REQUIRE(dev_save(fd, regs, st, sizeof(st), &len), 0);
+	CHECK(dev_restore(fd2, regs2, st, len), 0);
+	CHECK(io_val(fd2, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_SCRATCH, 4), 0xabcd);
+	CHECK(io_val(fd2, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_COUNTER, 4), 42);
+	CHECK(dev_reset(fd, regs), 0);
+	CHECK(io_val(fd, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_SCRATCH, 4), 0);
+	CHECK(io_val(fd, DBDEV_IO_MMIO, 0xd0000000 + DBDEV_REGS_COUNTER, 4), 0);
+	CHECK(dev_restore(fd2, regs2, st, len - 1), -EINVAL);
+	/* a state of one type does not go into another */
+	CHECK(dev_restore(fd2, uart2, st, len), -EINVAL);
+	close(fd2);
+	close(fd);
+}
+
 /* The I/O counters of DBDEV_DEVICE_STATS are exactly these */
 #define CHECK_IO_STATS(_fd, _id, _pr, _pw, _pe, _mr, _mw, _me) do {	\
 	struct dbdev_device_stats _st;					\
@@ -3375,6 +3706,8 @@ static const struct test tests[] = {
 	T(transactions),
 	T(tx_destroyed_alive),
 	T(names),
+	T(device_state),
+	T(sample_state),
 	T(pools),
 	T(hostile_argsz),
 	T(abi_ver0),

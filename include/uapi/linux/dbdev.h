@@ -50,6 +50,7 @@
 #define DBDEV_IO_MAX_BYTES	4096	/* size * count of one access */
 #define DBDEV_BATCH_MAX		256	/* accesses in one DBDEV_IO_BATCH */
 #define DBDEV_CTL_MAX		65536	/* bytes in or out of one DBDEV_DEVICE_CTL */
+#define DBDEV_STATE_MAX		(1U << 20)	/* bytes of a saved device state */
 #define DBDEV_UMMIO_WINDOWS	4	/* MMIO windows of a context's pools */
 
 /* struct dbdev_uresource.type */
@@ -540,6 +541,87 @@ struct dbdev_device_stats {
 /* the size of the first version */
 #define DBDEV_DEVICE_STATS_SIZE_VER0	88
 
+/**
+ * struct dbdev_device_reset - DBDEV_DEVICE_RESET
+ * @argsz: sizeof(struct dbdev_device_reset)
+ * @id: the device
+ * @reserved: 0
+ *
+ * Puts the device in the state it had when it was created (as a reset
+ * line would), keeping its resources, name, eventfd connections and
+ * counters; an interrupt line it held high goes low.  Errors: -ENOENT no
+ * such device; -EOPNOTSUPP its type cannot reset.
+ */
+struct dbdev_device_reset {
+	__u32 argsz;
+	__u32 id;
+	__u64 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_DEVICE_RESET_SIZE_VER0	16
+
+/* "DBST", the first bytes of a saved state */
+#define DBDEV_STATE_MAGIC	0x54534244
+
+/**
+ * struct dbdev_state_header - how a saved device state starts
+ * @magic: DBDEV_STATE_MAGIC
+ * @version: the version of the type's state layout, from 1
+ * @type: the device's type
+ * @size: bytes of the type's state that follow this header
+ * @reserved: 0
+ *
+ * The state itself is the type's own, opaque to the VMM; a kernel
+ * restores the version its type saves and older ones.
+ */
+struct dbdev_state_header {
+	__u32 magic;
+	__u32 version;
+	char type[DBDEV_TYPE_NAME_LEN];
+	__u32 size;
+	__u32 reserved;
+};
+
+/**
+ * struct dbdev_device_state - DBDEV_DEVICE_SAVE, DBDEV_DEVICE_RESTORE
+ * @argsz: sizeof(struct dbdev_device_state)
+ * @id: the device
+ * @flags: 0
+ * @len: SAVE: in: room at @buf; out: the length of the saved state (also
+ *	 with -E2BIG, the room it needs).  RESTORE: the length at @buf.
+ * @buf: pointer to the saved state: struct dbdev_state_header, then the
+ *	 type's state; at most DBDEV_STATE_MAX bytes
+ * @reserved: 0
+ *
+ * DBDEV_DEVICE_SAVE writes the device's state, DBDEV_DEVICE_RESTORE loads
+ * one into a device of the same type created with the same parameters
+ * (on this context or another, on this machine or another: snapshots and
+ * live migration).  Resources, the name and eventfd connections are not
+ * part of the state: the VMM creates the device with them and then
+ * restores it.  Save a device whose guest is stopped (no vCPU runs, no
+ * DBDEV_IO in flight) to have a consistent state.  A restore checks the
+ * whole state before it changes anything: a refused state leaves the
+ * device as it was.
+ *
+ * Errors: -ENOENT no such device; -EOPNOTSUPP its type cannot save and
+ * restore; SAVE: -E2BIG @len too small; RESTORE:
+ * -EINVAL a malformed state, one of another type, or one the type refuses
+ * (other parameters, values out of range); -EPROTONOSUPPORT a version of
+ * the state newer than the type in this kernel knows.
+ */
+struct dbdev_device_state {
+	__u32 argsz;
+	__u32 id;
+	__u32 flags;
+	__u32 len;
+	__u64 buf;
+	__u64 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_DEVICE_STATE_SIZE_VER0	32
+
 /* struct dbdev_kvm_run.flags */
 #define DBDEV_KVM_RUN_VM	(1U << 0)	/* check the vCPU's VM: @vm_fd */
 
@@ -682,6 +764,9 @@ struct dbdev_stats {
  * capability describes.  Never an error.
  */
 #define DBDEV_CHECK_EXTENSION	_IO(DBDEV_IOC_MAGIC, 0x10)
+#define DBDEV_DEVICE_RESET	_IO(DBDEV_IOC_MAGIC, 0x11)
+#define DBDEV_DEVICE_SAVE	_IO(DBDEV_IOC_MAGIC, 0x12)
+#define DBDEV_DEVICE_RESTORE	_IO(DBDEV_IOC_MAGIC, 0x13)
 
 /* DBDEV_CHECK_EXTENSION capabilities */
 /* DBDEV_KVM_RUN works: the kernel has KVM (else -EOPNOTSUPP) */
@@ -690,6 +775,7 @@ struct dbdev_stats {
 #define DBDEV_CAP_MAX_DEVICES	3	/* the most devices of a context */
 #define DBDEV_CAP_MAX_ITEMS	4	/* DBDEV_MAX_ITEMS */
 #define DBDEV_CAP_BATCH_MAX	5	/* DBDEV_BATCH_MAX */
+#define DBDEV_CAP_DEVICE_STATE	6	/* DBDEV_DEVICE_RESET, _SAVE, _RESTORE */
 
 /*
  * The test device type, "dbdev-test", of the module dbdev_testdev (which
@@ -699,6 +785,12 @@ struct dbdev_stats {
  * recording every access in a bounded log.
  */
 #define DBDEV_TEST_TYPE		"dbdev-test"
+/*
+ * "dbdev-test-bare", of the same module: a dbdev-test device without
+ * parameters, commands, reset or state, for the errors of what a type
+ * may lack.
+ */
+#define DBDEV_TEST_BARE_TYPE	"dbdev-test-bare"
 #define DBDEV_TEST_STORE_MAX	65536
 #define DBDEV_TEST_LOG_MAX	4096
 

@@ -15,7 +15,8 @@
  * notification (DBDEV_EVENTFD_NOTIFY) is signalled when the buffer stops
  * being empty.  What the VMM supplies waits in a receive FIFO (up to
  * DBDEV_UART_RX_MAX bytes) and appears in RBR with LSR data-ready and, if
- * enabled, a received-data interrupt.
+ * enabled, a received-data interrupt.  Reset, save and restore cover the
+ * registers and both FIFOs.
  */
 #define DBDEV_UART_TYPE		"dbdev-uart16550"
 #define DBDEV_UART_TX_MAX	4096
@@ -44,7 +45,8 @@
  * written; each read of COUNTER returns its value and then adds one, and a
  * write sets it; writing N to DOORBELL sends the device's MSI vector N
  * (counting through its MSI resources; a vector it does not have is
- * ignored), and DOORBELL reads as the number of vectors sent.
+ * ignored), and DOORBELL reads as the number of vectors sent.  Reset, save
+ * and restore cover SCRATCH, COUNTER and that number.
  */
 #define DBDEV_REGS_ID		0x00	/* DBDEV_REGS_MAGIC */
 #define DBDEV_REGS_VERSION	0x04	/* DBDEV_REGS_VERSION_1 */
