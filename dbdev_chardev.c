@@ -3,19 +3,24 @@
  * /dev/dbdev: device types and the userspace interface.
  *
  * Each open file is a context, the device model of one VM: an I/O manager
- * and the devices userspace created in it, by id.  Device types come from
- * in-kernel drivers (dbdev_type_register()), as with KVM_CREATE_DEVICE.
- * The ABI is in include/uapi/linux/dbdev.h.
+ * and the devices userspace created in it, by id and by name.  Device
+ * types come from in-kernel drivers (dbdev_type_register()), as with
+ * KVM_CREATE_DEVICE, and describe themselves for tools.  The ABI is in
+ * include/uapi/linux/dbdev.h; one table (dbdev_ioctls) says how each ioctl
+ * is taken.
  *
  * Locking
  *
- *   dbdev_types_lock	the list of types.  A device pins its type's module.
+ *   dbdev_types_lock	the list of types; never held across a copy from
+ *			or to userspace.  A device pins its type's module.
  *   ctx->lock		serialises the ioctls that change or read the set of
  *			devices: create, destroy, transactions, list, device
- *			commands, pools.  It is taken before the manager's
- *			own lock.  DBDEV_IO, DBDEV_IO_BATCH and DBDEV_KVM_RUN
- *			do not take it: they dispatch lock-free, beside
- *			everything else.
+ *			commands, reset, save and restore, pools.  It is
+ *			taken before the manager's own lock, and before the
+ *			io_lock of a serialised device around the operations
+ *			of its type.  DBDEV_IO, DBDEV_IO_BATCH and
+ *			DBDEV_KVM_RUN do not take it: they dispatch
+ *			lock-free, beside everything else.
  *
  * An ioctl holds a reference to the file, so release() never runs beside
  * one; it destroys the manager and then the devices.
@@ -55,14 +60,64 @@ static struct dbdev_type *dbdev_type_find(const char *name)
 	return NULL;
 }
 
+/* Can the ABI describe @nr fields of a structure of @size bytes? */
+static bool dbdev_fields_ok(const struct dbdev_field *f, unsigned int nr,
+			    size_t size)
+{
+	unsigned int i;
+
+	if (nr && (!f || nr > DBDEV_DESCRIBE_MAX))
+		return false;
+	for (i = 0; i < nr; i++) {
+		bool integer = f[i].format != DBDEV_FIELD_BYTES;
+
+		if (!f[i].name || !f[i].name[0] ||
+		    strlen(f[i].name) >= DBDEV_FIELD_NAME_LEN ||
+		    f[i].format > DBDEV_FIELD_BYTES || !f[i].size ||
+		    (integer && !is_power_of_2(f[i].size)) ||
+		    (integer && f[i].size > sizeof(u64)) ||
+		    f[i].offset + f[i].size > size)
+			return false;
+	}
+	return true;
+}
+
+static bool dbdev_layout_ok(const struct dbdev_layout *l)
+{
+	return l->size <= DBDEV_CTL_MAX && dbdev_fields_ok(l->fields, l->nr,
+							   l->size);
+}
+
+/* Is what @type says of its parameters and commands well formed? */
+static bool dbdev_type_described(const struct dbdev_type *type)
+{
+	const struct dbdev_ctl_desc *c = type->ctls;
+	unsigned int i;
+
+	if (!dbdev_fields_ok(type->params, type->nr_params, type->params_size) ||
+	    (type->nr_ctls && (!c || !type->ctl)) ||
+	    type->nr_ctls > DBDEV_DESCRIBE_MAX)
+		return false;
+	for (i = 0; i < type->nr_ctls; i++)
+		if (!c[i].name || !c[i].name[0] ||
+		    strlen(c[i].name) >= DBDEV_FIELD_NAME_LEN ||
+		    (c[i].flags & ~(DBDEV_CTL_IN_BYTES | DBDEV_CTL_OUT_BYTES)) ||
+		    !dbdev_layout_ok(&c[i].in) || !dbdev_layout_ok(&c[i].out) ||
+		    !dbdev_layout_ok(&c[i].each))
+			return false;
+	return true;
+}
+
 /**
  * dbdev_type_register() - offer a device type to /dev/dbdev
  * @type: the type, which lives as long as its module
  *
  * Return: 0; -EINVAL for a name that is empty or too long, a type
- * without @create or @destroy, parameter sizes out of bounds, or @save
- * without @restore (or the other way round) or @state_version; -EEXIST if
- * the name is taken.
+ * without @create or @destroy, parameter sizes out of bounds, @save
+ * without @restore (or the other way round) or @state_version, or a
+ * description of parameters or commands that the ABI cannot give (a field
+ * outside its structure, an integer of an odd size, a name too long or
+ * missing); -EEXIST if the name is taken.
  */
 int dbdev_type_register(struct dbdev_type *type)
 {
@@ -76,7 +131,8 @@ int dbdev_type_register(struct dbdev_type *type)
 	     (type->params_min < sizeof(u32) ||
 	      type->params_min > type->params_size)) ||
 	    !type->save != !type->restore ||
-	    !type->save != !type->state_version)
+	    !type->save != !type->state_version ||
+	    !dbdev_type_described(type))
 		return -EINVAL;
 
 	mutex_lock(&dbdev_types_lock);
@@ -293,6 +349,12 @@ static_assert(DBDEV_MAX_ITEMS == DBDEV_MAX_RESOURCES);
 static_assert(DBDEV_UMMIO_WINDOWS == DBDEV_MAX_MMIO_WINDOWS);
 static_assert(sizeof(struct dbdev_window) == sizeof(struct dbdev_uwindow));
 static_assert(DBDEV_TYPE_PARAMS_MAX == DBDEV_PARAMS_MAX);
+static_assert(DBDEV_FIELD_UINT == DBDEV_UFIELD_UINT);
+static_assert(DBDEV_FIELD_HEX == DBDEV_UFIELD_HEX);
+static_assert(DBDEV_FIELD_INT == DBDEV_UFIELD_INT);
+static_assert(DBDEV_FIELD_BYTES == DBDEV_UFIELD_BYTES);
+static_assert(DBDEV_CTL_IN_BYTES == DBDEV_UCTL_IN_BYTES);
+static_assert(DBDEV_CTL_OUT_BYTES == DBDEV_UCTL_OUT_BYTES);
 
 static void dbdev_res_to_user(const struct dbdev_resource *r,
 			      struct dbdev_uresource *u)
@@ -444,6 +506,34 @@ static int dbdev_probe_user(void __user *uptr, size_t len)
 static int dbdev_probe_answer(const struct dbdev_ucmd *uc)
 {
 	return dbdev_probe_user(uc->uarg, dbdev_answer_size(uc));
+}
+
+/*
+ * The size of the entries of an answer array as the caller knows them:
+ * its own, or 0 for the first version's, @ver0.
+ */
+static int dbdev_entry_size(u32 *size, u32 ver0)
+{
+	*size = *size ?: ver0;
+	if (*size < ver0)
+		return -EINVAL;
+	return *size > PAGE_SIZE ? -E2BIG : 0;
+}
+
+/*
+ * Write @n entries of @ksize bytes from @from to @to, @size bytes apart:
+ * as much of each as the caller knows, the rest of it zeroed.
+ */
+static int dbdev_put_entries(void __user *to, u32 size, const void *from,
+			     size_t ksize, u32 n)
+{
+	size_t known = min_t(size_t, size, ksize);
+
+	for (; n--; to += size, from += ksize)
+		if (copy_to_user(to, from, known) ||
+		    clear_user(to + known, size - known))
+			return -EFAULT;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -984,7 +1074,6 @@ static int dbdev_list_one(const struct dbdev_list_devices *arg, u32 size,
 			  const struct dbdev_inst *inst, u32 i, u32 first)
 {
 	void __user *uinfo = u64_to_user_ptr(arg->devices) + (u64)i * size;
-	size_t known = min_t(size_t, size, sizeof(struct dbdev_device_info));
 	struct dbdev_uresource __user *ures = u64_to_user_ptr(arg->resources);
 	struct dbdev_device_info info = {
 		.id = inst->id,
@@ -995,8 +1084,7 @@ static int dbdev_list_one(const struct dbdev_list_devices *arg, u32 size,
 
 	strscpy(info.type, inst->type->name, sizeof(info.type));
 	memcpy(info.name, inst->name, sizeof(info.name));
-	if (copy_to_user(uinfo, &info, known) ||
-	    clear_user(uinfo + known, size - known) ||
+	if (dbdev_put_entries(uinfo, size, &info, sizeof(info), 1) ||
 	    copy_to_user(&ures[first], inst->res,
 			 inst->nr_res * sizeof(inst->res[0])))
 		return -EFAULT;
@@ -1006,7 +1094,7 @@ static int dbdev_list_one(const struct dbdev_list_devices *arg, u32 size,
 static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_list_devices *arg = uc->arg;
-	u32 size = arg->info_size ?: DBDEV_DEVICE_INFO_SIZE_VER0;
+	u32 size = arg->info_size;
 	u32 nr_dev = 0, nr_res = 0;
 	struct dbdev_inst *inst;
 	unsigned long id;
@@ -1015,11 +1103,11 @@ static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 	if ((arg->flags & ~DBDEV_LIST_NAME) || arg->reserved ||
 	    !dbdev_name_valid(arg->name, &unnamed) ||
-	    unnamed == !!(arg->flags & DBDEV_LIST_NAME) ||
-	    size < DBDEV_DEVICE_INFO_SIZE_VER0)
+	    unnamed == !!(arg->flags & DBDEV_LIST_NAME))
 		return -EINVAL;
-	if (size > PAGE_SIZE)
-		return -E2BIG;
+	err = dbdev_entry_size(&size, DBDEV_DEVICE_INFO_SIZE_VER0);
+	if (err)
+		return err;
 
 	mutex_lock(&ctx->lock);
 	xa_for_each(&ctx->insts, id, inst) {
@@ -1484,6 +1572,155 @@ static int dbdev_ioctl_check_extension(struct dbdev_ctx *ctx,
 	}
 }
 
+static unsigned int dbdev_ctl_fields(const struct dbdev_ctl_desc *c)
+{
+	return c->in.nr + c->out.nr + c->each.nr;
+}
+
+static void dbdev_type_info_fill(const struct dbdev_type *t,
+				 struct dbdev_type_info *info)
+{
+	unsigned int i;
+
+	memset(info, 0, sizeof(*info));
+	strscpy(info->name, t->name, sizeof(info->name));
+	info->flags = (t->ctl ? DBDEV_TYPE_CTL : 0) |
+		      (t->reset ? DBDEV_TYPE_RESET : 0) |
+		      (t->save ? DBDEV_TYPE_STATE : 0);
+	info->params_size = t->params_size;
+	info->params_min = t->params_min;
+	info->state_version = t->state_version;
+	info->nr_params = t->nr_params;
+	info->nr_ctls = t->nr_ctls;
+	info->nr_fields = t->nr_params;
+	for (i = 0; i < t->nr_ctls; i++)
+		info->nr_fields += dbdev_ctl_fields(&t->ctls[i]);
+}
+
+static int dbdev_ioctl_list_types(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_list_types *arg = uc->arg;
+	struct dbdev_type_info *infos = NULL;
+	u32 size = arg->info_size, n = 0;
+	struct dbdev_type *t;
+	int err;
+
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	err = dbdev_entry_size(&size, DBDEV_TYPE_INFO_SIZE_VER0);
+	if (err)
+		return err;
+
+	/* the answer is made under the lock and copied out after it */
+	mutex_lock(&dbdev_types_lock);
+	list_for_each_entry(t, &dbdev_types, node)
+		n++;
+	if (n > arg->nr_types) {
+		err = -E2BIG;
+	} else if (n) {
+		infos = kvcalloc(n, sizeof(*infos), GFP_KERNEL_ACCOUNT);
+		n = 0;
+		if (!infos)
+			err = -ENOMEM;
+		else
+			list_for_each_entry(t, &dbdev_types, node)
+				dbdev_type_info_fill(t, &infos[n++]);
+	}
+	mutex_unlock(&dbdev_types_lock);
+	if (!err)
+		err = dbdev_put_entries(u64_to_user_ptr(arg->types), size, infos,
+					sizeof(*infos), n);
+	kvfree(infos);
+	if (err && err != -E2BIG)
+		return err;
+	arg->nr_types = n;
+	return dbdev_respond(uc) ?: err;
+}
+
+/* Append @nr fields to @out at *@i. */
+static void dbdev_fields_put(struct dbdev_ufield *out, unsigned int *i,
+			     const struct dbdev_field *f, unsigned int nr)
+{
+	for (; nr--; f++, (*i)++) {
+		strscpy(out[*i].name, f->name, sizeof(out[*i].name));
+		out[*i].offset = f->offset;
+		out[*i].size = f->size;
+		out[*i].format = f->format;
+	}
+}
+
+/* The description of @t in the ABI's form, into arrays of ours. */
+static int dbdev_type_describe(const struct dbdev_type *t, u32 nr_fields,
+			       struct dbdev_ufield **fields,
+			       struct dbdev_uctl **ctls)
+{
+	unsigned int i, n = 0;
+
+	*fields = kvcalloc(nr_fields, sizeof(**fields), GFP_KERNEL_ACCOUNT);
+	*ctls = kvcalloc(t->nr_ctls, sizeof(**ctls), GFP_KERNEL_ACCOUNT);
+	if ((nr_fields && !*fields) || (t->nr_ctls && !*ctls))
+		return -ENOMEM;
+	dbdev_fields_put(*fields, &n, t->params, t->nr_params);
+	for (i = 0; i < t->nr_ctls; i++) {
+		const struct dbdev_ctl_desc *c = &t->ctls[i];
+		struct dbdev_uctl *u = &(*ctls)[i];
+
+		u->op = c->op;
+		u->flags = c->flags;
+		strscpy(u->name, c->name, sizeof(u->name));
+		u->in_size = c->in.size;
+		u->out_size = c->out.size;
+		u->each_size = c->each.size;
+		u->in_fields = c->in.nr;
+		u->out_fields = c->out.nr;
+		u->each_fields = c->each.nr;
+		dbdev_fields_put(*fields, &n, c->in.fields, c->in.nr);
+		dbdev_fields_put(*fields, &n, c->out.fields, c->out.nr);
+		dbdev_fields_put(*fields, &n, c->each.fields, c->each.nr);
+	}
+	return 0;
+}
+
+static int dbdev_ioctl_describe_type(struct dbdev_ctx *ctx,
+				     struct dbdev_ucmd *uc)
+{
+	struct dbdev_describe_type *arg = uc->arg;
+	u32 fsize = arg->field_size, csize = arg->ctl_size;
+	struct dbdev_ufield *fields = NULL;
+	struct dbdev_uctl *ctls = NULL;
+	struct dbdev_type_info info;
+	struct dbdev_type *t;
+	int err;
+
+	if (arg->flags || !memchr(arg->type, 0, sizeof(arg->type)))
+		return -EINVAL;
+	err = dbdev_entry_size(&fsize, DBDEV_UFIELD_SIZE_VER0) ?:
+	      dbdev_entry_size(&csize, DBDEV_UCTL_SIZE_VER0);
+	if (err)
+		return err;
+	t = dbdev_type_get(arg->type);
+	if (!t)
+		return -ENOENT;
+	dbdev_type_info_fill(t, &info);
+	if (info.nr_fields > arg->nr_fields || info.nr_ctls > arg->nr_ctls)
+		err = -E2BIG;
+	else
+		err = dbdev_type_describe(t, info.nr_fields, &fields, &ctls) ?:
+		      dbdev_put_entries(u64_to_user_ptr(arg->fields), fsize,
+					fields, sizeof(*fields),
+					info.nr_fields) ?:
+		      dbdev_put_entries(u64_to_user_ptr(arg->ctls), csize, ctls,
+					sizeof(*ctls), info.nr_ctls);
+	module_put(t->owner);
+	kvfree(fields);
+	kvfree(ctls);
+	if (err && err != -E2BIG)
+		return err;
+	arg->nr_fields = info.nr_fields;
+	arg->nr_ctls = info.nr_ctls;
+	return dbdev_respond(uc) ?: err;
+}
+
 /* ------------------------------------------------------------------------
  * The ioctl dispatcher
  */
@@ -1555,6 +1792,11 @@ static const struct dbdev_ioctl_desc dbdev_ioctls[] = {
 	DBDEV_IOCTL(DBDEV_DEVICE_RESTORE, dbdev_ioctl_restore,
 		    struct dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0,
 		    true),
+	DBDEV_IOCTL(DBDEV_LIST_TYPES, dbdev_ioctl_list_types,
+		    struct dbdev_list_types, DBDEV_LIST_TYPES_SIZE_VER0, false),
+	DBDEV_IOCTL(DBDEV_DESCRIBE_TYPE, dbdev_ioctl_describe_type,
+		    struct dbdev_describe_type, DBDEV_DESCRIBE_TYPE_SIZE_VER0,
+		    false),
 };
 
 /* The largest structure any ioctl takes */
@@ -1572,6 +1814,8 @@ union dbdev_ioctl_arg {
 	struct dbdev_stats stats;
 	struct dbdev_device_reset reset;
 	struct dbdev_device_state state;
+	struct dbdev_list_types list_types;
+	struct dbdev_describe_type describe;
 };
 
 /*

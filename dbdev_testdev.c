@@ -347,11 +347,100 @@ static long dbdev_testdev_ctl(struct dbdev_device *dev, u32 op, void *buf,
 	}
 }
 
+/* For tools: the parameters, and the commands with their answers */
+static const struct dbdev_field dbdev_test_params_fields[] = {
+	{ .name = "store", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_params, store_bytes),
+	  .size = sizeof_field(struct dbdev_test_params, store_bytes) },
+	{ .name = "log", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_params, log_entries),
+	  .size = sizeof_field(struct dbdev_test_params, log_entries) },
+};
+
+static const struct dbdev_field dbdev_test_log_fields[] = {
+	{ .name = "nr", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_log, nr),
+	  .size = sizeof_field(struct dbdev_test_log, nr) },
+	{ .name = "dropped", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_log, dropped),
+	  .size = sizeof_field(struct dbdev_test_log, dropped) },
+	{ .name = "reads", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_log, reads),
+	  .size = sizeof_field(struct dbdev_test_log, reads) },
+	{ .name = "writes", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_log, writes),
+	  .size = sizeof_field(struct dbdev_test_log, writes) },
+};
+
+static const struct dbdev_field dbdev_test_access_fields[] = {
+	{ .name = "seq", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_access, seq),
+	  .size = sizeof_field(struct dbdev_test_access, seq) },
+	{ .name = "bus", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_access, bus),
+	  .size = sizeof_field(struct dbdev_test_access, bus) },
+	{ .name = "dir", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_access, dir),
+	  .size = sizeof_field(struct dbdev_test_access, dir) },
+	{ .name = "len", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_access, len),
+	  .size = sizeof_field(struct dbdev_test_access, len) },
+	{ .name = "base", .format = DBDEV_FIELD_HEX,
+	  .offset = offsetof(struct dbdev_test_access, base),
+	  .size = sizeof_field(struct dbdev_test_access, base) },
+	{ .name = "offset", .format = DBDEV_FIELD_HEX,
+	  .offset = offsetof(struct dbdev_test_access, offset),
+	  .size = sizeof_field(struct dbdev_test_access, offset) },
+	{ .name = "data", .format = DBDEV_FIELD_HEX,
+	  .offset = offsetof(struct dbdev_test_access, data),
+	  .size = sizeof_field(struct dbdev_test_access, data) },
+};
+
+static const struct dbdev_field dbdev_test_irq_fields[] = {
+	{ .name = "kind", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_irq, kind),
+	  .size = sizeof_field(struct dbdev_test_irq, kind) },
+	{ .name = "index", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_irq, index),
+	  .size = sizeof_field(struct dbdev_test_irq, index) },
+	{ .name = "level", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_irq, level),
+	  .size = sizeof_field(struct dbdev_test_irq, level) },
+};
+
+static const struct dbdev_field dbdev_test_fail_fields[] = {
+	{ .name = "after", .format = DBDEV_FIELD_UINT,
+	  .offset = offsetof(struct dbdev_test_fail, after),
+	  .size = sizeof_field(struct dbdev_test_fail, after) },
+	{ .name = "error", .format = DBDEV_FIELD_INT,
+	  .offset = offsetof(struct dbdev_test_fail, error),
+	  .size = sizeof_field(struct dbdev_test_fail, error) },
+};
+
+static const struct dbdev_ctl_desc dbdev_test_ctls[] = {
+	{ .op = DBDEV_TEST_READ_LOG, .name = "read_log",
+	  .out = { dbdev_test_log_fields, ARRAY_SIZE(dbdev_test_log_fields),
+		   sizeof(struct dbdev_test_log) },
+	  .each = { dbdev_test_access_fields,
+		    ARRAY_SIZE(dbdev_test_access_fields),
+		    sizeof(struct dbdev_test_access) } },
+	{ .op = DBDEV_TEST_IRQ, .name = "irq",
+	  .in = { dbdev_test_irq_fields, ARRAY_SIZE(dbdev_test_irq_fields),
+		  sizeof(struct dbdev_test_irq) } },
+	{ .op = DBDEV_TEST_FAIL, .name = "fail",
+	  .in = { dbdev_test_fail_fields, ARRAY_SIZE(dbdev_test_fail_fields),
+		  sizeof(struct dbdev_test_fail) } },
+};
+
 static struct dbdev_type dbdev_test_type = {
 	.name = DBDEV_TEST_TYPE,
 	.owner = THIS_MODULE,
 	.params_size = sizeof(struct dbdev_test_params),
 	.params_min = DBDEV_TEST_PARAMS_SIZE_VER0,
+	.params = dbdev_test_params_fields,
+	.nr_params = ARRAY_SIZE(dbdev_test_params_fields),
+	.ctls = dbdev_test_ctls,
+	.nr_ctls = ARRAY_SIZE(dbdev_test_ctls),
 	.create = dbdev_testdev_create,
 	.destroy = dbdev_testdev_destroy,
 	.ctl = dbdev_testdev_ctl,

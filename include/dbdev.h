@@ -565,6 +565,72 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
  */
 
 /**
+ * enum dbdev_field_format - how tools show and parse a field
+ * @DBDEV_FIELD_UINT: an unsigned integer of 1, 2, 4 or 8 bytes, in decimal
+ * @DBDEV_FIELD_HEX: the same, in hexadecimal
+ * @DBDEV_FIELD_INT: a signed integer of 1, 2, 4 or 8 bytes
+ * @DBDEV_FIELD_BYTES: bytes
+ */
+enum dbdev_field_format {
+	DBDEV_FIELD_UINT,
+	DBDEV_FIELD_HEX,
+	DBDEV_FIELD_INT,
+	DBDEV_FIELD_BYTES,
+};
+
+/**
+ * struct dbdev_field - one field of a structure that a device type takes or
+ * gives (its parameters, a command's input or answer), described for tools
+ * such as dbdevctl, little-endian as in the ABI
+ * @name: what a tool calls it: short, letters, digits and '_'
+ * @offset: where it is in the structure
+ * @size: its bytes
+ * @format: how to show it
+ */
+struct dbdev_field {
+	const char *name;
+	u16 offset;
+	u16 size;
+	enum dbdev_field_format format;
+};
+
+/**
+ * struct dbdev_layout - a structure of fields
+ * @fields: the fields worth showing or setting, in any order
+ * @nr: how many
+ * @size: the structure's size
+ */
+struct dbdev_layout {
+	const struct dbdev_field *fields;
+	unsigned int nr;
+	size_t size;
+};
+
+/* struct dbdev_ctl_desc.flags */
+/** DBDEV_CTL_IN_BYTES - after its input structure, if any, bytes follow */
+#define DBDEV_CTL_IN_BYTES	BIT(0)
+/** DBDEV_CTL_OUT_BYTES - after its answer's head, if any, bytes follow */
+#define DBDEV_CTL_OUT_BYTES	BIT(1)
+
+/**
+ * struct dbdev_ctl_desc - one command of a device type, described
+ * @op: its number (DBDEV_DEVICE_CTL's op)
+ * @name: what a tool calls it
+ * @flags: %DBDEV_CTL_IN_BYTES, %DBDEV_CTL_OUT_BYTES
+ * @in: its input structure (size 0: none)
+ * @out: the head of its answer (size 0: none)
+ * @each: the records that follow that head, as many as fit (size 0: none)
+ */
+struct dbdev_ctl_desc {
+	u32 op;
+	const char *name;
+	unsigned int flags;
+	struct dbdev_layout in;
+	struct dbdev_layout out;
+	struct dbdev_layout each;
+};
+
+/**
  * struct dbdev_type - a kind of device that /dev/dbdev can create
  * @name: unique, at most 31 characters
  * @owner: THIS_MODULE; pinned while a device of the type exists, so the
@@ -575,6 +641,11 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
  * @params_min: the size of that structure's first version, from 4 to
  *		@params_size: userspace built for it keeps working when the
  *		structure grows
+ * @params: optional; the fields of the parameter structure that can be
+ *	    set (its size is @params_size), for tools
+ * @nr_params: how many
+ * @ctls: optional; @ctl's commands, described for tools
+ * @nr_ctls: how many
  * @create: make a device, initialised with dbdev_device_init() and not
  *	    registered; return it or an ERR_PTR().  @params is %NULL when
  *	    userspace gave none, else @params_size bytes that the core took
@@ -612,6 +683,10 @@ struct dbdev_type {
 	struct module *owner;
 	size_t params_size;
 	size_t params_min;
+	const struct dbdev_field *params;
+	unsigned int nr_params;
+	const struct dbdev_ctl_desc *ctls;
+	unsigned int nr_ctls;
 	struct dbdev_device *(*create)(const void *params);
 	void (*destroy)(struct dbdev_device *dev);
 	long (*ctl)(struct dbdev_device *dev, u32 op, void *buf,

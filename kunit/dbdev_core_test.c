@@ -1968,6 +1968,16 @@ static void types_register(struct kunit *test)
 	struct dbdev_type *t;
 	unsigned int i;
 
+	static const struct dbdev_field wide = {
+		.name = "wide", .offset = 12, .size = 8,
+		.format = DBDEV_FIELD_UINT,
+	};
+	static const struct dbdev_field odd = {
+		.name = "odd", .offset = 4, .size = 3,
+		.format = DBDEV_FIELD_UINT,
+	};
+	static const struct dbdev_ctl_desc cmd = { .op = 1, .name = "cmd" };
+
 	t = kunit_kcalloc(test, 9, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	for (i = 0; i < 9; i++) {
@@ -2007,6 +2017,17 @@ static void types_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
 	t[8].params_size = 8192;
 	t[8].params_min = 8;
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	/* descriptions the ABI could not give */
+	t[8].params_size = 16;
+	t[8].params = &wide;		/* past the end of the structure */
+	t[8].nr_params = 1;
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	t[8].params = &odd;		/* an integer of 3 bytes */
+	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
+	t[8].nr_params = 0;
+	t[8].ctls = &cmd;		/* commands without ->ctl */
+	t[8].nr_ctls = 1;
 	KUNIT_EXPECT_EQ(test, dbdev_type_register(&t[8]), -EINVAL);
 	t[7].state_version = 1;
 	KUNIT_ASSERT_EQ(test, dbdev_type_register(&t[7]), 0);

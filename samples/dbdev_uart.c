@@ -469,9 +469,19 @@ static int dbdev_uart_restore(struct dbdev_device *dev, u32 version,
 	return 0;
 }
 
+/* For tools: both commands carry bytes */
+static const struct dbdev_ctl_desc dbdev_uart_ctls[] = {
+	{ .op = DBDEV_UART_READ_TX, .name = "read_tx",
+	  .flags = DBDEV_CTL_OUT_BYTES },
+	{ .op = DBDEV_UART_WRITE_RX, .name = "write_rx",
+	  .flags = DBDEV_CTL_IN_BYTES },
+};
+
 static struct dbdev_type dbdev_uart_type = {
 	.name = DBDEV_UART_TYPE,
 	.owner = THIS_MODULE,
+	.ctls = dbdev_uart_ctls,
+	.nr_ctls = ARRAY_SIZE(dbdev_uart_ctls),
 	.create = dbdev_uart_create,
 	.destroy = dbdev_uart_destroy,
 	.ctl = dbdev_uart_ctl,

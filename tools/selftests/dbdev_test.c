@@ -1316,6 +1316,8 @@ static const struct {
 	A(DEVICE_RESET, dbdev_device_reset, DBDEV_DEVICE_RESET_SIZE_VER0),
 	A(DEVICE_SAVE, dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0),
 	A(DEVICE_RESTORE, dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0),
+	A(LIST_TYPES, dbdev_list_types, DBDEV_LIST_TYPES_SIZE_VER0),
+	A(DESCRIBE_TYPE, dbdev_describe_type, DBDEV_DESCRIBE_TYPE_SIZE_VER0),
 #undef A
 };
 
@@ -1447,6 +1449,11 @@ static void test_abi_ver0(void)
 	struct dbdev_device_reset rs;
 	struct dbdev_device_state state;
 	static uint8_t saved[DBDEV_STATE_MAX];
+	struct dbdev_type_info types[16];
+	struct dbdev_list_types lt;
+	struct dbdev_describe_type dt;
+	struct dbdev_ufield fields[32];
+	struct dbdev_uctl ctls[4];
 	struct dbdev_destroy_device d;
 	uint32_t round;
 	int fd, efd, no_vcpu;
@@ -1560,6 +1567,26 @@ static void test_abi_ver0(void)
 		CHECK(call_sized(fd, DBDEV_DEVICE_RESTORE, big,
 				 SIZE(DBDEV_DEVICE_STATE_SIZE_VER0, state), NULL), 0);
 
+		lt = (struct dbdev_list_types){ .nr_types = 16,
+						.types = (uintptr_t)types };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &lt, sizeof(lt));
+		CHECK(call_sized(fd, DBDEV_LIST_TYPES, big,
+				 SIZE(DBDEV_LIST_TYPES_SIZE_VER0, lt), big), 0);
+		memcpy(&lt, big, sizeof(lt));
+		CHECK(lt.nr_types >= 4, 1);
+
+		dt = (struct dbdev_describe_type){ .nr_fields = 32, .nr_ctls = 4,
+						   .fields = (uintptr_t)fields,
+						   .ctls = (uintptr_t)ctls };
+		strcpy(dt.type, DBDEV_TEST_TYPE);
+		memset(big, 0, sizeof(big));
+		memcpy(big, &dt, sizeof(dt));
+		CHECK(call_sized(fd, DBDEV_DESCRIBE_TYPE, big,
+				 SIZE(DBDEV_DESCRIBE_TYPE_SIZE_VER0, dt), big), 0);
+		memcpy(&dt, big, sizeof(dt));
+		CHECK(dt.nr_ctls, 3);
+
 		st = (struct dbdev_stats){ .kvm_runs = 77 };
 		memset(big, 0, sizeof(big));
 		memcpy(big, &st, sizeof(st));
@@ -1651,7 +1678,8 @@ static void test_abi_readonly(void)
 		unsigned long req = arg_ioctls[i].req;
 		bool looks = req == DBDEV_LIST_DEVICES || req == DBDEV_GET_POOLS ||
 			     req == DBDEV_DEVICE_STATS || req == DBDEV_GET_STATS ||
-			     req == DBDEV_DEVICE_SAVE;
+			     req == DBDEV_DEVICE_SAVE || req == DBDEV_LIST_TYPES ||
+			     req == DBDEV_DESCRIBE_TYPE;
 
 		check_note = arg_ioctls[i].name;
 		memset(buf, 0, sizeof(buf));
@@ -2757,6 +2785,165 @@ static void test_sample_state(void)
 	close(fd);
 }
 
+/* The entry of @name in a DBDEV_LIST_TYPES answer of @n, or NULL */
+static const struct dbdev_type_info *type_in(const struct dbdev_type_info *t,
+					     unsigned int n, const char *name)
+{
+	while (n--)
+		if (!strcmp(t[n].name, name))
+			return &t[n];
+	return NULL;
+}
+
+#define CHECK_FIELD(f, _name, _off, _size, _fmt) do {			\
+	CHECK(strcmp((f)->name, _name), 0);				\
+	CHECK((f)->offset, _off);					\
+	CHECK((f)->size, _size);					\
+	CHECK((f)->format, _fmt);					\
+	CHECK((f)->reserved, 0);					\
+} while (0)
+
+/*
+ * 9f. Discovery: the types loaded, what each has and takes, and the
+ * fields of its parameters and commands
+ */
+static void test_types(void)
+{
+	struct dbdev_type_info types[16];
+	const struct dbdev_type_info *t;
+	struct dbdev_list_types l;
+	struct dbdev_describe_type d;
+	struct dbdev_ufield f[32];
+	struct dbdev_uctl c[4];
+	uint8_t wide[4 * 80];
+	uint32_t n;
+	int fd;
+
+	OPEN_CTX(fd);
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), -E2BIG);
+	n = l.nr_types;
+	CHECK(n >= 4 && n <= 16, 1);
+	memset(types, 0x5a, sizeof(types));
+	l.nr_types = 16;
+	l.types = (uintptr_t)types;
+	REQUIRE(xioctl(fd, DBDEV_LIST_TYPES, &l), 0);
+	CHECK(l.nr_types, n);
+
+	t = type_in(types, n, DBDEV_TEST_TYPE);
+	REQUIRE(t != NULL, 1);
+	CHECK(t->flags, DBDEV_TYPE_CTL | DBDEV_TYPE_RESET | DBDEV_TYPE_STATE);
+	CHECK(t->params_size, sizeof(struct dbdev_test_params));
+	CHECK(t->params_min, DBDEV_TEST_PARAMS_SIZE_VER0);
+	CHECK(t->state_version, 1);
+	CHECK(t->nr_params, 2);
+	CHECK(t->nr_ctls, 3);
+	CHECK(t->nr_fields, 2 + (4 + 7) + 3 + 2);
+	CHECK(t->reserved, 0);
+	t = type_in(types, n, DBDEV_TEST_BARE_TYPE);
+	REQUIRE(t != NULL, 1);
+	CHECK(t->flags, 0);
+	CHECK(t->params_size, 0);
+	CHECK(t->state_version, 0);
+	CHECK(t->nr_ctls + t->nr_fields + t->nr_params, 0);
+	t = type_in(types, n, DBDEV_UART_TYPE);
+	REQUIRE(t != NULL, 1);
+	CHECK(t->flags, DBDEV_TYPE_CTL | DBDEV_TYPE_RESET | DBDEV_TYPE_STATE);
+	CHECK(t->nr_ctls, 2);
+	CHECK(t->nr_fields, 0);
+	t = type_in(types, n, DBDEV_REGS_TYPE);
+	REQUIRE(t != NULL, 1);
+	CHECK(t->flags, DBDEV_TYPE_RESET | DBDEV_TYPE_STATE);
+
+	/* entries as wide as the caller says, their tails zeroed */
+	memset(wide, 0x5a, sizeof(wide));
+	l.nr_types = 4;
+	l.info_size = 80;
+	l.types = (uintptr_t)wide;
+	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), n > 4 ? -E2BIG : 0);
+	l.nr_types = 16;
+	l.info_size = DBDEV_TYPE_INFO_SIZE_VER0 - 1;
+	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), -EINVAL);
+	l.info_size = 0;
+	l.flags = 1;
+	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), -EINVAL);
+
+	/* dbdev-test: its parameters, then its commands' fields */
+	memset(&d, 0, sizeof(d));
+	d.argsz = sizeof(d);
+	strcpy(d.type, DBDEV_TEST_TYPE);
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -E2BIG);
+	CHECK(d.nr_fields, 18);
+	CHECK(d.nr_ctls, 3);
+	d.nr_ctls = 2;
+	d.nr_fields = 32;
+	d.fields = (uintptr_t)f;
+	d.ctls = (uintptr_t)c;
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -E2BIG);
+	d.nr_ctls = 4;
+	memset(f, 0x5a, sizeof(f));
+	memset(c, 0x5a, sizeof(c));
+	REQUIRE(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), 0);
+	CHECK(d.nr_fields, 18);
+	CHECK(d.nr_ctls, 3);
+	CHECK_FIELD(&f[0], "store", 4, 4, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[1], "log", 8, 4, DBDEV_UFIELD_UINT);
+	CHECK(c[0].op, DBDEV_TEST_READ_LOG);
+	CHECK(strcmp(c[0].name, "read_log"), 0);
+	CHECK(c[0].flags, 0);
+	CHECK(c[0].in_size, 0);
+	CHECK(c[0].out_size, sizeof(struct dbdev_test_log));
+	CHECK(c[0].each_size, sizeof(struct dbdev_test_access));
+	CHECK(c[0].in_fields, 0);
+	CHECK(c[0].out_fields, 4);
+	CHECK(c[0].each_fields, 7);
+	CHECK(c[0].reserved[0] | c[0].reserved[1], 0);
+	CHECK_FIELD(&f[2], "nr", 0, 4, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[5], "writes", 12, 4, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[6], "seq", 4, 4, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[7], "bus", 0, 1, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[12], "data", 24, 8, DBDEV_UFIELD_HEX);
+	CHECK(c[1].op, DBDEV_TEST_IRQ);
+	CHECK(c[1].in_size, sizeof(struct dbdev_test_irq));
+	CHECK(c[1].in_fields, 3);
+	CHECK(c[1].out_size + c[1].each_size, 0);
+	CHECK_FIELD(&f[13], "kind", 0, 4, DBDEV_UFIELD_UINT);
+	CHECK(c[2].op, DBDEV_TEST_FAIL);
+	CHECK_FIELD(&f[16], "after", 0, 4, DBDEV_UFIELD_UINT);
+	CHECK_FIELD(&f[17], "error", 4, 4, DBDEV_UFIELD_INT);
+
+	/* the UART's commands carry bytes */
+	memset(&d, 0, sizeof(d));
+	d.argsz = sizeof(d);
+	strcpy(d.type, DBDEV_UART_TYPE);
+	d.nr_ctls = 4;
+	d.ctls = (uintptr_t)c;
+	REQUIRE(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), 0);
+	CHECK(d.nr_fields, 0);
+	CHECK(d.nr_ctls, 2);
+	CHECK(c[0].op, DBDEV_UART_READ_TX);
+	CHECK(c[0].flags, DBDEV_UCTL_OUT_BYTES);
+	CHECK(strcmp(c[1].name, "write_rx"), 0);
+	CHECK(c[1].flags, DBDEV_UCTL_IN_BYTES);
+
+	/* errors */
+	strcpy(d.type, "no-such-type");
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -ENOENT);
+	memset(d.type, 'a', sizeof(d.type));
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -EINVAL);
+	strcpy(d.type, DBDEV_UART_TYPE);
+	d.flags = 1;
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -EINVAL);
+	d.flags = 0;
+	d.ctl_size = 8;
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -EINVAL);
+	d.ctl_size = 0;
+	d.ctls = 0;
+	CHECK(xioctl(fd, DBDEV_DESCRIBE_TYPE, &d), -EFAULT);
+	close(fd);
+}
+
 /* The I/O counters of DBDEV_DEVICE_STATS are exactly these */
 #define CHECK_IO_STATS(_fd, _id, _pr, _pw, _pe, _mr, _mw, _me) do {	\
 	struct dbdev_device_stats _st;					\
@@ -3708,6 +3895,7 @@ static const struct test tests[] = {
 	T(names),
 	T(device_state),
 	T(sample_state),
+	T(types),
 	T(pools),
 	T(hostile_argsz),
 	T(abi_ver0),

@@ -51,6 +51,8 @@
 #define DBDEV_BATCH_MAX		256	/* accesses in one DBDEV_IO_BATCH */
 #define DBDEV_CTL_MAX		65536	/* bytes in or out of one DBDEV_DEVICE_CTL */
 #define DBDEV_STATE_MAX		(1U << 20)	/* bytes of a saved device state */
+#define DBDEV_DESCRIBE_MAX	64	/* fields of a structure, commands of a type */
+#define DBDEV_FIELD_NAME_LEN	32	/* a field's or a command's name, with NUL */
 #define DBDEV_UMMIO_WINDOWS	4	/* MMIO windows of a context's pools */
 
 /* struct dbdev_uresource.type */
@@ -550,7 +552,7 @@ struct dbdev_device_stats {
  * Puts the device in the state it had when it was created (as a reset
  * line would), keeping its resources, name, eventfd connections and
  * counters; an interrupt line it held high goes low.  Errors: -ENOENT no
- * such device; -EOPNOTSUPP its type cannot reset.
+ * such device; -EOPNOTSUPP its type cannot reset (DBDEV_TYPE_RESET).
  */
 struct dbdev_device_reset {
 	__u32 argsz;
@@ -560,6 +562,164 @@ struct dbdev_device_reset {
 
 /* the size of the first version */
 #define DBDEV_DEVICE_RESET_SIZE_VER0	16
+
+/* struct dbdev_type_info.flags: what the type has */
+#define DBDEV_TYPE_CTL		(1U << 0)	/* DBDEV_DEVICE_CTL commands */
+#define DBDEV_TYPE_RESET	(1U << 1)	/* DBDEV_DEVICE_RESET */
+#define DBDEV_TYPE_STATE	(1U << 2)	/* DBDEV_DEVICE_SAVE, _RESTORE */
+
+/**
+ * struct dbdev_type_info - one device type in DBDEV_LIST_TYPES
+ * @name: its name, as DBDEV_CREATE_DEVICE takes it
+ * @flags: DBDEV_TYPE_*
+ * @params_size: the size of its parameter structure, which starts with its
+ *		 __u32 argsz as the ioctl structures do; 0 if it takes none
+ * @params_min: the size of that structure's first version: what the type
+ *		accepts at least
+ * @state_version: with DBDEV_TYPE_STATE, the version of the state it
+ *		   saves (it restores that one and older ones)
+ * @nr_params: the fields of its parameters that DBDEV_DESCRIBE_TYPE gives
+ * @nr_ctls: the commands that DBDEV_DESCRIBE_TYPE gives
+ * @nr_fields: the fields that DBDEV_DESCRIBE_TYPE gives in all
+ * @reserved: 0
+ */
+struct dbdev_type_info {
+	char name[DBDEV_TYPE_NAME_LEN];
+	__u32 flags;
+	__u32 params_size;
+	__u32 params_min;
+	__u32 state_version;
+	__u32 nr_params;
+	__u32 nr_ctls;
+	__u32 nr_fields;
+	__u32 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_TYPE_INFO_SIZE_VER0	64
+
+/**
+ * struct dbdev_list_types - DBDEV_LIST_TYPES: the device types loaded
+ * @argsz: sizeof(struct dbdev_list_types)
+ * @flags: 0
+ * @nr_types: in: room in @types; out: how many types there are
+ * @info_size: the size of struct dbdev_type_info the caller knows, as
+ *	       struct dbdev_list_devices.info_size (0 for the first version)
+ * @types: pointer to struct dbdev_type_info, in the order the types were
+ *	   registered
+ * @reserved: 0
+ *
+ * Errors: -E2BIG @nr_types too small; the count is written back.
+ */
+struct dbdev_list_types {
+	__u32 argsz;
+	__u32 flags;
+	__u32 nr_types;
+	__u32 info_size;
+	__u64 types;
+	__u64 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_LIST_TYPES_SIZE_VER0	32
+
+/* struct dbdev_ufield.format */
+#define DBDEV_UFIELD_UINT	0	/* unsigned, 1, 2, 4 or 8 bytes: decimal */
+#define DBDEV_UFIELD_HEX	1	/* the same, shown in hexadecimal */
+#define DBDEV_UFIELD_INT	2	/* signed, 1, 2, 4 or 8 bytes */
+#define DBDEV_UFIELD_BYTES	3	/* @size bytes */
+
+/**
+ * struct dbdev_ufield - one field of a structure a type takes or gives,
+ * little-endian
+ * @name: what tools call it
+ * @offset: where it is in its structure
+ * @size: its bytes
+ * @format: DBDEV_UFIELD_*
+ * @reserved: 0
+ */
+struct dbdev_ufield {
+	char name[DBDEV_FIELD_NAME_LEN];
+	__u32 offset;
+	__u32 size;
+	__u32 format;
+	__u32 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_UFIELD_SIZE_VER0		48
+
+/* struct dbdev_uctl.flags */
+#define DBDEV_UCTL_IN_BYTES	(1U << 0)	/* bytes follow the input structure */
+#define DBDEV_UCTL_OUT_BYTES	(1U << 1)	/* bytes follow the answer's head */
+
+/**
+ * struct dbdev_uctl - one DBDEV_DEVICE_CTL command of a type
+ * @op: its number
+ * @flags: DBDEV_UCTL_*
+ * @name: what tools call it
+ * @in_size: the size of its input structure; 0 if none
+ * @out_size: the size of its answer's head; 0 if none
+ * @each_size: the size of each record that follows the head, as many as
+ *	       there are room for; 0 if none
+ * @in_fields: how many fields describe the input structure ...
+ * @out_fields: ... the answer's head ...
+ * @each_fields: ... and each record
+ * @reserved: 0
+ *
+ * A command's fields come in @fields of struct dbdev_describe_type after
+ * those of the parameters and of the commands before it: input, head,
+ * record.
+ */
+struct dbdev_uctl {
+	__u32 op;
+	__u32 flags;
+	char name[DBDEV_FIELD_NAME_LEN];
+	__u32 in_size;
+	__u32 out_size;
+	__u32 each_size;
+	__u32 in_fields;
+	__u32 out_fields;
+	__u32 each_fields;
+	__u32 reserved[2];
+};
+
+/* the size of the first version */
+#define DBDEV_UCTL_SIZE_VER0		72
+
+/**
+ * struct dbdev_describe_type - DBDEV_DESCRIBE_TYPE: what a type takes
+ * @argsz: sizeof(struct dbdev_describe_type)
+ * @flags: 0
+ * @type: the type's name
+ * @nr_fields: in: room in @fields; out: how many fields there are: the
+ *	       parameters' (struct dbdev_type_info.nr_params of them), then
+ *	       each command's
+ * @nr_ctls: in: room in @ctls; out: how many commands there are
+ * @fields: pointer to struct dbdev_ufield
+ * @ctls: pointer to struct dbdev_uctl, in the order the type gives them
+ * @field_size: the size of struct dbdev_ufield the caller knows (0 for the
+ *		first version), as struct dbdev_list_devices.info_size
+ * @ctl_size: the same for struct dbdev_uctl
+ *
+ * What a tool needs to build a type's parameters and commands and to show
+ * their answers (dbdevctl --params, ctl).  Errors: -ENOENT no such type;
+ * -E2BIG a room too small; the counts are written back.
+ */
+struct dbdev_describe_type {
+	__u32 argsz;
+	__u32 flags;
+	char type[DBDEV_TYPE_NAME_LEN];
+	__u32 nr_fields;
+	__u32 nr_ctls;
+	__u64 fields;
+	__u64 ctls;
+	__u32 field_size;
+	__u32 ctl_size;
+};
+
+/* the size of the first version */
+#define DBDEV_DESCRIBE_TYPE_SIZE_VER0	72
 
 /* "DBST", the first bytes of a saved state */
 #define DBDEV_STATE_MAGIC	0x54534244
@@ -573,7 +733,8 @@ struct dbdev_device_reset {
  * @reserved: 0
  *
  * The state itself is the type's own, opaque to the VMM; a kernel
- * restores the version its type saves and older ones.
+ * restores the version its type saves (struct dbdev_type_info) and older
+ * ones.
  */
 struct dbdev_state_header {
 	__u32 magic;
@@ -605,7 +766,7 @@ struct dbdev_state_header {
  * device as it was.
  *
  * Errors: -ENOENT no such device; -EOPNOTSUPP its type cannot save and
- * restore; SAVE: -E2BIG @len too small; RESTORE:
+ * restore (DBDEV_TYPE_STATE); SAVE: -E2BIG @len too small; RESTORE:
  * -EINVAL a malformed state, one of another type, or one the type refuses
  * (other parameters, values out of range); -EPROTONOSUPPORT a version of
  * the state newer than the type in this kernel knows.
@@ -767,6 +928,9 @@ struct dbdev_stats {
 #define DBDEV_DEVICE_RESET	_IO(DBDEV_IOC_MAGIC, 0x11)
 #define DBDEV_DEVICE_SAVE	_IO(DBDEV_IOC_MAGIC, 0x12)
 #define DBDEV_DEVICE_RESTORE	_IO(DBDEV_IOC_MAGIC, 0x13)
+
+#define DBDEV_LIST_TYPES	_IO(DBDEV_IOC_MAGIC, 0x14)
+#define DBDEV_DESCRIBE_TYPE	_IO(DBDEV_IOC_MAGIC, 0x15)
 
 /* DBDEV_CHECK_EXTENSION capabilities */
 /* DBDEV_KVM_RUN works: the kernel has KVM (else -EOPNOTSUPP) */
