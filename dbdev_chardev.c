@@ -606,13 +606,13 @@ static int dbdev_ctx_register(struct dbdev_ctx *ctx, struct dbdev_device *dev,
 }
 
 /*
- * Check and convert the items of @arg into @items (kernel resources or
- * constraints); count the resources they give in *@count.
+ * Check and convert @nr items at @uitems, constraints if @cons, else
+ * resources, into @items (kernel ones); count the resources they give in
+ * *@count.
  */
-static int dbdev_create_items(struct dbdev_create_device *arg, void **items,
-			      unsigned int *count)
+static int dbdev_items_from_user(bool cons, u32 nr, u64 uitems, void **items,
+				 unsigned int *count)
 {
-	bool cons = arg->flags & DBDEV_CREATE_CONSTRAINTS;
 	size_t usize = cons ? sizeof(struct dbdev_uconstraint) :
 			      sizeof(struct dbdev_uresource);
 	size_t ksize = cons ? sizeof(struct dbdev_constraint) :
@@ -622,19 +622,19 @@ static int dbdev_create_items(struct dbdev_create_device *arg, void **items,
 	int err = 0;
 
 	*count = 0;
-	if (!arg->nr_items) {
+	if (!nr) {
 		*items = NULL;
 		return 0;
 	}
-	u = memdup_user(u64_to_user_ptr(arg->items), arg->nr_items * usize);
+	u = memdup_user(u64_to_user_ptr(uitems), nr * usize);
 	if (IS_ERR(u))
 		return PTR_ERR(u);
-	k = kcalloc(arg->nr_items, ksize, GFP_KERNEL_ACCOUNT);
+	k = kcalloc(nr, ksize, GFP_KERNEL_ACCOUNT);
 	if (!k) {
 		kfree(u);
 		return -ENOMEM;
 	}
-	for (i = 0; i < arg->nr_items && !err; i++) {
+	for (i = 0; i < nr && !err; i++) {
 		if (cons) {
 			struct dbdev_constraint *c = k;
 
@@ -729,7 +729,8 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	arg->conflict_id = 0;
 	memset(&arg->conflict, 0, sizeof(arg->conflict));
 
-	err = dbdev_create_items(arg, &items, &count);
+	err = dbdev_items_from_user(arg->flags & DBDEV_CREATE_CONSTRAINTS,
+				    arg->nr_items, arg->items, &items, &count);
 	if (err)
 		return err;
 	if (count > DBDEV_MAX_ITEMS ||
@@ -1497,6 +1498,75 @@ static void dbdev_pools_convert(struct dbdev_pool_config *cfg,
 	}
 }
 
+static int dbdev_ioctl_alloc(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_alloc *arg = uc->arg;
+	struct dbdev_resource *res = NULL;
+	struct dbdev_uresource *ures = NULL;
+	unsigned int count, i;
+	void *con;
+	int n;
+
+	if (arg->flags || arg->reserved || !arg->nr_items)
+		return -EINVAL;
+	if (arg->nr_items > DBDEV_MAX_ITEMS)
+		return -E2BIG;
+	n = dbdev_items_from_user(true, arg->nr_items, arg->items, &con,
+				  &count);
+	if (n)
+		return n;
+	if (count > DBDEV_MAX_ITEMS || count > arg->assigned_max) {
+		n = -E2BIG;
+		goto out;
+	}
+	res = kcalloc(count, sizeof(*res), GFP_KERNEL_ACCOUNT);
+	ures = kcalloc(count, sizeof(*ures), GFP_KERNEL_ACCOUNT);
+	n = !res || !ures ? -ENOMEM :
+	    dbdev_probe_user(u64_to_user_ptr(arg->assigned),
+			     count * sizeof(*ures)) ?: dbdev_probe_answer(uc);
+	if (n)
+		goto out;
+
+	/* once reserved, only a racing munmap() makes the answer fail */
+	n = dbdev_alloc(ctx->mgr, con, arg->nr_items, res, count);
+	if (n < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		dbdev_res_to_user(&res[i], &ures[i]);
+	arg->nr_assigned = n;
+	n = 0;
+	if (copy_to_user(u64_to_user_ptr(arg->assigned), ures,
+			 arg->nr_assigned * sizeof(*ures)) || dbdev_respond(uc)) {
+		dbdev_free(ctx->mgr, res, arg->nr_assigned);
+		n = -EFAULT;
+	}
+out:
+	kfree(ures);
+	kfree(res);
+	kfree(con);
+	return n;
+}
+
+static int dbdev_ioctl_free(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
+{
+	struct dbdev_free *arg = uc->arg;
+	unsigned int count;
+	void *res;
+	int err;
+
+	if (arg->reserved || !arg->nr)
+		return -EINVAL;
+	if (arg->nr > DBDEV_MAX_ITEMS)
+		return -E2BIG;
+	err = dbdev_items_from_user(false, arg->nr, arg->resources, &res,
+				    &count);
+	if (err)
+		return err;
+	err = dbdev_free(ctx->mgr, res, arg->nr);
+	kfree(res);
+	return err;
+}
+
 /*
  * DBDEV_GET_POOLS takes only argsz and flags as input; everything else is
  * the answer, so what the caller's buffer held there does not matter.
@@ -1797,6 +1867,10 @@ static const struct dbdev_ioctl_desc dbdev_ioctls[] = {
 	DBDEV_IOCTL(DBDEV_DESCRIBE_TYPE, dbdev_ioctl_describe_type,
 		    struct dbdev_describe_type, DBDEV_DESCRIBE_TYPE_SIZE_VER0,
 		    false),
+	DBDEV_IOCTL(DBDEV_ALLOC, dbdev_ioctl_alloc, struct dbdev_alloc,
+		    DBDEV_ALLOC_SIZE_VER0, true),
+	DBDEV_IOCTL(DBDEV_FREE, dbdev_ioctl_free, struct dbdev_free,
+		    DBDEV_FREE_SIZE_VER0, true),
 };
 
 /* The largest structure any ioctl takes */
@@ -1816,6 +1890,8 @@ union dbdev_ioctl_arg {
 	struct dbdev_device_state state;
 	struct dbdev_list_types list_types;
 	struct dbdev_describe_type describe;
+	struct dbdev_alloc alloc;
+	struct dbdev_free free;
 };
 
 /*

@@ -603,23 +603,91 @@ static void dbdev_binding_restore(struct dbdev_binding *b)
 		dbdev_pools_restore(&b->ext[i]);
 }
 
-/* Mark the binding's explicit resources used, all or none. */
+/*
+ * Does @r describe what extent @e of a grant was allocated for?  The pools
+ * know numbers only; an MSI block's type must match too.  (Registered
+ * devices' extents are not matched: freeing them is refused anyway.)
+ */
+static bool dbdev_grant_matches(const struct dbdev_extent *e,
+				const struct dbdev_resource *r)
+{
+	const struct dbdev_binding *b = e->owner;
+
+	return b->dev || r->type != DBDEV_RES_MSI ||
+	       b->assigned.res[e - b->ext].msi.type == r->msi.type;
+}
+
+/* The extent of a grant that is exactly @r and not yet freed, or %NULL. */
+static struct dbdev_extent *dbdev_grant_extent(struct dbdev_manager *mgr,
+					       const struct dbdev_resource *r)
+{
+	struct dbdev_extent *e = dbdev_pools_find(&mgr->pools, r);
+
+	return e && !e->owner->dev && dbdev_grant_matches(e, r) ? e : NULL;
+}
+
+/*
+ * Undo the handovers of @b's registration, whose extents are released:
+ * the grants have their resources again.
+ */
+static void dbdev_binding_giveback(struct dbdev_binding *b)
+{
+	struct dbdev_extent *grant;
+	unsigned int i;
+
+	for (i = 0; i < b->nr_ext; i++) {
+		grant = b->ext[i].taken;
+		if (!grant)
+			continue;
+		dbdev_pools_restore(grant);
+		grant->owner->live++;
+		b->ext[i].taken = NULL;
+	}
+}
+
+/*
+ * Mark the binding's explicit resources used, all or none.  A resource
+ * that a grant of dbdev_alloc() holds exactly is handed over: the grant's
+ * extent leaves the pool for the device's.
+ */
 static int dbdev_binding_reserve(struct dbdev_manager *mgr,
 				 struct dbdev_binding *b)
 {
+	struct dbdev_extent *grant;
 	unsigned int i, used = 0;
 	int n;
 
 	for (i = 0; i < b->assigned.nr; i++) {
+		grant = dbdev_grant_extent(mgr, &b->assigned.res[i]);
+		if (grant) {
+			dbdev_pools_release(grant);
+			grant->owner->live--;
+		}
 		n = dbdev_pools_reserve(&mgr->pools, &b->assigned.res[i],
 					&b->ext[used]);
 		if (n < 0) {
+			if (grant) {
+				dbdev_pools_restore(grant);
+				grant->owner->live++;
+			}
 			dbdev_binding_release(b);
+			dbdev_binding_giveback(b);
 			return n;
 		}
+		/* a grant is in one pool: its resource is one extent */
+		if (n)
+			b->ext[used].taken = grant;
 		used += n;
 	}
 	return 0;
+}
+
+/* Forget a grant none of whose resources is left to it. */
+static void dbdev_grant_drop(struct dbdev_manager *mgr, struct dbdev_binding *g)
+{
+	list_del(&g->link);
+	mgr->nr_grants--;
+	kfree(g);
 }
 
 /* ------------------------------------------------------------------------
@@ -790,6 +858,33 @@ static void dbdev_detach_unbound(struct list_head *ops, bool cancel)
 }
 
 /*
+ * The registrations of @ops are published: their handovers are final.
+ * Free the grants they emptied, once no step points into them any more.
+ */
+static void dbdev_grants_settle(struct dbdev_manager *mgr,
+				struct list_head *ops)
+{
+	struct dbdev_binding *g, *tmp;
+	struct dbdev_tx_op *op;
+	bool emptied = false;
+	unsigned int i;
+
+	list_for_each_entry(op, ops, node) {
+		for (i = 0; op->add && i < op->b->nr_ext; i++) {
+			struct dbdev_extent *e = &op->b->ext[i];
+
+			emptied |= e->taken && !e->taken->owner->live;
+			e->taken = NULL;
+		}
+	}
+	if (!emptied)
+		return;
+	list_for_each_entry_safe(g, tmp, &mgr->grants, link)
+		if (!g->live)
+			dbdev_grant_drop(mgr, g);
+}
+
+/*
  * Make the staged state of @ops visible at once; queue the bindings they
  * removed on @dead.
  */
@@ -807,6 +902,7 @@ static void dbdev_publish(struct dbdev_manager *mgr, struct list_head *ops,
 	list_for_each_entry(op, ops, node)
 		if (!op->add)
 			list_add_tail(&op->b->link, dead);
+	dbdev_grants_settle(mgr, ops);
 	dbdev_detach_unbound(ops, false);
 }
 
@@ -821,6 +917,7 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 		if (op->add) {
 			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, false);
 			dbdev_binding_release(op->b);
+			dbdev_binding_giveback(op->b);
 		} else {
 			dbdev_binding_restore(op->b);
 			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, true);
@@ -903,7 +1000,11 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
  * The device lands on the PIO bus for each port range and on the MMIO bus
  * for each MMIO range, all at once or not at all.  Every resource that lies
  * in one of the manager's pools is marked used there, so the allocator
- * never hands it out; all are reported by dbdev_device_resources().
+ * never hands it out; all are reported by dbdev_device_resources().  A
+ * resource that is exactly one dbdev_alloc() returned, and that was not
+ * freed, is handed over to the device: from then on it is the device's
+ * (dbdev_free() refuses it), and it goes back to the pool when the device
+ * is unregistered.
  *
  * Context: process context; takes the manager's lock.  May be called from a
  * device callback.
@@ -1200,14 +1301,17 @@ EXPORT_SYMBOL_GPL(dbdev_tx_cancel);
  * to a power of two, MSI-X and generic blocks are not aligned; KVM slots
  * are the lowest free run, or exactly the fixed one, and give one resource
  * per slot; a MAC is the lowest free one of the pool.  Each resource can
- * later be freed on its own with dbdev_free().
+ * later be freed on its own with dbdev_free(), or handed to the device
+ * that registers it with dbdev_register() (allocate first, register
+ * later).
  *
  * Context: process context; takes the manager's lock.
  * Return: how many resources were written; -EINVAL for an invalid
  * constraint or a window or fixed number outside every pool of its kind;
  * -E2BIG if the result has more than @max or %DBDEV_MAX_RESOURCES entries;
  * -ENOSPC if something does not fit; -EBUSY if a fixed IRQ or slot is
- * taken or a transaction is open; -ENOMEM.  On error the pools are as
+ * taken or a transaction is open; -EMFILE if @mgr keeps
+ * %DBDEV_MAX_GRANTS allocations already; -ENOMEM.  On error the pools are as
  * before.
  */
 int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
@@ -1225,11 +1329,13 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 
 	mutex_lock(&mgr->lock);
 	err = mgr->tx.open ? -EBUSY :
+	      mgr->nr_grants >= DBDEV_MAX_GRANTS ? -EMFILE :
 	      dbdev_pools_alloc(&mgr->pools, con, nr, dbdev_binding_res(b),
 				b->ext);
 	if (!err && b->assigned.nr) {
 		b->live = b->assigned.nr;
 		list_add_tail(&b->link, &mgr->grants);
+		mgr->nr_grants++;
 		memcpy(res, b->assigned.res, b->assigned.nr * sizeof(*res));
 	}
 	mutex_unlock(&mgr->lock);
@@ -1242,20 +1348,6 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 }
 EXPORT_SYMBOL_GPL(dbdev_alloc);
 
-/*
- * Does @r describe what extent @e of a grant was allocated for?  The pools
- * know numbers only; an MSI block's type must match too.  (Registered
- * devices' extents are not matched: freeing them is refused anyway.)
- */
-static bool dbdev_grant_matches(const struct dbdev_extent *e,
-				const struct dbdev_resource *r)
-{
-	const struct dbdev_binding *b = e->owner;
-
-	return b->dev || r->type != DBDEV_RES_MSI ||
-	       b->assigned.res[e - b->ext].msi.type == r->msi.type;
-}
-
 /**
  * dbdev_free() - give resources from dbdev_alloc() back
  * @mgr: the manager they came from
@@ -1267,8 +1359,9 @@ static bool dbdev_grant_matches(const struct dbdev_extent *e,
  * Context: process context; takes the manager's lock.
  * Return: 0; -EINVAL if an entry is invalid, was never allocated, is
  * already free, is only part of an allocation or appears twice; -EBUSY if
- * an entry belongs to a registered device (unregister it instead) or a
- * transaction is open.  On error the pools are unchanged.
+ * an entry belongs to a registered device (one it was handed over to
+ * included: unregister the device instead) or a transaction is open.  On
+ * error the pools are unchanged.
  */
 int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 	       unsigned int nr)
@@ -1306,10 +1399,8 @@ int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 			e = dbdev_pools_find(&mgr->pools, &res[i]);
 			e->marked = false;
 			dbdev_pools_release(e);
-			if (!--e->owner->live) {
-				list_del(&e->owner->link);
-				kfree(e->owner);
-			}
+			if (!--e->owner->live)
+				dbdev_grant_drop(mgr, e->owner);
 		}
 	}
 	mutex_unlock(&mgr->lock);

@@ -103,6 +103,8 @@ struct dbdev_binding;
  * @pool: the pool, or %NULL for a resource outside every pool
  * @owner: the binding the extent belongs to
  * @marked: scratch flag of dbdev_free()
+ * @taken: for a registered device's extent, the extent of the grant it was
+ *	   handed over from, while the registration can still be undone
  */
 struct dbdev_extent {
 	struct rb_node rb;
@@ -113,6 +115,7 @@ struct dbdev_extent {
 	struct dbdev_pool *pool;
 	struct dbdev_binding *owner;
 	bool marked;
+	struct dbdev_extent *taken;
 };
 
 /**
@@ -189,7 +192,8 @@ struct dbdev_tx {
  * @srcu: covers each dispatch from lookup to the callback's return
  * @lock: serialises writers: registration, transactions, teardown
  * @devices: every device bound to this manager, via &dbdev_device.node
- * @grants: the bindings of dbdev_alloc() not yet wholly freed
+ * @grants: the bindings of dbdev_alloc() not yet wholly freed or taken
+ * @nr_grants: how many, at most %DBDEV_MAX_GRANTS
  * @pools: the resource pools of the allocator
  * @tx: the transaction, if one is open
  */
@@ -200,6 +204,7 @@ struct dbdev_manager {
 	struct mutex lock ____cacheline_aligned_in_smp;
 	struct list_head devices;
 	struct list_head grants;
+	unsigned int nr_grants;
 	struct dbdev_pools pools;
 	struct dbdev_tx tx;
 };

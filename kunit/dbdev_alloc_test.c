@@ -403,9 +403,10 @@ static void alloc_vs_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &r, 1), -EBUSY);
 	/* nor can another device register what is taken in a pool */
 	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, b, &r, 1), -EBUSY);
-	r = DBDEV_LEGACY_IRQ(6);
-	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, b, &r, 1), -EBUSY);
 	r = DBDEV_MEM(0x100000800ULL, 0x1000);
+	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, b, &r, 1), -EBUSY);
+	/* only part of an allocation */
+	r = DBDEV_MEM(0x100001000ULL, 0x800);
 	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, b, &r, 1), -EBUSY);
 
 	/* unregistering gives them back */
@@ -419,6 +420,97 @@ static void alloc_vs_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, b, &r, 1), 0);
 	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, b), 0);
 	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, a, &r, 1), 0);
+}
+
+/*
+ * Allocate first, register later: a resource that is exactly one of a
+ * grant is handed over to the device that registers it, then is the
+ * device's; a cancelled transaction gives it back to the grant.
+ */
+static void alloc_then_register(struct kunit *test)
+{
+	struct dbdev_manager *mgr = test->priv;
+	static const struct dbdev_device_ops ops = { };
+	struct dbdev_constraint con[] = {
+		DBDEV_CON_MEM(0x1000),
+		DBDEV_CON_LEGACY_IRQ(),
+		DBDEV_CON_MSI(DBDEV_CON_PCI_MSI, 4),
+		DBDEV_CON_KVM_SLOTS(2),
+	};
+	static const struct dbdev_constraint two[] = {
+		DBDEV_CON_LEGACY_IRQ(), DBDEV_CON_LEGACY_IRQ(),
+	};
+	struct dbdev_resource g[5], r;
+	struct dbdev_device *a, *b, *c;
+	struct dbdev_tx *tx;
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	dbdev_device_init(a, &ops, 0);
+	dbdev_device_init(b, &ops, 0);
+	dbdev_device_init(c, &ops, 0);
+	KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, con, ARRAY_SIZE(con), g, 5), 5);
+	expect_res(test, __LINE__, &g[1], DBDEV_LEGACY_IRQ(5));
+	expect_res(test, __LINE__, &g[3], DBDEV_KVM_SLOT(0));
+
+	/* the MSI block of another type is not the grant's */
+	r = DBDEV_MSI(DBDEV_MSI_GENERIC, g[2].msi.base, 4);
+	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, a, &r, 1), -EBUSY);
+
+	/* memory, the line and one slot go to a; the grant keeps the rest */
+	r = g[3];
+	g[3] = g[2];
+	g[2] = r;
+	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, a, g, 3), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &g[0], 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &g[1], 1), -EBUSY);
+	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(5), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &g[3], 2), 0);
+
+	/* a's unregistration gives them back to the pools, not the grant */
+	KUNIT_ASSERT_EQ(test, dbdev_unregister(mgr, a), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &g[1], 1), -EINVAL);
+	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(5));
+	alloc_one(test, __LINE__, DBDEV_CON_KVM_SLOTS(1), DBDEV_KVM_SLOT(0));
+
+	/* in a transaction: a cancel gives the resource back to its grant */
+	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(6));
+	r = DBDEV_LEGACY_IRQ(6);
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, b, &r, 1), 0);
+	dbdev_tx_cancel(tx);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &r, 1), 0);
+	/* ... a commit makes the handover final */
+	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(6));
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, b, &r, 1), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &r, 1), -EBUSY);
+	KUNIT_ASSERT_EQ(test, dbdev_unregister(mgr, b), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &r, 1), -EINVAL);
+	alloc_one(test, __LINE__, DBDEV_CON_LEGACY_IRQ(), DBDEV_LEGACY_IRQ(6));
+
+	/* one commit, several handovers, two of them out of one grant */
+	KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, two, 2, g, 2), 2);
+	KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, two, 1, &g[2], 1), 1);
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, a, &g[0], 1), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, b, &g[1], 1), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, c, &g[2], 1), 0);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, g, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, &g[2], 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, a), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, b), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, c), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_free(mgr, g, 3), -EINVAL);
 }
 
 /* A test device for dbdev_register_alloc(): records where it was hit. */
@@ -1679,6 +1771,7 @@ static struct kunit_case dbdev_alloc_cases[] = {
 	KUNIT_CASE(alloc_all_or_nothing),
 	KUNIT_CASE(alloc_free_and_merge),
 	KUNIT_CASE(alloc_vs_register),
+	KUNIT_CASE(alloc_then_register),
 	KUNIT_CASE(alloc_register_alloc),
 	KUNIT_CASE(alloc_in_tx),
 	KUNIT_CASE(alloc_pool_config),

@@ -1290,6 +1290,126 @@ static void test_pools(void)
 	close(fd);
 }
 
+/* DBDEV_ALLOC of @nr constraints: -errno, or 0 and their resources */
+static int reserve(int fd, const struct dbdev_uconstraint *k, uint32_t nr,
+		   struct dbdev_uresource *out, uint32_t max, uint32_t *got)
+{
+	struct dbdev_alloc a = {
+		.argsz = sizeof(a), .nr_items = nr, .items = (uintptr_t)k,
+		.assigned = (uintptr_t)out, .assigned_max = max,
+	};
+	int err = xioctl(fd, DBDEV_ALLOC, &a);
+
+	*got = a.nr_assigned;
+	return err;
+}
+
+static int unreserve(int fd, const struct dbdev_uresource *r, uint32_t nr)
+{
+	struct dbdev_free f = { .argsz = sizeof(f), .nr = nr,
+				.resources = (uintptr_t)r };
+
+	return xioctl(fd, DBDEV_FREE, &f);
+}
+
+/*
+ * 10b. Reserve first, create later: DBDEV_ALLOC keeps resources for the
+ * VMM, a device created with one of them exactly takes it over, and
+ * DBDEV_FREE gives back the rest
+ */
+static void test_alloc_then_create(void)
+{
+	struct dbdev_uconstraint k[] = {
+		CON(DBDEV_UC_MMIO, 0x1000), CON(DBDEV_UC_LEGACY_IRQ, 1),
+		CON(DBDEV_UC_KVM_SLOT, 2),
+	};
+	struct dbdev_uresource r[8], again[2], part;
+	struct dbdev_create_device c;
+	struct dbdev_alloc a;
+	uint32_t got, id, i;
+	int fd;
+
+	OPEN_CTX(fd);
+	/* the room is checked first: nothing is reserved without it */
+	CHECK(reserve(fd, k, 3, r, 3, &got), -E2BIG);
+	memset(r, 0x5a, sizeof(r));
+	REQUIRE(reserve(fd, k, 3, r, 8, &got), 0);
+	CHECK(got, 4);
+	CHECK(r[0].type, DBDEV_UR_MMIO);
+	CHECK(r[0].base, 0xd0000000);
+	CHECK(r[0].size, 0x1000);
+	CHECK(r[1].type, DBDEV_UR_LEGACY_IRQ);
+	CHECK(r[1].base, 5);
+	CHECK(r[2].type, DBDEV_UR_KVM_SLOT);
+	CHECK(r[2].base, 0);
+	CHECK(r[3].base, 1);
+	/* reserved: the allocator gives them to nobody else */
+	REQUIRE(reserve(fd, k, 2, again, 2, &got), 0);
+	CHECK(again[0].base, 0xd0001000);
+	CHECK(again[1].base, 6);
+	CHECK(unreserve(fd, again, 2), 0);
+
+	/* the device takes over what it is created with, exactly */
+	part = RES_MMIO(0xd0000000, 0x800);
+	CHECK(create_res(fd, &part, 1, NULL), -EBUSY);
+	REQUIRE(create_res(fd, r, 2, &id), 0);
+	CHECK(unreserve(fd, &r[0], 1), -EBUSY);
+	CHECK(unreserve(fd, &r[1], 1), -EBUSY);
+	CHECK(unreserve(fd, &r[2], 2), 0);
+	CHECK(unreserve(fd, &r[2], 1), -EINVAL);
+	/* and gives it back to the pools, not to the reservation */
+	REQUIRE(destroy_dev(fd, id), 0);
+	CHECK(unreserve(fd, &r[1], 1), -EINVAL);
+	REQUIRE(reserve(fd, &k[1], 1, again, 1, &got), 0);
+	CHECK(again[0].base, 5);
+
+	/* created in a cancelled transaction: the reservation has it again */
+	REQUIRE(tx(fd, DBDEV_TX_BEGIN), 0);
+	CHECK(reserve(fd, &k[1], 1, r, 1, &got), -EBUSY);
+	CHECK(unreserve(fd, again, 1), -EBUSY);
+	REQUIRE(create_res(fd, again, 1, &id), 0);
+	REQUIRE(tx(fd, DBDEV_TX_CANCEL), 0);
+	CHECK(unreserve(fd, again, 1), 0);
+
+	/* malformed calls */
+	memset(&a, 0, sizeof(a));
+	a.argsz = sizeof(a);
+	a.items = (uintptr_t)k;
+	a.assigned = (uintptr_t)r;
+	a.assigned_max = 8;
+	CHECK(xioctl(fd, DBDEV_ALLOC, &a), -EINVAL);	/* no items */
+	a.nr_items = DBDEV_MAX_ITEMS + 1;
+	CHECK(xioctl(fd, DBDEV_ALLOC, &a), -E2BIG);
+	a.nr_items = 1;
+	a.flags = 1;
+	CHECK(xioctl(fd, DBDEV_ALLOC, &a), -EINVAL);
+	a.flags = 0;
+	a.reserved = 1;
+	CHECK(xioctl(fd, DBDEV_ALLOC, &a), -EINVAL);
+	a.reserved = 0;
+	a.assigned = 0;
+	CHECK(xioctl(fd, DBDEV_ALLOC, &a), -EFAULT);
+	k[0].align = 3;
+	CHECK(reserve(fd, k, 1, r, 8, &got), -EINVAL);
+	CHECK(unreserve(fd, r, 0), -EINVAL);
+	r[0] = RES_MMIO(0x1000, 0);
+	CHECK(unreserve(fd, r, 1), -EINVAL);
+	/* nothing was left reserved by the failures */
+	create_init(&c, DBDEV_CREATE_CONSTRAINTS, &k[1], 1, r, 1);
+	REQUIRE(xioctl(fd, DBDEV_CREATE_DEVICE, &c), 0);
+	CHECK(r[0].base, 5);
+
+	/* a context keeps at most 4096 reservations */
+	k[0] = CON(DBDEV_UC_MAC, 1);
+	for (i = 0; i < 4096; i++)
+		if (!CHECK(reserve(fd, k, 1, r, 1, &got), 0))
+			break;
+	CHECK(reserve(fd, k, 1, r, 1, &got), -EMFILE);
+	CHECK(unreserve(fd, r, 1), 0);
+	CHECK(reserve(fd, k, 1, r, 1, &got), 0);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 11. Hostile input
  */
@@ -1318,6 +1438,8 @@ static const struct {
 	A(DEVICE_RESTORE, dbdev_device_state, DBDEV_DEVICE_STATE_SIZE_VER0),
 	A(LIST_TYPES, dbdev_list_types, DBDEV_LIST_TYPES_SIZE_VER0),
 	A(DESCRIBE_TYPE, dbdev_describe_type, DBDEV_DESCRIBE_TYPE_SIZE_VER0),
+	A(ALLOC, dbdev_alloc, DBDEV_ALLOC_SIZE_VER0),
+	A(FREE, dbdev_free, DBDEV_FREE_SIZE_VER0),
 #undef A
 };
 
@@ -3897,6 +4019,7 @@ static const struct test tests[] = {
 	T(sample_state),
 	T(types),
 	T(pools),
+	T(alloc_then_create),
 	T(hostile_argsz),
 	T(abi_ver0),
 	T(abi_version),

@@ -157,7 +157,10 @@ struct dbdev_uconstraint {
  *	  by it.
  *
  * Creates a device of @type and registers it, with the given resources or
- * with what the context's allocator makes of the given constraints.  While
+ * with what the context's allocator makes of the given constraints.  A
+ * given resource that is exactly one DBDEV_ALLOC reserved is handed over
+ * to the device: from then on it is the device's, and goes back to the
+ * pool with it.  While
  * a transaction is open the device is part of it: invisible to I/O until
  * DBDEV_TX_COMMIT, gone with DBDEV_TX_CANCEL.
  *
@@ -391,6 +394,71 @@ struct dbdev_device_ctl {
 #define DBDEV_DEVICE_CTL_SIZE_VER0	40
 
 /**
+ * struct dbdev_alloc - DBDEV_ALLOC: reserve resources before their device
+ * exists
+ * @argsz: sizeof(struct dbdev_alloc)
+ * @flags: 0
+ * @nr_items: constraints at @items, 1 to DBDEV_MAX_ITEMS
+ * @assigned_max: room at @assigned; when too small for the answer: -E2BIG
+ *		  and nothing reserved
+ * @items: pointer to struct dbdev_uconstraint
+ * @assigned: pointer to room for @assigned_max struct dbdev_uresource
+ * @nr_assigned: out: how many resources were reserved, written to
+ *		 @assigned in constraint order (a KVM slot constraint of n
+ *		 gives n)
+ * @reserved: 0
+ *
+ * Places the constraints in the context's pools as DBDEV_CREATE_DEVICE
+ * does, all or nothing, and keeps the resources for the VMM: the allocator
+ * gives them to nobody else.  A later DBDEV_CREATE_DEVICE with one of them,
+ * exactly, as an explicit resource takes it over (allocate first, create
+ * later); DBDEV_FREE gives back what was not taken.  Reservations last
+ * until freed, taken or the context is closed.
+ *
+ * Errors: -EINVAL a malformed constraint, a window that meets no pool of
+ * its kind, a fixed IRQ or slot block not inside one; -ENOSPC a constraint
+ * fits nowhere; -EBUSY a fixed IRQ or slot is taken, or a transaction is
+ * open; -E2BIG @assigned_max too small; -EMFILE the context keeps 4096
+ * reservations (calls) already.
+ */
+struct dbdev_alloc {
+	__u32 argsz;
+	__u32 flags;
+	__u32 nr_items;
+	__u32 assigned_max;
+	__u64 items;
+	__u64 assigned;
+	__u32 nr_assigned;
+	__u32 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_ALLOC_SIZE_VER0		40
+
+/**
+ * struct dbdev_free - DBDEV_FREE: give reserved resources back
+ * @argsz: sizeof(struct dbdev_free)
+ * @nr: resources at @resources, 1 to DBDEV_MAX_ITEMS
+ * @resources: pointer to struct dbdev_uresource, each exactly as
+ *	       DBDEV_ALLOC gave it
+ * @reserved: 0
+ *
+ * All or nothing.  Errors: -EINVAL a resource is malformed, was not
+ * reserved, is free already, is only part of a reservation or is given
+ * twice; -EBUSY a device took it over (destroy the device instead), or a
+ * transaction is open.
+ */
+struct dbdev_free {
+	__u32 argsz;
+	__u32 nr;
+	__u64 resources;
+	__u64 reserved;
+};
+
+/* the size of the first version */
+#define DBDEV_FREE_SIZE_VER0		24
+
+/**
  * struct dbdev_uwindow - an inclusive range of addresses or numbers
  * @min: first
  * @max: last
@@ -419,8 +487,8 @@ struct dbdev_uwindow {
  * The defaults: port I/O [0, 0xffff]; MMIO [0xd0000000, 0xfebfffff] and
  * [0x8000000000, 0xffffffffff]; memory [0x100000000, 0x7fffffffff]; legacy
  * IRQs [5, 23]; MSI [24, 4095]; KVM slots [0, 32763]; MAC 02:db:de.
- * DBDEV_SET_POOLS works only while the context has no device and no open
- * transaction (-EBUSY otherwise).
+ * DBDEV_SET_POOLS works only while the context has no device, no
+ * reservation (DBDEV_ALLOC) and no open transaction (-EBUSY otherwise).
  */
 struct dbdev_upools {
 	__u32 argsz;
@@ -931,6 +999,8 @@ struct dbdev_stats {
 
 #define DBDEV_LIST_TYPES	_IO(DBDEV_IOC_MAGIC, 0x14)
 #define DBDEV_DESCRIBE_TYPE	_IO(DBDEV_IOC_MAGIC, 0x15)
+#define DBDEV_ALLOC		_IO(DBDEV_IOC_MAGIC, 0x16)
+#define DBDEV_FREE		_IO(DBDEV_IOC_MAGIC, 0x17)
 
 /* DBDEV_CHECK_EXTENSION capabilities */
 /* DBDEV_KVM_RUN works: the kernel has KVM (else -EOPNOTSUPP) */
