@@ -976,26 +976,31 @@ static void dbdev_io_element(struct dbdev_manager *mgr, struct dbdev_io *io,
 }
 
 /*
- * Run a checked and probed access; its outcome goes to io->result and
- * io->done.  A read writes back the elements done, nothing else.
+ * Room for @bytes of access data: @small, or an allocation (to kfree() if
+ * it is not @small).  Taken before any access runs, so that a call does
+ * not fail for want of memory halfway.
  */
-static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
+static u8 *dbdev_io_buf(size_t bytes, u8 small[DBDEV_MAX_ACCESS])
+{
+	return bytes > DBDEV_MAX_ACCESS ?
+	       kmalloc(bytes, GFP_KERNEL_ACCOUNT) : small;
+}
+
+/*
+ * Run a checked and probed access, with room for its data at @buf; its
+ * outcome goes to io->result and io->done.  A read writes back the
+ * elements done, nothing else.
+ */
+static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io,
+			u8 *buf)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
 	size_t bytes = (size_t)io->size * io->count;
-	u8 small[DBDEV_MAX_ACCESS] = {}, *buf = small;
 	unsigned int i;
-	int ret = 0;
 
-	if (bytes > sizeof(small)) {
-		buf = kzalloc(bytes, GFP_KERNEL_ACCOUNT);
-		if (!buf)
-			return -ENOMEM;
-	}
-	if (io->dir == DBDEV_IO_WRITE && copy_from_user(buf, udata, bytes)) {
-		ret = -EFAULT;
-		goto out;
-	}
+	memset(buf, 0, bytes);
+	if (io->dir == DBDEV_IO_WRITE && copy_from_user(buf, udata, bytes))
+		return -EFAULT;
 
 	io->result = 0;
 	for (i = 0; i < io->count && !io->result; i++) {
@@ -1008,28 +1013,36 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io)
 	io->done = io->result ? i - 1 : i;
 	if (io->dir == DBDEV_IO_READ &&
 	    copy_to_user(udata, buf, (size_t)io->done * io->size))
-		ret = -EFAULT;
-out:
-	if (buf != small)
-		kfree(buf);
-	return ret;
+		return -EFAULT;
+	return 0;
 }
 
 static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_io_one *arg = uc->arg;
+	u8 small[DBDEV_MAX_ACCESS], *buf;
 	int err;
 
 	if (arg->flags)
 		return -EINVAL;
 	err = dbdev_io_check(&arg->io) ?: dbdev_io_probe(&arg->io) ?:
-	      dbdev_probe_answer(uc) ?: dbdev_io_run(ctx->mgr, &arg->io);
-	return err ?: dbdev_respond(uc);
+	      dbdev_probe_answer(uc);
+	if (err)
+		return err;
+	buf = dbdev_io_buf((size_t)arg->io.size * arg->io.count, small);
+	if (!buf)
+		return -ENOMEM;
+	err = dbdev_io_run(ctx->mgr, &arg->io, buf) ?: dbdev_respond(uc);
+	if (buf != small)
+		kfree(buf);
+	return err;
 }
 
 static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_io_batch *arg = uc->arg;
+	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
+	size_t most = 0;
 	struct dbdev_io *ios;
 	unsigned int i;
 	int err = 0;
@@ -1041,16 +1054,28 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	ios = memdup_user(u64_to_user_ptr(arg->ios), arg->nr * sizeof(*ios));
 	if (IS_ERR(ios))
 		return PTR_ERR(ios);
-	/* every access is well formed, with its data at hand, before any runs */
-	for (i = 0; i < arg->nr && !err; i++)
+	/*
+	 * Every access is well formed, with its data at hand and room for
+	 * it, before any runs.
+	 */
+	for (i = 0; i < arg->nr && !err; i++) {
 		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i]);
+		most = max_t(size_t, most, (size_t)ios[i].size * ios[i].count);
+	}
 	err = err ?: dbdev_probe_user(u64_to_user_ptr(arg->ios),
 				      arg->nr * sizeof(*ios));
+	if (!err) {
+		buf = dbdev_io_buf(most, small);
+		if (!buf)
+			err = -ENOMEM;
+	}
 	for (i = 0; i < arg->nr && !err; i++)
-		err = dbdev_io_run(ctx->mgr, &ios[i]);
+		err = dbdev_io_run(ctx->mgr, &ios[i], buf);
 	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
 				 arg->nr * sizeof(*ios)))
 		err = -EFAULT;
+	if (buf != small)
+		kfree(buf);
 	kfree(ios);
 	return err;
 }

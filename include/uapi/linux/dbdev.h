@@ -285,8 +285,8 @@ struct dbdev_io_one {
  * @reserved: 0
  *
  * Every access is checked before the first one runs: one malformed access
- * fails the call (-EINVAL) with none done.  A failing access does not stop
- * the ones after it.
+ * fails the call (-EINVAL, or -E2BIG for too many bytes) with none done.
+ * A failing access does not stop the ones after it.
  */
 struct dbdev_io_batch {
 	__u32 argsz;
