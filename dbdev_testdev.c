@@ -241,11 +241,14 @@ static long dbdev_testdev_fail(struct dbdev_testdev *t, const void *buf,
 	return 0;
 }
 
-/* Forget everything, as at creation. */
+/* Forget everything, as at creation; the lines go low. */
 static int dbdev_testdev_reset(struct dbdev_device *dev)
 {
 	struct dbdev_testdev *t = to_testdev(dev);
+	unsigned int line = 0;
 
+	while (!dbdev_irq_set(dev, line, false))
+		line++;
 	mutex_lock(&t->lock);
 	memset(t->store, 0, t->store_bytes);
 	t->log_head = 0;
@@ -309,12 +312,20 @@ static int dbdev_testdev_restore(struct dbdev_device *dev, u32 version,
 {
 	struct dbdev_testdev *t = to_testdev(dev);
 	const struct dbdev_testdev_state *st = buf;
+	const struct dbdev_test_access *log;
+	u32 i;
 
 	if (len < sizeof(*st) || st->reserved ||
 	    st->store_bytes != t->store_bytes || st->log_cap != t->log_cap ||
 	    st->log_nr > t->log_cap ||
 	    len != dbdev_testdev_state_len(st->store_bytes, st->log_nr))
 		return -EINVAL;
+	log = (const void *)(st + 1) + st->store_bytes;
+	for (i = 0; i < st->log_nr; i++)
+		if (log[i].bus > DBDEV_IO_MMIO || log[i].dir > DBDEV_IO_WRITE ||
+		    !log[i].len || log[i].len > sizeof(log[i].data) ||
+		    log[i].reserved)
+			return -EINVAL;
 	mutex_lock(&t->lock);
 	memcpy(t->store, st + 1, t->store_bytes);
 	memcpy(t->log, (const void *)(st + 1) + t->store_bytes,

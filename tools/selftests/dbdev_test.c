@@ -3128,6 +3128,29 @@ static void test_io_stats(void)
 	close(fd);
 }
 
+/* 17h. A reset lowers the lines: an acknowledgment then signals nothing */
+static void test_irq_reset(void)
+{
+	struct dbdev_uresource r = RES_IRQ(5);
+	uint32_t id;
+	int fd, e, rs;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, &r, 1, &id), 0);
+	e = efd_new();
+	rs = efd_new();
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	CHECK(dev_reset(fd, id), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	/* the connection stays: the next rising edge signals */
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	CHECK(efd_take(e), 1);
+	close(fd);
+}
+
 /* 17a. A line: its rising edges, resampling, and nothing connected */
 static void test_irq_eventfd_line(void)
 {
@@ -4043,6 +4066,7 @@ static const struct test tests[] = {
 	T(io_device_flag),
 	T(irq_eventfd_refused),
 	T(io_stats),
+	T(irq_reset),
 };
 
 int main(int argc, char **argv)
