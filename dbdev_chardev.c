@@ -295,7 +295,8 @@ static bool dbdev_name_valid(const char name[DBDEV_NAME_LEN], bool *empty)
 	    memchr_inv(name + len, 0, DBDEV_NAME_LEN - len))
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("._-:", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("._-:", name[i])))
 			return false;
 	return true;
 }

@@ -21,7 +21,8 @@
  * Errors every ioctl may return: -ENOTTY for an unknown ioctl, -EINVAL,
  * -EFAULT, -ENOMEM; -EBADF for an ioctl that changes the context, or runs
  * its devices, on a file opened without write access (a read-only file
- * may only look: the queries, LIST, the statistics and GET_POOLS).
+ * may only look: the queries, LIST, the statistics, GET_POOLS and
+ * DEVICE_SAVE).
  *
  * Limits of a context: at most max_devices devices (a module parameter,
  * 1024 by default; -EMFILE beyond), each with at most DBDEV_MAX_ITEMS
