@@ -18,7 +18,6 @@ echo 0 >"$T/tracing_on"
 echo >"$T/trace"
 echo 1 >"$T/events/dbdev/enable"
 echo 1 >"$T/tracing_on"
-# kind LINE, index 0, level 1: struct dbdev_test_irq, little-endian
 tools/dbdevctl/dbdevctl -f - <<'SCRIPT' >/tmp/tracetest.out 2>&1
 create dbdev-test --name a pio:0x3f8+8 irq:4
 write pio 0x3f8 1 0x41
@@ -34,7 +33,7 @@ commit
 SCRIPT
 rc=$?
 tools/dbdevctl/dbdevctl create dbdev-test pio:0x3f8+8 irq:4 -- \
-	ctl 1 2 00000000000000000100000000000000 >>/tmp/tracetest.out 2>&1 ||
+	ctl 1 irq kind=0,index=0,level=1 >>/tmp/tracetest.out 2>&1 ||
 	rc=$?
 echo 0 >"$T/tracing_on"
 echo 0 >"$T/events/dbdev/enable"

@@ -8,7 +8,8 @@
 #   selftests  tools/selftests/dbdev_test, TAP: each result counts
 #   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
 #              one test, passed if it exits 0; dbdevctl-test likewise with
-#              tools/dbdevctl/test.dbdev, which checks every errno
+#              tools/dbdevctl/test.dbdev, which checks every errno;
+#              dbdevctl-pid, TAP: tools/dbdevctl/pidtest.sh, --pid
 #   trace      tools/tracetest.sh, TAP: dbdev's tracepoints, each event of
 #              a dbdevctl session with its values (6.1 and 6.12: the UML
 #              kernel has no tracing)
@@ -79,6 +80,7 @@ for k in "${KERNELS[@]}"; do
 				-x -f tools/dbdevctl/demo.dbdev
 			run "$k" dbdevctl-test --plain -- tools/dbdevctl/dbdevctl \
 				-f tools/dbdevctl/test.dbdev
+			run "$k" dbdevctl-pid -- tools/dbdevctl/pidtest.sh
 			# the UML kernel is built without tracing
 			[ "$k" = uml ] ||
 				run "$k" trace -- tools/tracetest.sh ;;

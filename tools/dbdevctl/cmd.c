@@ -39,7 +39,30 @@ static int opt_value(int argc, char **argv, int *i, const char *name,
 	return 1;
 }
 
-static int parse_id(const char *s, uint32_t *id)
+int device_named(const char *name, uint32_t *id, struct dbdev_uresource *res,
+		 unsigned int *nr)
+{
+	struct dbdev_list_devices arg = {
+		.argsz = sizeof(arg), .flags = DBDEV_LIST_NAME,
+		.nr_devices = 1, .nr_resources = DBDEV_MAX_ITEMS,
+		.resources = (uintptr_t)res,
+	};
+	struct dbdev_device_info info;
+	int err;
+
+	if (strlen(name) >= sizeof(arg.name))
+		return EINVAL;
+	strcpy(arg.name, name);
+	arg.devices = (uintptr_t)&info;
+	err = dev_ioctl(DBDEV_LIST_DEVICES, &arg);
+	if (!err) {
+		*id = info.id;
+		*nr = info.nr_resources;
+	}
+	return err;
+}
+
+int parse_id(const char *s, uint32_t *id)
 {
 	__u64 v;
 
@@ -53,31 +76,29 @@ static int parse_id(const char *s, uint32_t *id)
  * create, destroy
  */
 
-/* --params for dbdev-test: store=N,log=N */
-static int test_params(const char *s, struct dbdev_test_params *p)
+/*
+ * --params KEY=VALUE,...: the parameter structure of @type, from what the
+ * type says of it; its argsz first, as every such structure.
+ */
+static int build_params(const char *type, const char *kvs, uint8_t **blob,
+			uint32_t *len)
 {
-	char *copy = xstrdup(s), *kv, *next;
-	__u64 v;
-	int err = 0;
+	struct type_desc d;
+	uint32_t size;
+	int err;
 
-	memset(p, 0, sizeof(*p));
-	p->argsz = sizeof(*p);
-	for (kv = copy; kv && !err; kv = next) {
-		next = strchr(kv, ',');
-		if (next)
-			*next++ = 0;
-		if (!strncmp(kv, "store=", 6)) {
-			err = parse_num(kv + 6, "store", UINT32_MAX, &v);
-			p->store_bytes = (uint32_t)v;
-		} else if (!strncmp(kv, "log=", 4)) {
-			err = parse_num(kv + 4, "log", UINT32_MAX, &v);
-			p->log_entries = (uint32_t)v;
-		} else {
-			err = fail_usage("--params '%s': dbdev-test takes store=BYTES and log=ENTRIES",
-					 kv);
-		}
+	if (type_describe(type, &d))
+		return 1;
+	size = d.info.params_size;
+	if (!size) {
+		type_desc_free(&d);
+		return fail_usage("--params: type '%s' takes no parameters", type);
 	}
-	free(copy);
+	*blob = xcalloc(1, size);
+	memcpy(*blob, &size, sizeof(size));
+	*len = size;
+	err = build_struct(kvs, d.fields, d.info.nr_params, *blob, "--params");
+	type_desc_free(&d);
 	return err;
 }
 
@@ -258,7 +279,6 @@ int cmd_create(int argc, char **argv)
 	struct dbdev_uresource res[DBDEV_MAX_ITEMS], got[DBDEV_MAX_ITEMS];
 	struct dbdev_uconstraint con[DBDEV_MAX_ITEMS];
 	const char *type = NULL, *params = NULL, *hex = NULL, *name = NULL;
-	struct dbdev_test_params tp;
 	uint8_t *blob = NULL;
 	char *items[DBDEV_MAX_ITEMS];
 	unsigned int nr = 0, i;
@@ -301,17 +321,10 @@ int cmd_create(int argc, char **argv)
 	if (name)
 		strcpy(arg.name, name);
 
-	if (params) {
-		if (strcmp(type, DBDEV_TEST_TYPE))
-			return fail_usage("--params KEY=VALUE is known only for " DBDEV_TEST_TYPE "; give a %s blob with --params-hex",
-					  type);
-		if (test_params(params, &tp))
-			return 1;
-		arg.params = (uintptr_t)&tp;
-		arg.params_len = sizeof(tp);
-	} else if (hex) {
-		if (parse_hex_bytes(hex, &blob, &arg.params_len))
-			return 1;
+	if (params || hex) {
+		if (params ? build_params(type, params, &blob, &arg.params_len) :
+			     parse_hex_bytes(hex, &blob, &arg.params_len))
+			goto out_fail;
 		arg.params = (uintptr_t)blob;
 	}
 	for (i = 0; i < nr; i++)
@@ -339,6 +352,82 @@ int cmd_create(int argc, char **argv)
 out_fail:
 	free(blob);
 	return 1;
+}
+
+/* alloc [--name NAME] CONSTRAINT...: DBDEV_ALLOC */
+int cmd_alloc(int argc, char **argv)
+{
+	struct dbdev_alloc arg = { .argsz = sizeof(arg) };
+	struct dbdev_uresource got[DBDEV_MAX_ITEMS];
+	struct dbdev_uconstraint con[DBDEV_MAX_ITEMS];
+	const char *name = NULL;
+	char buf[64];
+	unsigned int nr = 0, i;
+	int a, r, err;
+
+	for (a = 1; a < argc; a++) {
+		r = opt_value(argc, argv, &a, "--name", "-n", &name);
+		if (r < 0)
+			return 1;
+		if (r)
+			continue;
+		if (nr == DBDEV_MAX_ITEMS)
+			return fail_usage("more than %d constraints", DBDEV_MAX_ITEMS);
+		if (parse_constraint(argv[a], &con[nr++]))
+			return 1;
+	}
+	if (!nr)
+		return fail_usage("which constraints? e.g. alloc mmio:0x1000 irq");
+	if (name && !var_name_ok(name))
+		return fail_usage("--name '%s': a name is a letter or '_', then letters, digits or '_'",
+				  name);
+	arg.nr_items = nr;
+	arg.items = (uintptr_t)con;
+	arg.assigned = (uintptr_t)got;
+	arg.assigned_max = DBDEV_MAX_ITEMS;
+	err = dev_ioctl(DBDEV_ALLOC, &arg);
+	switch (err) {
+	case 0:
+		break;
+	case ENOSPC:
+		return fail_errno(err, "a constraint fits nowhere in the pools (see `" PROG " pools`)");
+	case EBUSY:
+		return fail_errno(err, "a fixed IRQ or slot is taken, or a transaction is open");
+	case EMFILE:
+		return fail_errno(err, "the context keeps its most reservations");
+	default:
+		return fail_errno(err, NULL);
+	}
+	for (i = 0; i < arg.nr_assigned; i++)
+		printf("%s%s", i ? " " : "", fmt_resource(buf, sizeof(buf), &got[i]));
+	printf("\n");
+	if (name)
+		var_bind(name, 0, got, arg.nr_assigned);
+	return 0;
+}
+
+/* free RESOURCE...: DBDEV_FREE */
+int cmd_free(int argc, char **argv)
+{
+	struct dbdev_free arg = { .argsz = sizeof(arg) };
+	struct dbdev_uresource res[DBDEV_MAX_ITEMS];
+	int a, err;
+
+	if (argc < 2)
+		return fail_usage("which resources? e.g. free irq:5");
+	if (argc - 1 > DBDEV_MAX_ITEMS)
+		return fail_usage("more than %d resources", DBDEV_MAX_ITEMS);
+	for (a = 1; a < argc; a++)
+		if (parse_resource(argv[a], &res[a - 1]))
+			return 1;
+	arg.nr = argc - 1;
+	arg.resources = (uintptr_t)res;
+	err = dev_ioctl(DBDEV_FREE, &arg);
+	if (err == EBUSY)
+		return fail_errno(err, "a device took it over (destroy the device), or a transaction is open");
+	if (err == EINVAL)
+		return fail_errno(err, "not reserved, or not exactly as `alloc` gave it");
+	return err ? fail_errno(err, NULL) : 0;
 }
 
 int cmd_destroy(int argc, char **argv)
@@ -387,6 +476,28 @@ int cmd_tx(int argc, char **argv)
 	return 0;
 }
 
+/* LIST as @arg asks, into arrays of the right size (to free): 0 or an errno */
+static int fetch_devices(struct dbdev_list_devices *arg,
+			 struct dbdev_device_info **dev,
+			 struct dbdev_uresource **res)
+{
+	int err;
+
+	*dev = NULL;
+	*res = NULL;
+	for (;;) {
+		err = dev_ioctl(DBDEV_LIST_DEVICES, arg);
+		if (err != E2BIG)
+			return err;
+		free(*dev);
+		free(*res);
+		*dev = xcalloc(arg->nr_devices, sizeof(**dev));
+		*res = xcalloc(arg->nr_resources, sizeof(**res));
+		arg->devices = (uintptr_t)*dev;
+		arg->resources = (uintptr_t)*res;
+	}
+}
+
 int cmd_list(int argc, char **argv)
 {
 	struct dbdev_list_devices arg = { .argsz = sizeof(arg) };
@@ -404,17 +515,7 @@ int cmd_list(int argc, char **argv)
 		strcpy(arg.name, argv[1]);
 		arg.flags = DBDEV_LIST_NAME;
 	}
-	for (;;) {
-		err = dev_ioctl(DBDEV_LIST_DEVICES, &arg);
-		if (err != E2BIG)
-			break;
-		free(dev);
-		free(res);
-		dev = xcalloc(arg.nr_devices, sizeof(*dev));
-		res = xcalloc(arg.nr_resources, sizeof(*res));
-		arg.devices = (uintptr_t)dev;
-		arg.resources = (uintptr_t)res;
-	}
+	err = fetch_devices(&arg, &dev, &res);
 	for (i = 0; !err && i < arg.nr_devices; i++) {
 		dev[i].type[sizeof(dev[i].type) - 1] = 0;
 		dev[i].name[sizeof(dev[i].name) - 1] = 0;
@@ -512,10 +613,48 @@ out:
 }
 
 /* ctl ID OP [HEXBYTES] [--out BYTES]: a device type's raw command */
+/* The type of device @id into @type: 0 or an errno. */
+static int device_type_of(uint32_t id, char type[DBDEV_TYPE_NAME_LEN])
+{
+	struct dbdev_list_devices arg = { .argsz = sizeof(arg) };
+	struct dbdev_device_info *dev = NULL;
+	struct dbdev_uresource *res = NULL;
+	uint32_t i;
+	int err;
+
+	err = fetch_devices(&arg, &dev, &res);
+	for (i = 0; !err && i < arg.nr_devices && dev[i].id != id; i++)
+		;
+	if (!err && i == arg.nr_devices)
+		err = ENOENT;
+	if (!err)
+		memcpy(type, dev[i].type, DBDEV_TYPE_NAME_LEN);
+	free(dev);
+	free(res);
+	return err;
+}
+
+/*
+ * ctl's input: KEY=VALUE,... for a command whose input structure its type
+ * describes, else (or without '=') hex bytes.
+ */
+static int ctl_input(const struct type_desc *d, const struct dbdev_uctl *c,
+		     const char *s, uint8_t **in, uint32_t *len)
+{
+	if (!c || !c->in_size || !strchr(s, '='))
+		return parse_hex_bytes(s, in, len);
+	*in = xcalloc(1, c->in_size);
+	*len = c->in_size;
+	return build_struct(s, ctl_fields(d, c), c->in_fields, *in, "input");
+}
+
 int cmd_ctl(int argc, char **argv)
 {
 	struct dbdev_device_ctl arg = { .argsz = sizeof(arg) };
 	const char *pos[3] = { NULL }, *out = NULL;
+	const struct dbdev_uctl *c = NULL;
+	char type[DBDEV_TYPE_NAME_LEN];
+	struct type_desc d = { 0 };
 	uint8_t *in = NULL, *buf;
 	uint32_t in_len = 0, i;
 	__u64 v, room = 4096;
@@ -528,18 +667,42 @@ int cmd_ctl(int argc, char **argv)
 		if (r)
 			continue;
 		if (n == 3)
-			return fail_usage("'%s': expected ID OP [HEXBYTES] [--out BYTES]",
+			return fail_usage("'%s': expected ID OP [INPUT] [--out BYTES]",
 					  argv[a]);
 		pos[n++] = argv[a];
 	}
 	if (n < 2)
-		return fail_usage("expected ID OP [HEXBYTES] [--out BYTES], e.g. ctl 1 1");
+		return fail_usage("expected ID OP [INPUT] [--out BYTES], e.g. ctl 1 read_log");
 	if (parse_id(pos[0], &arg.id) ||
-	    parse_num(pos[1], "op", UINT32_MAX, &v) ||
-	    (out && parse_num(out, "--out", DBDEV_CTL_MAX, &room)) ||
-	    (pos[2] && parse_hex_bytes(pos[2], &in, &in_len)))
+	    (out && parse_num(out, "--out", DBDEV_CTL_MAX, &room)))
 		return 1;
-	arg.op = (uint32_t)v;
+	/* what the device's type says of its commands, if anything */
+	err = device_type_of(arg.id, type);
+	if (err == ENOENT)
+		return fail_errno(err, "no device %u", arg.id);
+	if (err)
+		return fail_errno(err, NULL);
+	if (type_describe(type, &d))
+		return 1;
+	if (pos[1][0] >= '0' && pos[1][0] <= '9') {
+		if (parse_num(pos[1], "op", UINT32_MAX, &v))
+			goto fail;
+		arg.op = (uint32_t)v;
+		for (i = 0; i < d.info.nr_ctls; i++)
+			if (d.ctls[i].op == arg.op)
+				c = &d.ctls[i];
+	} else {
+		c = type_ctl(&d, pos[1]);
+		if (!c) {
+			fail_usage("type %s has no command '%s' (`" PROG " types %s`)",
+				   type, pos[1], type);
+			goto fail;
+		}
+		arg.op = c->op;
+	}
+	if (pos[2] && ctl_input(&d, c, pos[2], &in, &in_len))
+		goto fail;
+
 	buf = xcalloc(1, room > in_len ? room : in_len);
 	if (in_len)
 		memcpy(buf, in, in_len);
@@ -550,16 +713,18 @@ int cmd_ctl(int argc, char **argv)
 	err = dev_ioctl(DBDEV_DEVICE_CTL, &arg);
 	if (err) {
 		free(buf);
+		type_desc_free(&d);
 		return ctl_failed(err, &arg);
 	}
-	printf("# %u bytes\n", arg.out_len);
-	for (i = 0; i < arg.out_len; i++) {
-		if (i % 16 == 0)
-			printf("%04x ", i);
-		printf(" %02x%s", buf[i], i + 1 == arg.out_len || i % 16 == 15 ? "\n" : "");
-	}
+	print_answer(c ? &d : NULL, c, buf, arg.out_len);
 	free(buf);
+	type_desc_free(&d);
 	return 0;
+
+fail:
+	free(in);
+	type_desc_free(&d);
+	return 1;
 }
 
 /* pools, or pools set KEY=VALUE... */

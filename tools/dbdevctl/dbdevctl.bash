@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for dbdevctl: options, commands (also after --), the
-# buses of read/expect/write, the device types dbdev ships (/dev/dbdev has
-# no call yet that lists the loaded ones), and files after -f and -d.
+# buses of read/expect/write, the device types dbdev ships (the loaded ones
+# would need /dev/dbdev, which is root's), and files after -f and -d.
 
 _dbdevctl()
 {
@@ -29,13 +29,15 @@ _dbdevctl()
 				-k --keep-going -h --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W 'create destroy list read expect
-				write batch begin commit cancel log ctl pools
-				expect-error echo help' -- "$cur"))
+				write batch begin commit cancel log ctl types stats
+				reset save restore alloc free pools expect-error
+				echo help' \
+				-- "$cur"))
 		fi ;;
 	create)
 		[[ $prev == create ]] &&
-			COMPREPLY=($(compgen -W 'dbdev-test dbdev-uart16550
-				dbdev-regs' -- "$cur")) ||
+			COMPREPLY=($(compgen -W 'dbdev-test dbdev-test-bare
+				dbdev-uart16550 dbdev-regs' -- "$cur")) ||
 			COMPREPLY=($(compgen -W '--name --params --alloc --' \
 				-- "$cur")) ;;
 	read | expect | write)
@@ -43,8 +45,9 @@ _dbdevctl()
 			COMPREPLY=($(compgen -W 'pio mmio' -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W 'create destroy list read expect write
-			batch begin commit cancel log ctl pools expect-error
-			echo help' -- "$cur")) ;;
+			batch begin commit cancel log ctl types stats reset save
+			restore alloc free pools expect-error echo help' \
+			-- "$cur")) ;;
 	*)
 		COMPREPLY=($(compgen -W '--' -- "$cur")) ;;
 	esac

@@ -4,28 +4,36 @@
  *
  * One process is one context, the device model of one VM: /dev/dbdev is
  * opened once, at the first command that needs it, and everything created
- * dies when the process exits.  So a run is a sequence of commands: given
+ * dies when the process exits; or, with --pid, the context of a running
+ * VMM is borrowed for the run.  So a run is a sequence of commands: given
  * on the command line, separated by "--", or in a script, one per line.
  *
  * This file: options, the command table and its help, scripts,
  * expect-error and the reporting of failures.  parse.c has the syntax,
  * cmd.c the commands.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dbdevctl.h"
 
 struct failure g_fail;
 
+/* exit statuses: a command failed, or the command line is wrong */
+enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
 static const char *dev_path = "/dev/dbdev";
 static int dev_fd = -1;
+static int pid = -1, pid_fd = -1;	/* --pid, --fd */
 static bool trace;
 static bool keep_going;
 
@@ -106,6 +114,68 @@ char *xstrdup(const char *s)
  * The context
  */
 
+static void PRINTF(1, 2) __attribute__((noreturn))
+usage_exit(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: " PROG " [OPTIONS] COMMAND [ARGS...] [-- COMMAND...]...\n"
+		"       " PROG " [OPTIONS] -f FILE\n"
+		"See " PROG " --help.\n");
+	exit(EXIT_USAGE);
+}
+
+/*
+ * --pid PID [--fd N]: the context of another process, through a copy of
+ * its file (pidfd_getfd(), which needs the right to ptrace it): fd N, or
+ * the one fd of PID on /dev/dbdev.
+ */
+static int pid_context(int pid, int fd)
+{
+	char path[64], link[64];
+	struct dirent *d;
+	int pidfd, got, found = -1;
+	DIR *dir;
+
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+		dir = opendir(path);
+		if (!dir)
+			usage_exit("--pid %d: %s: %s", pid, path, strerror(errno));
+		while ((d = readdir(dir))) {
+			ssize_t n;
+
+			n = readlinkat(dirfd(dir), d->d_name, link, sizeof(link) - 1);
+			if (n < 0)
+				continue;
+			link[n] = 0;
+			if (strcmp(link, dev_path))
+				continue;
+			if (found >= 0)
+				usage_exit("--pid %d: it has several contexts: choose one with --fd",
+					   pid);
+			found = atoi(d->d_name);
+		}
+		closedir(dir);
+		if (found < 0)
+			usage_exit("--pid %d: it has no %s open", pid, dev_path);
+		fd = found;
+	}
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		usage_exit("--pid %d: %s", pid, strerror(errno));
+	got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (got < 0)
+		usage_exit("--pid %d --fd %d: %s%s", pid, fd, strerror(errno),
+			   errno == EPERM ? " (it takes the right to ptrace it)" : "");
+	close(pidfd);
+	return got;
+}
+
 int dev_ioctl(unsigned long req, void *arg)
 {
 	if (dev_fd < 0) {
@@ -165,15 +235,17 @@ static const struct command commands[] = {
 	  "Options:\n"
 	  "  -n, --name NAME      the device's name in the context (unique in it:\n"
 	  "                       else ENOTUNIQ; `list NAME` finds it), and refer\n"
-	  "                       to it as @NAME in later commands of this run\n"
-	  "                       (@last is always the latest one): @NAME is its\n"
+	  "                       to it as @NAME in later commands, also in other\n"
+	  "                       runs on the context (--pid); @last is the\n"
+	  "                       latest device of this run.  @NAME is its\n"
 	  "                       id, @NAME.mmio the base of its first MMIO range,\n"
 	  "                       @NAME.mmio1 of the second; also .pio .mem .irq\n"
 	  "                       .msi .slot .mac\n"
-	  "  -p, --params K=V,... the type's parameters; dbdev-test takes\n"
+	  "  -p, --params K=V,... the type's parameters, by the names its type\n"
+	  "                       gives them (`types TYPE`); dbdev-test takes\n"
 	  "                       store=BYTES (1 to 64K, default 4096) and\n"
 	  "                       log=ENTRIES (1 to 4096, default 256)\n"
-	  "  --params-hex BYTES   a raw parameter blob, for other types\n"
+	  "  --params-hex BYTES   a raw parameter blob\n"
 	  "  -a, --alloc          the items are constraints\n"
 	  "Errors: EEXIST a range overlaps another on its bus, EBUSY a resource is\n"
 	  "taken in its pool (both name the device in the way), ENOSPC a\n"
@@ -181,6 +253,16 @@ static const struct command commands[] = {
 	  "\n"
 	  "  create dbdev-test --name uart pio:0x3f8+8 irq:4\n"
 	  "  create dbdev-test --alloc mmio:0x1000 msi:pci:4 irq mac\n" },
+	{ "alloc", cmd_alloc, "alloc [--name NAME] CONSTRAINT...\n",
+	  "Reserve resources before their device exists, as create --alloc would\n"
+	  "place them, and print them.  A device created with one of them,\n"
+	  "exactly, takes it over; `free` gives back the others.  --name binds\n"
+	  "@NAME.mmio, @NAME.irq, ... as for create.\n"
+	  "  alloc --name r mmio:0x1000 irq\n"
+	  "  create dbdev-test mmio:@r.mmio+0x1000 irq:@r.irq\n" },
+	{ "free", cmd_free, "free RESOURCE...\n",
+	  "Give back resources `alloc` reserved, each exactly as it printed it.\n"
+	  "EBUSY for one a device took over.\n" },
 	{ "destroy", cmd_destroy, "destroy ID...\n",
 	  "Destroy devices.  Inside a transaction they go at commit.\n"
 	  "  destroy 1    destroy @uart\n" },
@@ -224,11 +306,28 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log ID\n",
 	  "Drain the access log of a dbdev-test device, oldest first, one line per\n"
 	  "access: SEQ BUS DIR BASE+OFFSET LEN DATA, then the device's counters.\n" },
-	{ "ctl", cmd_ctl, "ctl ID OP [HEXBYTES] [--out BYTES]\n",
-	  "Send a device command (DBDEV_DEVICE_CTL) with HEXBYTES as input (e.g.\n"
-	  "0011aabb or 00:11:aa:bb) and room for BYTES of answer (default 4096,\n"
-	  "at most 65536); print the answer as a hex dump.  dbdev-test has op 1,\n"
-	  "DBDEV_TEST_READ_LOG (see `log`).\n" },
+	{ "ctl", cmd_ctl, "ctl ID OP [INPUT] [--out BYTES]\n",
+	  "Send a device command (DBDEV_DEVICE_CTL), OP by its number or by the\n"
+	  "name its type gives it (`types TYPE`), with room for BYTES of answer\n"
+	  "(default 4096, at most 65536).  INPUT is KEY=VALUE,... for a command\n"
+	  "whose input its type describes, or hex bytes (0011aabb or\n"
+	  "00:11:aa:bb).  The answer is shown field by field where the type\n"
+	  "describes it, else as a hex dump.\n"
+	  "  ctl 1 read_log    ctl 1 fail after=2,error=-5    ctl @uart write_rx 6869\n" },
+	{ "types", cmd_types, "types [TYPE]\n",
+	  "The device types loaded, each with what it has (params:SIZE, ctl,\n"
+	  "reset, state:vVERSION) and the fields of its parameters and commands\n"
+	  "(NAME@OFFSET:FORMAT SIZE).\n" },
+	{ "stats", cmd_stats, "stats ID\n",
+	  "A device's counters: accesses it served and failed per bus, its\n"
+	  "interrupts and notifications.\n" },
+	{ "reset", cmd_reset, "reset ID\n",
+	  "Put a device back in the state it had when it was created.\n" },
+	{ "save", cmd_save, "save ID FILE\n",
+	  "Write a device's state to FILE (DBDEV_DEVICE_SAVE).\n" },
+	{ "restore", cmd_restore, "restore ID FILE\n",
+	  "Load a state that `save` wrote into a device of the same type and\n"
+	  "parameters, in this context or another.\n" },
 	{ "pools", cmd_pools, "pools\npools set KEY=VALUE...\n",
 	  "Show the context's resource pools, or change some of them (only\n"
 	  "before the first device).  KEYs, as shown:\n"
@@ -277,6 +376,9 @@ static const char overview[] =
 "\n"
 "Options:\n"
 "  -d, --dev PATH   the device node (default /dev/dbdev)\n"
+"  --pid PID [--fd N]  use the context of process PID (a running VMM): its\n"
+"                   fd N, or its one fd on the device node; it takes the\n"
+"                   right to ptrace PID\n"
 "  -f, --file FILE  run the commands in FILE; - is standard input\n"
 "  -x, --trace      print each command, after \"+ \", before running it\n"
 "  -k, --keep-going report a failed command and go on; the exit status is\n"
@@ -287,6 +389,7 @@ static const char overview[] =
 "  create TYPE [OPTIONS] RESOURCE...            a device at these resources\n"
 "  create TYPE [OPTIONS] --alloc CONSTRAINT...  ...where the allocator puts it\n"
 "  destroy ID...\n"
+"  alloc CONSTRAINT... | free RESOURCE...   reserve resources, give back\n"
 "  list [NAME]                           the devices and their resources\n"
 "  read pio|mmio ADDR SIZE [COUNT] [== VALUE...]\n"
 "  expect pio|mmio ADDR SIZE VALUE...    read and check\n"
@@ -294,7 +397,10 @@ static const char overview[] =
 "  batch ACCESS...                       several accesses in one call\n"
 "  begin | commit | cancel               transactions\n"
 "  log ID                                drain a dbdev-test device's log\n"
-"  ctl ID OP [HEXBYTES] [--out BYTES]    a device type's own command\n"
+"  ctl ID OP [INPUT] [--out BYTES]       a device type's own command\n"
+"  types [TYPE]                          the device types and what they take\n"
+"  stats ID | reset ID                   a device's counters; reset it\n"
+"  save ID FILE | restore ID FILE        its state\n"
 "  pools | pools set KEY=VALUE...        the allocator's pools\n"
 "  expect-error ERRNAME[,ERRNAME...] COMMAND [ARGS...]\n"
 "                                        succeed only if COMMAND fails so\n"
@@ -360,8 +466,6 @@ static int cmd_echo(int argc, char **argv)
 /* ------------------------------------------------------------------------
  * Running commands
  */
-
-enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 /* Print g_fail for @cmd at @where ("FILE:LINE: " or ""); the exit status. */
 static int report(const char *where, const char *cmd)
@@ -527,16 +631,6 @@ static int run_script(FILE *f, const char *name)
 	return rc;
 }
 
-static void usage_exit(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: " PROG " [OPTIONS] COMMAND [ARGS...] [-- COMMAND...]...\n"
-		"       " PROG " [OPTIONS] -f FILE\n"
-		"See " PROG " --help.\n");
-	exit(EXIT_USAGE);
-}
-
 int main(int argc, char **argv)
 {
 	const char *script = NULL;
@@ -562,6 +656,16 @@ int main(int argc, char **argv)
 			if (i + 1 >= argc)
 				usage_exit("%s needs a path", a);
 			dev_path = argv[++i];
+		} else if (!strcmp(a, "--pid") || !strcmp(a, "--fd")) {
+			char *end;
+			long v;
+
+			if (i + 1 >= argc)
+				usage_exit("%s needs a number", a);
+			v = strtol(argv[++i], &end, 10);
+			if (*end || v < 0 || v > INT32_MAX)
+				usage_exit("%s '%s': not a number", a, argv[i]);
+			*(a[2] == 'p' ? &pid : &pid_fd) = (int)v;
 		} else if (!strcmp(a, "-f") || !strcmp(a, "--file")) {
 			if (i + 1 >= argc)
 				usage_exit("%s needs a file", a);
@@ -574,6 +678,10 @@ int main(int argc, char **argv)
 			usage_exit("unknown option '%s'", a);
 		}
 	}
+	if (pid_fd >= 0 && pid < 0)
+		usage_exit("%s", "--fd goes with --pid");
+	if (pid >= 0)
+		dev_fd = pid_context(pid, pid_fd);
 	if (!script && i < argc && !strcmp(argv[i], "-"))
 		script = argv[i++];
 	if (script) {

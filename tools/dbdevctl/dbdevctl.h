@@ -2,7 +2,8 @@
 /*
  * dbdevctl: the command line of /dev/dbdev.  Shared declarations of
  * dbdevctl.c (driver, scripts, help), parse.c (syntax), cmd.c (device,
- * transaction, log and pool commands) and io.c (the I/O commands).
+ * transaction, log and pool commands), io.c (the I/O commands) and
+ * types.c (types, their descriptions, and the generic device operations).
  */
 #ifndef DBDEVCTL_H
 #define DBDEVCTL_H
@@ -73,9 +74,34 @@ char *fmt_resource(char *buf, size_t n, const struct dbdev_uresource *r);
 void print_pools(const struct dbdev_upools *p);
 const char *bus_name(unsigned int bus);
 
-/* cmd.c and io.c: the commands; argv[0] is the command's name */
+/* types.c: a type and what it says of its parameters and commands */
+struct type_desc {
+	struct dbdev_type_info info;
+	struct dbdev_ufield *fields;
+	struct dbdev_uctl *ctls;
+};
+
+int type_describe(const char *name, struct type_desc *d);
+void type_desc_free(struct type_desc *d);
+const struct dbdev_uctl *type_ctl(const struct type_desc *d, const char *name);
+const struct dbdev_ufield *ctl_fields(const struct type_desc *d,
+				      const struct dbdev_uctl *c);
+int build_struct(const char *kvs, const struct dbdev_ufield *f, uint32_t nr,
+		 uint8_t *buf, const char *what);
+void print_answer(const struct type_desc *d, const struct dbdev_uctl *c,
+		  const uint8_t *buf, uint32_t len);
+
+/* cmd.c: a device id, as a number or @NAME */
+int parse_id(const char *s, uint32_t *id);
+/* cmd.c: the device of the context called @name: 0, or an errno */
+int device_named(const char *name, uint32_t *id, struct dbdev_uresource *res,
+		 unsigned int *nr);
+
+/* cmd.c, io.c, types.c: the commands; argv[0] is the command's name */
 int cmd_create(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
+int cmd_alloc(int argc, char **argv);
+int cmd_free(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_expect(int argc, char **argv);
 int cmd_write(int argc, char **argv);
@@ -85,5 +111,10 @@ int cmd_list(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
 int cmd_pools(int argc, char **argv);
+int cmd_types(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif /* DBDEVCTL_H */

@@ -161,7 +161,9 @@ void var_bind(const char *name, uint32_t id, const struct dbdev_uresource *res,
 
 /*
  * @ref is what follows '@': NAME (the id), or NAME.KIND[N], the base of
- * the device's N-th resource of that kind (the first without N).
+ * the device's N-th resource of that kind (the first without N).  NAME is
+ * one this run gave with --name, or else the name of a device of the
+ * context (which another run, or the VMM of --pid, may have created).
  */
 static int var_value(const char *ref, const char *what, const char *whole,
 		     __u64 *out)
@@ -169,6 +171,7 @@ static int var_value(const char *ref, const char *what, const char *whole,
 	size_t len = strcspn(ref, ".");
 	const char *kind = ref + len;
 	struct var *v = var_find(ref, len);
+	static struct var named;	/* a device of the context, by name */
 	char kname[8];
 	unsigned int i, n = 0, k = 0;
 	int type;
@@ -176,6 +179,12 @@ static int var_value(const char *ref, const char *what, const char *whole,
 	if (!len)
 		return fail_usage("%s '%s': '@' needs a device name, as in @uart or @uart.pio",
 				  what, whole);
+	if (!v && len < sizeof(named.name)) {
+		memcpy(named.name, ref, len);
+		named.name[len] = 0;
+		if (!device_named(named.name, &named.id, named.res, &named.nr))
+			v = &named;
+	}
 	if (!v)
 		return fail_usage("%s '%s': no device is named @%.*s (name one with create --name NAME; @last is the latest)",
 				  what, whole, (int)len, ref);
