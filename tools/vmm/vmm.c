@@ -292,12 +292,12 @@ static void set_pools(void)
 }
 
 /*
- * Create a device of @type from two constraints: its range, inside
- * [@min, @max] (anywhere in the pool if @max is 0), and an interrupt
- * (@irq_con: a fixed legacy IRQ or an MSI vector).
+ * Create a device of @type called @name from two constraints: its range,
+ * inside [@min, @max] (anywhere in the pool if @max is 0), and an
+ * interrupt (@irq_con: a fixed legacy IRQ or an MSI vector).
  */
-static struct dev *create(const char *type, uint32_t kind, uint64_t size,
-			  uint64_t min, uint64_t max,
+static struct dev *create(const char *type, const char *name, uint32_t kind,
+			  uint64_t size, uint64_t min, uint64_t max,
 			  struct dbdev_uconstraint irq_con)
 {
 	struct dbdev_uconstraint c[2] = {
@@ -322,6 +322,7 @@ static struct dev *create(const char *type, uint32_t kind, uint64_t size,
 	struct dev *d = &devs[nr_devs];
 
 	snprintf(arg.type, sizeof(arg.type), "%s", type);
+	snprintf(arg.name, sizeof(arg.name), "%s", name);
 	if (ioctl(dbdev_fd, DBDEV_CREATE_DEVICE, &arg)) {
 		if (errno == ENOENT)
 			die("no device type %s in dbdev: load its module (samples/%s.ko)",
@@ -1442,10 +1443,10 @@ int main(int argc, char **argv)
 	if (dbdev_fd < 0)
 		die("%s: %m (is dbdev.ko loaded?)", dev_path);
 	set_pools();
-	uart = create(DBDEV_UART_TYPE, DBDEV_UC_PIO, 8, UART_PORT_MIN,
+	uart = create(DBDEV_UART_TYPE, "com1", DBDEV_UC_PIO, 8, UART_PORT_MIN,
 		      UART_PORT_MAX, irq4);
-	regblk = create(DBDEV_REGS_TYPE, DBDEV_UC_MMIO, DBDEV_REGS_SIZE,
-			linux_guest ? 0 : MMIO_WIN_MIN,
+	regblk = create(DBDEV_REGS_TYPE, "regs", DBDEV_UC_MMIO,
+			DBDEV_REGS_SIZE, linux_guest ? 0 : MMIO_WIN_MIN,
 			linux_guest ? 0 : MMIO_WIN_MAX, msi1);
 	if (with_irqchip) {
 		set_routing();
