@@ -1576,6 +1576,10 @@ static void test_abi_ver0(void)
 	struct dbdev_describe_type dt;
 	struct dbdev_ufield fields[32];
 	struct dbdev_uctl ctls[4];
+	struct dbdev_uconstraint irq = CON(DBDEV_UC_LEGACY_IRQ, 1);
+	struct dbdev_uresource got;
+	struct dbdev_alloc al;
+	struct dbdev_free fr;
 	struct dbdev_destroy_device d;
 	uint32_t round;
 	int fd, efd, no_vcpu;
@@ -1708,6 +1712,22 @@ static void test_abi_ver0(void)
 				 SIZE(DBDEV_DESCRIBE_TYPE_SIZE_VER0, dt), big), 0);
 		memcpy(&dt, big, sizeof(dt));
 		CHECK(dt.nr_ctls, 3);
+
+		al = (struct dbdev_alloc){ .nr_items = 1, .items = (uintptr_t)&irq,
+					   .assigned = (uintptr_t)&got,
+					   .assigned_max = 1 };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &al, sizeof(al));
+		CHECK(call_sized(fd, DBDEV_ALLOC, big,
+				 SIZE(DBDEV_ALLOC_SIZE_VER0, al), big), 0);
+		memcpy(&al, big, sizeof(al));
+		CHECK(al.nr_assigned, 1);
+		CHECK(got.type, DBDEV_UR_LEGACY_IRQ);
+		fr = (struct dbdev_free){ .nr = 1, .resources = (uintptr_t)&got };
+		memset(big, 0, sizeof(big));
+		memcpy(big, &fr, sizeof(fr));
+		CHECK(call_sized(fd, DBDEV_FREE, big,
+				 SIZE(DBDEV_FREE_SIZE_VER0, fr), NULL), 0);
 
 		st = (struct dbdev_stats){ .kvm_runs = 77 };
 		memset(big, 0, sizeof(big));
