@@ -42,6 +42,9 @@ static unsigned int max_devices = 1024;
 module_param(max_devices, uint, 0644);
 MODULE_PARM_DESC(max_devices, "Most devices in one /dev/dbdev context");
 
+/* Most reservations (DBDEV_ALLOC calls) a context keeps at once */
+#define DBDEV_CTX_MAX_GRANTS	4096
+
 static DEFINE_MUTEX(dbdev_types_lock);
 static LIST_HEAD(dbdev_types);
 
@@ -1971,6 +1974,7 @@ static int dbdev_open(struct inode *inode, struct file *file)
 		kfree(ctx);
 		return err;
 	}
+	dbdev_manager_limit_grants(ctx->mgr, DBDEV_CTX_MAX_GRANTS);
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->insts, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	file->private_data = ctx;

@@ -1310,8 +1310,8 @@ EXPORT_SYMBOL_GPL(dbdev_tx_cancel);
  * constraint or a window or fixed number outside every pool of its kind;
  * -E2BIG if the result has more than @max or %DBDEV_MAX_RESOURCES entries;
  * -ENOSPC if something does not fit; -EBUSY if a fixed IRQ or slot is
- * taken or a transaction is open; -EMFILE if @mgr keeps
- * %DBDEV_MAX_GRANTS allocations already; -ENOMEM.  On error the pools are as
+ * taken or a transaction is open; -EMFILE if @mgr keeps as many
+ * allocations as it may (no limit unless its owner set one); -ENOMEM.  On error the pools are as
  * before.
  */
 int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
@@ -1329,7 +1329,7 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 
 	mutex_lock(&mgr->lock);
 	err = mgr->tx.open ? -EBUSY :
-	      mgr->nr_grants >= DBDEV_MAX_GRANTS ? -EMFILE :
+	      mgr->nr_grants >= mgr->max_grants ? -EMFILE :
 	      dbdev_pools_alloc(&mgr->pools, con, nr, dbdev_binding_res(b),
 				b->ext);
 	if (!err && b->assigned.nr) {
@@ -1347,6 +1347,17 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 	return b->assigned.nr;
 }
 EXPORT_SYMBOL_GPL(dbdev_alloc);
+
+/*
+ * Let @mgr keep at most @max allocations of dbdev_alloc() at once: the
+ * bound of a context of /dev/dbdev, whose allocations userspace makes.
+ */
+void dbdev_manager_limit_grants(struct dbdev_manager *mgr, unsigned int max)
+{
+	mutex_lock(&mgr->lock);
+	mgr->max_grants = max;
+	mutex_unlock(&mgr->lock);
+}
 
 /**
  * dbdev_free() - give resources from dbdev_alloc() back
@@ -1522,6 +1533,7 @@ struct dbdev_manager *dbdev_manager_create(void)
 	mutex_init(&mgr->lock);
 	INIT_LIST_HEAD(&mgr->devices);
 	INIT_LIST_HEAD(&mgr->grants);
+	mgr->max_grants = UINT_MAX;
 	INIT_LIST_HEAD(&mgr->tx.ops);
 	dbdev_pools_configure(&mgr->pools, NULL);
 	return mgr;

@@ -193,7 +193,9 @@ struct dbdev_tx {
  * @lock: serialises writers: registration, transactions, teardown
  * @devices: every device bound to this manager, via &dbdev_device.node
  * @grants: the bindings of dbdev_alloc() not yet wholly freed or taken
- * @nr_grants: how many, at most %DBDEV_MAX_GRANTS
+ * @nr_grants: how many, at most @max_grants
+ * @max_grants: the limit: none for the kernel API, one for each context of
+ *		/dev/dbdev (see dbdev_manager_limit_grants())
  * @pools: the resource pools of the allocator
  * @tx: the transaction, if one is open
  */
@@ -205,6 +207,7 @@ struct dbdev_manager {
 	struct list_head devices;
 	struct list_head grants;
 	unsigned int nr_grants;
+	unsigned int max_grants;
 	struct dbdev_pools pools;
 	struct dbdev_tx tx;
 };
@@ -312,6 +315,8 @@ static inline void dbdev_kvm_release(struct dbdev_kvm *kvm)
 {
 }
 #endif
+
+void dbdev_manager_limit_grants(struct dbdev_manager *mgr, unsigned int max);
 
 /* Module parts, set up by dbdev_init() in dbdev_core.c. */
 int dbdev_chardev_init(void);

@@ -477,9 +477,6 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr);
 void dbdev_pools_get(struct dbdev_manager *mgr, struct dbdev_pool_config *cfg);
 int dbdev_pools_set(struct dbdev_manager *mgr,
 		    const struct dbdev_pool_config *cfg);
-/** DBDEV_MAX_GRANTS - most dbdev_alloc() calls a manager keeps at once */
-#define DBDEV_MAX_GRANTS	4096
-
 int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 		unsigned int nr, struct dbdev_resource *res, unsigned int max);
 int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
