@@ -1,30 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dbdev benchmarks: a KUnit suite that measures, it does not judge.
- * Built only with CONFIG_DBDEV_BENCH (`make bench`), in the same UML kernel
- * as the tests, KASAN and lockdep included, so absolute numbers are slow;
- * what matters is how the cost per operation grows with the number of live
- * ranges.  Each line of the table starts with "dbdev-bench:".
+ * dbdev benchmarks: a KUnit suite that measures, it does not judge.  Built
+ * only with CONFIG_DBDEV_BENCH (`make bench`), in a UML kernel of its own
+ * without debug options (tools/bench.sh), so that the numbers are those
+ * of the code.  Each line of the table starts with "dbdev-bench:".
+ *
+ * Dispatch is set beside three lookups written here, each reaching the
+ * same callback through a pointer as dbdev does:
+ *   array   KVM's kvm_io_bus: a sorted array searched by bisection under
+ *	     SRCU, copied on every update
+ *   rbtree  an rbtree of ranges under a rwlock
+ *   maple   the kernel's maple tree of ranges, read under SRCU
+ * at 1 to 100,000 ranges of one page each, for random, sequential and
+ * same-address accesses, back to back and with a fence before each, in
+ * interleaved rounds; then the cost of a registration and unregistration,
+ * and the kernel memory each range takes.  The allocator's rows follow.
  */
 #include <kunit/test.h>
 #include <linux/ktime.h>
+#include <linux/maple_tree.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/prandom.h>
+#include <linux/rbtree.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 
 #include "dbdev.h"
 
-/* Operations timed per measurement, in rounds of BENCH_BATCH. */
-#define BENCH_OPS	16384
+/* Accesses timed per measurement; rounds per figure (the median is shown) */
+#define BENCH_OPS	4096
+#define BENCH_ROUNDS	5
+/* Updates timed in a row per figure */
+#define BENCH_UPDATES	64
+/* Where the ranges start; each is one page */
+#define BENCH_BASE	0x100000000ULL
+#define BENCH_PAGE	0x1000ULL
+
+/* Operations of the allocator's rows, in rounds of BENCH_BATCH */
+#define BENCH_ALLOC_OPS	16384
 #define BENCH_BATCH	256
 /* An odd prime: stepping by it visits distinct indices of any live count. */
 #define BENCH_STRIDE	104729
 
-static const unsigned int bench_live[] = { 1000, 10000, 100000 };
+static const unsigned int bench_n[] = { 1, 8, 64, 1000, 10000, 100000 };
+static const unsigned int bench_alloc_live[] = { 1000, 10000, 100000 };
 
-struct bench_dev {
-	struct dbdev_device dev;
+/* What every lookup calls once it found the range: a device's read. */
+struct bench_target {
+	int (*read)(struct bench_target *t, u64 offset, void *data,
+		    unsigned int len);
 };
+
+static int bench_target_read(struct bench_target *t, u64 offset, void *data,
+			     unsigned int len)
+{
+	memset(data, 0, len);
+	return 0;
+}
+
+static struct bench_target bench_target = { .read = bench_target_read };
+
+/* ------------------------------------------------------------------------
+ * dbdev
+ */
 
 static int bench_read(struct dbdev_device *dev, u64 base, u64 offset,
 		      void *data, unsigned int len)
@@ -44,10 +87,550 @@ static const struct dbdev_device_ops bench_ops = {
 	.write = bench_write,
 };
 
-static u64 bench_per_op(u64 ns, unsigned int ops)
+/* ------------------------------------------------------------------------
+ * The KVM-style array
+ */
+
+struct bench_entry {
+	u64 base;
+	u64 last;
+	struct bench_target *t;
+};
+
+struct bench_tab {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct bench_entry e[];
+};
+
+struct bench_array {
+	struct srcu_struct srcu;
+	struct bench_tab __rcu *tab;
+};
+
+static int bench_array_read(struct bench_array *a, u64 addr, void *data,
+			    unsigned int len)
 {
-	return div_u64(ns, ops);
+	const struct bench_tab *tab;
+	unsigned int lo = 0, hi;
+	int idx, ret = -ENODEV;
+
+	idx = srcu_read_lock(&a->srcu);
+	tab = srcu_dereference(a->tab, &a->srcu);
+	hi = tab->nr;
+	while (lo < hi) {	/* the first entry whose base is above addr */
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (tab->e[mid].base <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr + len - 1 <= tab->e[lo - 1].last)
+		ret = tab->e[lo - 1].t->read(tab->e[lo - 1].t,
+					     addr - tab->e[lo - 1].base, data,
+					     len);
+	srcu_read_unlock(&a->srcu, idx);
+	return ret;
 }
+
+/* A copy of @old with one more range, or without the range at @base. */
+static struct bench_tab *bench_tab_update(const struct bench_tab *old, u64 base,
+					  bool add)
+{
+	unsigned int i, j = 0, nr = old->nr + (add ? 1 : -1);
+	struct bench_tab *tab;
+
+	tab = kvmalloc(struct_size(tab, e, nr), GFP_KERNEL);
+	if (!tab)
+		return NULL;
+	tab->nr = nr;
+	for (i = 0; i < old->nr; i++) {
+		if (add && !j && old->e[i].base > base) {
+			tab->e[i] = (struct bench_entry){
+				base, base + BENCH_PAGE - 1, &bench_target };
+			j = 1;
+		}
+		if (!add && old->e[i].base == base) {
+			j = 1;
+			continue;
+		}
+		tab->e[i + (add ? j : -j)] = old->e[i];
+	}
+	if (add && !j)
+		tab->e[nr - 1] = (struct bench_entry){
+			base, base + BENCH_PAGE - 1, &bench_target };
+	return tab;
+}
+
+/* Publish @tab, wait for the readers of the old one and free it (as KVM). */
+static void bench_tab_publish(struct bench_array *a, struct bench_tab *tab)
+{
+	struct bench_tab *old = rcu_replace_pointer(a->tab, tab, true);
+
+	synchronize_srcu_expedited(&a->srcu);
+	kvfree(old);
+}
+
+static int bench_array_init(struct bench_array *a, unsigned int n)
+{
+	struct bench_tab *tab;
+	unsigned int i;
+
+	tab = kvmalloc(struct_size(tab, e, n), GFP_KERNEL);
+	if (!tab)
+		return -ENOMEM;
+	tab->nr = n;
+	for (i = 0; i < n; i++)
+		tab->e[i] = (struct bench_entry){
+			BENCH_BASE + i * BENCH_PAGE,
+			BENCH_BASE + (i + 1) * BENCH_PAGE - 1, &bench_target };
+	RCU_INIT_POINTER(a->tab, tab);
+	return init_srcu_struct(&a->srcu);
+}
+
+static void bench_array_exit(struct bench_array *a)
+{
+	cleanup_srcu_struct(&a->srcu);
+	kvfree(rcu_dereference_protected(a->tab, true));
+}
+
+/* ------------------------------------------------------------------------
+ * An rbtree under a rwlock
+ */
+
+struct bench_node {
+	struct rb_node rb;
+	u64 base;
+	u64 last;
+	struct bench_target *t;
+};
+
+struct bench_rbtree {
+	rwlock_t lock;
+	struct rb_root root;
+	struct bench_node *nodes;
+};
+
+static int bench_rbtree_read(struct bench_rbtree *r, u64 addr, void *data,
+			     unsigned int len)
+{
+	const struct rb_node *rb;
+	int ret = -ENODEV;
+
+	read_lock(&r->lock);
+	rb = r->root.rb_node;
+	while (rb) {
+		const struct bench_node *n = rb_entry(rb, struct bench_node, rb);
+
+		if (addr < n->base) {
+			rb = rb->rb_left;
+		} else if (addr > n->last) {
+			rb = rb->rb_right;
+		} else {
+			if (addr + len - 1 <= n->last)
+				ret = n->t->read(n->t, addr - n->base, data, len);
+			break;
+		}
+	}
+	read_unlock(&r->lock);
+	return ret;
+}
+
+static void bench_rbtree_insert(struct bench_rbtree *r, struct bench_node *n)
+{
+	struct rb_node **link = &r->root.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = n->base < rb_entry(parent, struct bench_node, rb)->base ?
+		       &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&n->rb, parent, link);
+	rb_insert_color(&n->rb, &r->root);
+}
+
+static int bench_rbtree_init(struct bench_rbtree *r, unsigned int n)
+{
+	unsigned int i;
+
+	rwlock_init(&r->lock);
+	r->root = RB_ROOT;
+	/* one node more, for the updates */
+	r->nodes = kvcalloc(n + 1, sizeof(*r->nodes), GFP_KERNEL);
+	if (!r->nodes)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		r->nodes[i].base = BENCH_BASE + i * BENCH_PAGE;
+		r->nodes[i].last = r->nodes[i].base + BENCH_PAGE - 1;
+		r->nodes[i].t = &bench_target;
+		bench_rbtree_insert(r, &r->nodes[i]);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The maple tree under SRCU
+ */
+
+struct bench_maple {
+	struct srcu_struct srcu;
+	struct maple_tree mt;
+};
+
+static int bench_maple_read(struct bench_maple *m, u64 addr, void *data,
+			    unsigned int len)
+{
+	struct bench_target *t;
+	int idx, ret = -ENODEV;
+
+	idx = srcu_read_lock(&m->srcu);
+	t = mtree_load(&m->mt, addr);
+	/* every range is one page: one entry of the tree covers the access */
+	if (t && (addr & (BENCH_PAGE - 1)) + len <= BENCH_PAGE)
+		ret = t->read(t, addr & (BENCH_PAGE - 1), data, len);
+	srcu_read_unlock(&m->srcu, idx);
+	return ret;
+}
+
+static int bench_maple_init(struct bench_maple *m, unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	mt_init(&m->mt);
+	for (i = 0; i < n; i++) {
+		u64 base = BENCH_BASE + i * BENCH_PAGE;
+
+		err = mtree_store_range(&m->mt, base, base + BENCH_PAGE - 1,
+					&bench_target, GFP_KERNEL);
+		if (err)
+			return err;
+	}
+	return init_srcu_struct(&m->srcu);
+}
+
+static void bench_maple_exit(struct bench_maple *m)
+{
+	cleanup_srcu_struct(&m->srcu);
+	mtree_destroy(&m->mt);
+}
+
+/* ------------------------------------------------------------------------
+ * The four, side by side
+ */
+
+enum bench_impl { BENCH_DBDEV, BENCH_ARRAY, BENCH_RBTREE, BENCH_MAPLE,
+		  BENCH_NR_IMPLS };
+
+static const char *const bench_impl_names[] = {
+	"dbdev", "array", "rbtree", "maple",
+};
+
+struct bench_ctx {
+	unsigned int n;
+	struct dbdev_manager *mgr;
+	struct dbdev_device *devs;
+	struct bench_array array;
+	struct bench_rbtree rbtree;
+	struct bench_maple maple;
+	u64 *addr;
+};
+
+/* Kernel memory in use: slab, per-CPU and vmalloc pages, in bytes. */
+static u64 bench_kernel_bytes(void)
+{
+	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) *
+	       PAGE_SIZE +
+	       global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) * PAGE_SIZE +
+	       (pcpu_nr_pages() + vmalloc_nr_pages()) * PAGE_SIZE;
+}
+
+/*
+ * Build the four with @n ranges, and the memory each took per range in
+ * @bytes (kernel memory grown while building it, divided by @n).
+ */
+static void bench_build(struct kunit *test, struct bench_ctx *c, unsigned int n,
+			u64 bytes[BENCH_NR_IMPLS])
+{
+	unsigned int i;
+	u64 before;
+
+	c->n = n;
+	/* the device structures are the driver's, not the bus's */
+	c->devs = kvcalloc(n + 1, sizeof(*c->devs), GFP_KERNEL);
+	c->addr = kvcalloc(BENCH_OPS, sizeof(*c->addr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->devs);
+	KUNIT_ASSERT_NOT_NULL(test, c->addr);
+
+	before = bench_kernel_bytes();
+	c->mgr = dbdev_manager_create();
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->mgr));
+	for (i = 0; i < n; i++) {
+		const struct dbdev_resource res =
+			DBDEV_MMIO(BENCH_BASE + i * BENCH_PAGE, BENCH_PAGE);
+
+		dbdev_device_init(&c->devs[i], &bench_ops, 0);
+		KUNIT_ASSERT_EQ(test, dbdev_register(c->mgr, &c->devs[i], &res, 1),
+				0);
+	}
+	bytes[BENCH_DBDEV] = div_u64(bench_kernel_bytes() - before, n);
+
+	before = bench_kernel_bytes();
+	KUNIT_ASSERT_EQ(test, bench_array_init(&c->array, n), 0);
+	bytes[BENCH_ARRAY] = div_u64(bench_kernel_bytes() - before, n);
+
+	before = bench_kernel_bytes();
+	KUNIT_ASSERT_EQ(test, bench_rbtree_init(&c->rbtree, n), 0);
+	bytes[BENCH_RBTREE] = div_u64(bench_kernel_bytes() - before, n);
+
+	before = bench_kernel_bytes();
+	KUNIT_ASSERT_EQ(test, bench_maple_init(&c->maple, n), 0);
+	bytes[BENCH_MAPLE] = div_u64(bench_kernel_bytes() - before, n);
+}
+
+static void bench_teardown(struct bench_ctx *c)
+{
+	dbdev_manager_destroy(c->mgr);
+	bench_array_exit(&c->array);
+	kvfree(c->rbtree.nodes);
+	bench_maple_exit(&c->maple);
+	kvfree(c->devs);
+	kvfree(c->addr);
+}
+
+static int bench_read_one(struct bench_ctx *c, enum bench_impl impl, u64 addr,
+			  void *data)
+{
+	switch (impl) {
+	case BENCH_DBDEV:
+		return dbdev_mmio_read(c->mgr, addr, data, 4);
+	case BENCH_ARRAY:
+		return bench_array_read(&c->array, addr, data, 4);
+	case BENCH_RBTREE:
+		return bench_rbtree_read(&c->rbtree, addr, data, 4);
+	default:
+		return bench_maple_read(&c->maple, addr, data, 4);
+	}
+}
+
+/* ns for BENCH_OPS reads at c->addr, back to back or each after a fence */
+static u64 bench_time(struct kunit *test, struct bench_ctx *c,
+		      enum bench_impl impl, bool fenced)
+{
+	unsigned int i;
+	int err = 0;
+	u64 t0;
+	u32 v;
+
+	t0 = ktime_get_ns();
+	if (fenced) {
+		for (i = 0; i < BENCH_OPS; i++) {
+			/* each read starts once everything before is done */
+			mb();
+			err |= bench_read_one(c, impl, c->addr[i], &v);
+		}
+	} else {
+		for (i = 0; i < BENCH_OPS; i++)
+			err |= bench_read_one(c, impl, c->addr[i], &v);
+	}
+	t0 = ktime_get_ns() - t0;
+	KUNIT_EXPECT_EQ(test, err, 0);
+	return t0;
+}
+
+enum bench_pattern { BENCH_RANDOM, BENCH_SEQUENTIAL, BENCH_SAME,
+		     BENCH_NR_PATTERNS };
+
+static const char *const bench_pattern_names[] = {
+	"random", "sequential", "same",
+};
+
+static void bench_addresses(struct bench_ctx *c, enum bench_pattern p)
+{
+	unsigned int i;
+
+	for (i = 0; i < BENCH_OPS; i++) {
+		u64 page = p == BENCH_RANDOM ? prandom_u32_max(c->n) :
+			   p == BENCH_SEQUENTIAL ? i % c->n : c->n / 2;
+
+		c->addr[i] = BENCH_BASE + page * BENCH_PAGE + 8;
+	}
+}
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "n.n", the ns per read of a measurement of @ns, into @buf */
+static const char *bench_per_op(char *buf, u64 ns)
+{
+	u64 tenths = div_u64(ns * 10, BENCH_OPS);
+
+	snprintf(buf, 16, "%llu.%llu", tenths / 10, tenths % 10);
+	return buf;
+}
+
+/* "d.dd", the ratio @a / @b, into @buf */
+static const char *bench_ratio(char *buf, size_t size, u64 a, u64 b)
+{
+	u64 r = div64_u64(a * 100, b ?: 1);
+
+	snprintf(buf, size, "%llu.%02llu", r / 100, r % 100);
+	return buf;
+}
+
+/* Dispatch ns/op at @c's n: each pattern, each mode, each lookup. */
+static void bench_dispatch(struct kunit *test, struct bench_ctx *c)
+{
+	u64 ns[BENCH_NR_IMPLS][BENCH_ROUNDS], med[BENCH_NR_IMPLS], best;
+	unsigned int impl, round;
+	enum bench_pattern p;
+	char r[2][16], v[BENCH_NR_IMPLS][16];
+	int fenced;
+
+	for (p = 0; p < BENCH_NR_PATTERNS; p++) {
+		bench_addresses(c, p);
+		for (fenced = 0; fenced < 2; fenced++) {
+			/* interleaved: every lookup once per round */
+			for (round = 0; round < BENCH_ROUNDS; round++)
+				for (impl = 0; impl < BENCH_NR_IMPLS; impl++)
+					ns[impl][round] = bench_time(test, c, impl,
+								     fenced);
+			best = U64_MAX;
+			for (impl = 0; impl < BENCH_NR_IMPLS; impl++) {
+				sort(ns[impl], BENCH_ROUNDS, sizeof(u64),
+				     bench_cmp_u64, NULL);
+				med[impl] = ns[impl][BENCH_ROUNDS / 2];
+				if (impl != BENCH_DBDEV)
+					best = min(best, med[impl]);
+			}
+			pr_info("dbdev-bench: %6u %-10s %-6s %8s %8s %8s %8s %6s %6s\n",
+				c->n, bench_pattern_names[p],
+				fenced ? "fenced" : "b2b",
+				bench_per_op(v[0], med[BENCH_DBDEV]),
+				bench_per_op(v[1], med[BENCH_ARRAY]),
+				bench_per_op(v[2], med[BENCH_RBTREE]),
+				bench_per_op(v[3], med[BENCH_MAPLE]),
+				bench_ratio(r[0], sizeof(r[0]),
+					    med[BENCH_DBDEV], best),
+				bench_ratio(r[1], sizeof(r[1]),
+					    med[BENCH_DBDEV], med[BENCH_ARRAY]));
+		}
+	}
+}
+
+/*
+ * ns for one registration and unregistration of one more range, each
+ * lookup in its own way: the mean of BENCH_UPDATES in a row.
+ */
+static void bench_updates(struct kunit *test, struct bench_ctx *c,
+			  u64 ns[BENCH_NR_IMPLS])
+{
+	u64 base = BENCH_BASE + c->n * BENCH_PAGE, t0;
+	const struct dbdev_resource res = DBDEV_MMIO(base, BENCH_PAGE);
+	struct bench_node *node = &c->rbtree.nodes[c->n];
+	struct dbdev_device *dev = &c->devs[c->n];
+	const struct bench_tab *tab;
+	struct bench_tab *grown;
+	unsigned int impl, k;
+
+	dbdev_device_init(dev, &bench_ops, 0);
+	node->base = base;
+	node->last = base + BENCH_PAGE - 1;
+	node->t = &bench_target;
+	for (impl = 0; impl < BENCH_NR_IMPLS; impl++) {
+		t0 = ktime_get_ns();
+		for (k = 0; k < BENCH_UPDATES; k++) {
+			switch (impl) {
+			case BENCH_DBDEV:
+				KUNIT_ASSERT_EQ(test, dbdev_register(c->mgr, dev,
+								     &res, 1), 0);
+				KUNIT_ASSERT_EQ(test,
+						dbdev_unregister(c->mgr, dev), 0);
+				break;
+			case BENCH_ARRAY:
+				tab = rcu_dereference_protected(c->array.tab,
+								true);
+				grown = bench_tab_update(tab, base, true);
+				KUNIT_ASSERT_NOT_NULL(test, grown);
+				bench_tab_publish(&c->array, grown);
+				grown = bench_tab_update(grown, base, false);
+				KUNIT_ASSERT_NOT_NULL(test, grown);
+				bench_tab_publish(&c->array, grown);
+				break;
+			case BENCH_RBTREE:
+				write_lock(&c->rbtree.lock);
+				bench_rbtree_insert(&c->rbtree, node);
+				write_unlock(&c->rbtree.lock);
+				write_lock(&c->rbtree.lock);
+				rb_erase(&node->rb, &c->rbtree.root);
+				write_unlock(&c->rbtree.lock);
+				break;
+			default:
+				KUNIT_ASSERT_EQ(test,
+						mtree_store_range(&c->maple.mt, base,
+								  node->last,
+								  &bench_target,
+								  GFP_KERNEL), 0);
+				mtree_erase(&c->maple.mt, base);
+				synchronize_srcu(&c->maple.srcu);
+				break;
+			}
+		}
+		ns[impl] = div_u64(ktime_get_ns() - t0, BENCH_UPDATES);
+	}
+}
+
+static void bench_lookups(struct kunit *test)
+{
+	u64 bytes[BENCH_NR_IMPLS], upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
+	u64 mem[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
+	struct bench_ctx *c;
+	unsigned int i;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	pr_info("dbdev-bench: dispatch, ns/op (median of %u interleaved rounds of %u reads of 4 bytes); /best: dbdev over the best of the others\n",
+		BENCH_ROUNDS, BENCH_OPS);
+	pr_info("dbdev-bench: %6s %-10s %-6s %8s %8s %8s %8s %6s %6s\n", "n",
+		"pattern", "mode", "dbdev", "array", "rbtree", "maple",
+		"/best", "/array");
+	for (i = 0; i < ARRAY_SIZE(bench_n); i++) {
+		bench_build(test, c, bench_n[i], mem[i]);
+		bench_dispatch(test, c);
+		bench_updates(test, c, upd[i]);
+		bench_teardown(c);
+	}
+
+	pr_info("dbdev-bench: one registration and unregistration, ns, each waiting for its readers but the rbtree's (mean of %u)\n",
+		BENCH_UPDATES);
+	pr_info("dbdev-bench: %6s %10s %10s %10s %10s\n", "n", "dbdev",
+		"array", "rbtree", "maple");
+	for (i = 0; i < ARRAY_SIZE(bench_n); i++)
+		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu\n",
+			bench_n[i], upd[i][BENCH_DBDEV], upd[i][BENCH_ARRAY],
+			upd[i][BENCH_RBTREE], upd[i][BENCH_MAPLE]);
+
+	pr_info("dbdev-bench: kernel memory per range, bytes (slab, per-CPU and vmalloc growth over n; dbdev's includes its bookkeeping of each device)\n");
+	pr_info("dbdev-bench: %6s %10s %10s %10s %10s\n", "n", "dbdev",
+		"array", "rbtree", "maple");
+	for (i = 0; i < ARRAY_SIZE(bench_n); i++) {
+		if (bench_n[i] < 1000)	/* too few to rise above the noise */
+			continue;
+		memcpy(bytes, mem[i], sizeof(bytes));
+		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu\n",
+			bench_n[i], bytes[BENCH_DBDEV], bytes[BENCH_ARRAY],
+			bytes[BENCH_RBTREE], bytes[BENCH_MAPLE]);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The allocator
+ */
 
 /*
  * Keep @live single-page MMIO allocations, then repeatedly free a batch of
@@ -72,7 +655,7 @@ static void bench_alloc(struct kunit *test, unsigned int live, u64 *alloc_ns,
 
 	*alloc_ns = 0;
 	*free_ns = 0;
-	for (round = 0; round < BENCH_OPS / BENCH_BATCH; round++) {
+	for (round = 0; round < BENCH_ALLOC_OPS / BENCH_BATCH; round++) {
 		unsigned int first = prandom_u32_max(live);
 
 		t0 = ktime_get_ns();
@@ -95,76 +678,26 @@ static void bench_alloc(struct kunit *test, unsigned int live, u64 *alloc_ns,
 	kvfree(held);
 }
 
-/*
- * Register @live devices with one page of MMIO each, then dispatch reads to
- * random pages.
- */
-static void bench_bus(struct kunit *test, unsigned int live, u64 *reg_ns,
-		      u64 *dispatch_ns)
+static void bench_allocator(struct kunit *test)
 {
-	struct bench_dev *devs;
-	struct dbdev_manager *mgr;
-	unsigned int i;
-	u64 t0, t1;
-	u32 v;
-
-	mgr = dbdev_manager_create();
-	KUNIT_ASSERT_FALSE(test, IS_ERR(mgr));
-	devs = kvcalloc(live, sizeof(*devs), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, devs);
-
-	t0 = ktime_get_ns();
-	for (i = 0; i < live; i++) {
-		const struct dbdev_resource res =
-			DBDEV_MMIO(0x100000000ULL + i * 0x1000ULL, 0x1000);
-
-		dbdev_device_init(&devs[i].dev, &bench_ops, 0);
-		KUNIT_ASSERT_EQ(test,
-				dbdev_register(mgr, &devs[i].dev, &res, 1), 0);
-	}
-	t1 = ktime_get_ns();
-	*reg_ns = t1 - t0;
-
-	t0 = ktime_get_ns();
-	for (i = 0; i < BENCH_OPS; i++) {
-		u64 addr = 0x100000000ULL + prandom_u32_max(live) * 0x1000ULL;
-
-		KUNIT_ASSERT_EQ(test, dbdev_mmio_read(mgr, addr, &v, 4), 0);
-	}
-	t1 = ktime_get_ns();
-	*dispatch_ns = t1 - t0;
-
-	dbdev_manager_destroy(mgr);
-	kvfree(devs);
-}
-
-static void bench_table(struct kunit *test)
-{
-	u64 alloc_ns, free_ns, reg_ns, dispatch_ns, base = 0, cost;
+	u64 alloc_ns, free_ns;
 	unsigned int n;
 
-	pr_info("dbdev-bench: %8s %12s %12s %10s %10s %12s\n", "live",
-		"allocs/s", "frees/s", "reg ns/op", "io ns/op", "alloc+free");
-	for (n = 0; n < ARRAY_SIZE(bench_live); n++) {
-		unsigned int live = bench_live[n];
+	pr_info("dbdev-bench: allocator, one page of MMIO at a time\n");
+	pr_info("dbdev-bench: %8s %12s %12s\n", "live", "allocs/s", "frees/s");
+	for (n = 0; n < ARRAY_SIZE(bench_alloc_live); n++) {
+		unsigned int live = bench_alloc_live[n];
 
 		bench_alloc(test, live, &alloc_ns, &free_ns);
-		bench_bus(test, live, &reg_ns, &dispatch_ns);
-		cost = bench_per_op(alloc_ns + free_ns, BENCH_OPS);
-		if (!base)
-			base = cost;
-		pr_info("dbdev-bench: %8u %12llu %12llu %10llu %10llu %7llu.%02llux\n",
-			live, div64_u64(BENCH_OPS * NSEC_PER_SEC, alloc_ns ?: 1),
-			div64_u64(BENCH_OPS * NSEC_PER_SEC, free_ns ?: 1),
-			bench_per_op(reg_ns, live),
-			bench_per_op(dispatch_ns, BENCH_OPS),
-			div64_u64(cost, base),
-			div64_u64(cost * 100, base) % 100);
+		pr_info("dbdev-bench: %8u %12llu %12llu\n", live,
+			div64_u64(BENCH_ALLOC_OPS * NSEC_PER_SEC, alloc_ns ?: 1),
+			div64_u64(BENCH_ALLOC_OPS * NSEC_PER_SEC, free_ns ?: 1));
 	}
 }
 
 static struct kunit_case dbdev_bench_cases[] = {
-	KUNIT_CASE(bench_table),
+	KUNIT_CASE(bench_lookups),
+	KUNIT_CASE(bench_allocator),
 	{}
 };
 
