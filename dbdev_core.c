@@ -466,9 +466,11 @@ static int dbdev_check_constraints(const struct dbdev_device *dev,
 }
 
 /*
- * A binding has room for @nr resources and bus entries and @nr_ext pool
- * extents, laid out after the structure: ranges, extents, assigned,
- * trapped.
+ * A binding has room for @nr resources and @nr_ext pool extents, laid out
+ * after the structure: extents, assigned, trapped; and, for a device, for
+ * @nr bus entries.  Those are allocated apart, in whole cache lines (a
+ * power-of-two kmalloc of them is aligned to its size), so that a lookup
+ * walks ranges and nothing else.
  */
 static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 						 unsigned int nr,
@@ -478,13 +480,20 @@ static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 	struct dbdev_binding *b;
 	unsigned int i;
 
-	b = kzalloc(sizeof(*b) + nr * (sizeof(*b->ranges) + 2 * sizeof(*res)) +
+	static_assert(offsetofend(struct dbdev_range, rb) <= SMP_CACHE_BYTES);
+	b = kzalloc(sizeof(*b) + nr * 2 * sizeof(*res) +
 		    nr_ext * sizeof(*b->ext), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return NULL;
+	if (dev && nr) {
+		b->ranges = kcalloc(nr, sizeof(*b->ranges), GFP_KERNEL_ACCOUNT);
+		if (!b->ranges) {
+			kfree(b);
+			return NULL;
+		}
+	}
 	b->dev = dev;
-	b->ranges = (struct dbdev_range *)(b + 1);
-	b->ext = (struct dbdev_extent *)(b->ranges + nr);
+	b->ext = (struct dbdev_extent *)(b + 1);
 	b->nr_ext = nr_ext;
 	res = (struct dbdev_resource *)(b->ext + nr_ext);
 	b->assigned = (struct dbdev_resources){ res, nr };
@@ -492,6 +501,15 @@ static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 	for (i = 0; i < nr_ext; i++)
 		b->ext[i].owner = b;
 	return b;
+}
+
+static void dbdev_binding_free(struct dbdev_binding *b)
+{
+	if (!b)
+		return;
+	free_percpu(b->io_stats);
+	kfree(b->ranges);
+	kfree(b);
 }
 
 /* The writable view of the binding's resource arrays. */
@@ -553,7 +571,7 @@ static struct dbdev_binding *dbdev_binding_explicit(struct dbdev_device *dev,
 	memcpy(dbdev_binding_res(b), res, nr * sizeof(*res));
 	err = dbdev_binding_index(b);
 	if (err) {
-		kfree(b);
+		dbdev_binding_free(b);
 		return ERR_PTR(err);
 	}
 	return b;
@@ -573,12 +591,6 @@ static struct dbdev_binding *dbdev_binding_for(struct dbdev_device *dev,
 		return ERR_PTR(err);
 	b = dbdev_binding_alloc(dev, count, count);
 	return b ?: ERR_PTR(-ENOMEM);
-}
-
-static void dbdev_binding_free(struct dbdev_binding *b)
-{
-	free_percpu(b->io_stats);
-	kfree(b);
 }
 
 static void dbdev_binding_free_rcu(struct rcu_head *head)
@@ -687,7 +699,7 @@ static void dbdev_grant_drop(struct dbdev_manager *mgr, struct dbdev_binding *g)
 {
 	list_del(&g->link);
 	mgr->nr_grants--;
-	kfree(g);
+	dbdev_binding_free(g);
 }
 
 /* ------------------------------------------------------------------------
@@ -986,7 +998,7 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 	mutex_unlock(&mgr->lock);
 
 	if (err)
-		kfree(b);
+		dbdev_binding_free(b);
 	return err;
 }
 
@@ -1130,7 +1142,7 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
 
 	op = kmalloc(sizeof(*op), GFP_KERNEL_ACCOUNT);
 	if (!op) {
-		kfree(b);
+		dbdev_binding_free(b);
 		return -ENOMEM;
 	}
 	op->dev = dev;
@@ -1151,7 +1163,7 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
 
 	if (err) {
 		kfree(op);
-		kfree(b);
+		dbdev_binding_free(b);
 	}
 	return err;
 }
@@ -1323,7 +1335,7 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 	if (IS_ERR(b))
 		return PTR_ERR(b);
 	if (b->assigned.nr > max) {
-		kfree(b);
+		dbdev_binding_free(b);
 		return -E2BIG;
 	}
 
@@ -1341,7 +1353,7 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 	mutex_unlock(&mgr->lock);
 
 	if (err || !b->assigned.nr) {
-		kfree(b);
+		dbdev_binding_free(b);
 		return err;
 	}
 	return b->assigned.nr;

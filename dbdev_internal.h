@@ -24,21 +24,24 @@ enum dbdev_copy {
 
 /**
  * struct dbdev_range - one registered range on one bus
- * @rb: node in the published and in the staged tree of @bus
  * @base: first address
  * @last: last address (inclusive, so a range may end at U64_MAX)
+ * @rb: node in the published and in the staged tree of @bus
  * @dev: the device that owns it
  * @bus: the bus it is on
  *
- * Immutable once inserted; freed only after an SRCU grace period.
+ * What a lookup reads at each level of a tree, the bounds and the node of
+ * its copy, fills the first cache line of the range, which starts one:
+ * a level costs one line.  Immutable once inserted; freed only after an
+ * SRCU grace period.
  */
 struct dbdev_range {
-	struct rb_node rb[DBDEV_NR_COPIES];
 	u64 base;
 	u64 last;
+	struct rb_node rb[DBDEV_NR_COPIES];
 	struct dbdev_device *dev;
 	enum dbdev_bus bus;
-};
+} ____cacheline_aligned;
 
 /**
  * struct dbdev_buses - the PIO and MMIO buses of one manager
@@ -154,14 +157,15 @@ unsigned int dbdev_res_extents(const struct dbdev_resource *r);
  * @live: for a grant, how many of its extents are not yet freed
  * @assigned: the resources, in order
  * @trapped: the PIO and MMIO ones among them, in order
- * @ranges: the bus entries, one per trapped resource
+ * @ranges: the bus entries, one per trapped resource, in an allocation of
+ *	    their own; %NULL for a grant
  * @ext: the pool extents: one per resource placed by the allocator, or
  *	 dbdev_res_extents() per explicit resource, some unused
  * @nr_ext: how many
  * @io_stats: the I/O counters of the device that left its manager with
  *	      this binding, freed with it
  *
- * The arrays follow the structure in the same allocation.
+ * The other arrays follow the structure in the same allocation.
  */
 struct dbdev_binding {
 	struct rcu_head rcu;
