@@ -10,9 +10,10 @@
  *			private fields of every device bound to the manager.
  *   mgr->srcu		read side held by each dispatch from the bus lookup
  *			until the device callback has returned.  Writers wait
- *			for it (synchronize_srcu) only after dropping
- *			mgr->lock, so a callback may register devices; a
- *			callback that would wait for itself gets -EDEADLK.
+ *			for it (an expedited grace period) only after
+ *			dropping mgr->lock, so a callback may register
+ *			devices; a callback that would wait for itself gets
+ *			-EDEADLK.
  *   dev->io_lock	held around each callback of a serialised device;
  *			nested by dispatch depth for lockdep.
  *
@@ -945,7 +946,10 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 
 /*
  * Free the bindings on @dead.  With @wait, first wait until no dispatch can
- * still be inside their devices; callers drop mgr->lock before.
+ * still be inside their devices; callers drop mgr->lock before.  The wait
+ * is an expedited grace period, as KVM's for its buses: an unregistration
+ * returns in microseconds, not the milliseconds of a normal one, and SRCU
+ * expedites without interrupting other CPUs.
  */
 static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 		       bool wait)
@@ -955,7 +959,7 @@ static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 	if (list_empty(dead))
 		return;
 	if (wait)
-		synchronize_srcu(&mgr->srcu);
+		synchronize_srcu_expedited(&mgr->srcu);
 	list_for_each_entry_safe(b, tmp, dead, link) {
 		if (wait)
 			dbdev_binding_free(b);
@@ -1068,8 +1072,8 @@ EXPORT_SYMBOL_GPL(dbdev_register_alloc);
  * Its resources go back to the pools.  When this returns 0, no callback of
  * @dev is running and none will start: the driver may free it.
  *
- * Context: process context, not from a device callback; sleeps for an SRCU
- * grace period.
+ * Context: process context, not from a device callback; sleeps for an
+ * expedited SRCU grace period.
  * Return: 0; -ENOENT if @dev is not registered with @mgr; -EBUSY if a
  * transaction is open; -EDEADLK if called from a device callback.
  */
@@ -1242,7 +1246,7 @@ EXPORT_SYMBOL_GPL(dbdev_tx_unregister);
  * device unregistered in @tx is running or will start.
  *
  * Context: process context, not from a device callback; may sleep for an
- * SRCU grace period.
+ * expedited SRCU grace period.
  * Return: 0, or -EDEADLK from a device callback (the transaction stays
  * open).
  */
