@@ -14,7 +14,10 @@
 #   make kvmtest    DBDEV_KVM_RUN's selftests and the VMM's guests (the
 #                   real-mode ones, Linux on one and two vCPUs) in QEMU with
 #                   nested KVM
-#   make bench      the benchmark table (allocator, registration, dispatch)
+#   make bench      the benchmarks: dispatch beside three other lookups,
+#                   updates, memory and the allocator in UML and (as a
+#                   module) in the SMP distro kernels, then guest accesses
+#                   under nested KVM
 #   make test       deps, check, install (tools/installtest.sh), kunit,
 #                   vmtest and kvmtest; ends with
 #                   "N passed, N failed"

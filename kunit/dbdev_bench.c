@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dbdev benchmarks: a KUnit suite that measures, it does not judge.  Built
- * only with CONFIG_DBDEV_BENCH (`make bench`), in a UML kernel of its own
- * without debug options (tools/bench.sh), so that the numbers are those
- * of the code.  Each line of the table starts with "dbdev-bench:".
+ * dbdev benchmarks: they measure, they do not judge.  Built as a KUnit
+ * suite with CONFIG_DBDEV_BENCH, in a UML kernel of its own without debug
+ * options, so that the numbers are those of the code; and as a module of
+ * its own, dbdev_bench.ko (CONFIG_DBDEV_BENCH_MODULE), that runs when it
+ * is loaded into a distribution's SMP kernel, which has no KUnit
+ * (`make bench`, tools/bench.sh).  Each line of the tables starts with
+ * "dbdev-bench:".
  *
  * Dispatch is set beside three lookups written here, each reaching the
  * same callback through a pointer as dbdev does:
@@ -16,13 +19,15 @@
  * interleaved rounds; then the cost of a registration and unregistration,
  * and the kernel memory each range takes.  The allocator's rows follow.
  */
+#ifndef DBDEV_BENCH_MODULE
 #include <kunit/test.h>
+#endif
 #include <linux/ktime.h>
 #include <linux/maple_tree.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/prandom.h>
+#include <linux/random.h>
 #include <linux/rbtree.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -186,7 +191,11 @@ static int bench_array_init(struct bench_array *a, unsigned int n)
 			BENCH_BASE + i * BENCH_PAGE,
 			BENCH_BASE + (i + 1) * BENCH_PAGE - 1, &bench_target };
 	RCU_INIT_POINTER(a->tab, tab);
-	return init_srcu_struct(&a->srcu);
+	if (init_srcu_struct(&a->srcu)) {
+		kvfree(tab);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void bench_array_exit(struct bench_array *a)
@@ -296,7 +305,7 @@ static int bench_maple_read(struct bench_maple *m, u64 addr, void *data,
 static int bench_maple_init(struct bench_maple *m, unsigned int n)
 {
 	unsigned int i;
-	int err;
+	int err = 0;
 
 	mt_init(&m->mt);
 	for (i = 0; i < n; i++) {
@@ -305,9 +314,12 @@ static int bench_maple_init(struct bench_maple *m, unsigned int n)
 		err = mtree_store_range(&m->mt, base, base + BENCH_PAGE - 1,
 					&bench_target, GFP_KERNEL);
 		if (err)
-			return err;
+			break;
 	}
-	return init_srcu_struct(&m->srcu);
+	err = err ?: init_srcu_struct(&m->srcu);
+	if (err)
+		mtree_destroy(&m->mt);
+	return err;
 }
 
 static void bench_maple_exit(struct bench_maple *m)
@@ -329,6 +341,8 @@ static const char *const bench_impl_names[] = {
 
 struct bench_ctx {
 	unsigned int n;
+	bool array_built;
+	bool maple_built;
 	struct dbdev_manager *mgr;
 	struct dbdev_device *devs;
 	struct bench_array array;
@@ -336,6 +350,17 @@ struct bench_ctx {
 	struct bench_maple maple;
 	u64 *addr;
 };
+
+#ifdef DBDEV_BENCH_MODULE
+/* A module has no way to the per-CPU and vmalloc counts: no memory table. */
+static const bool bench_memory;
+
+static u64 bench_kernel_bytes(void)
+{
+	return 0;
+}
+#else
+static const bool bench_memory = true;
 
 /* Kernel memory in use: slab, per-CPU and vmalloc pages, in bytes. */
 static u64 bench_kernel_bytes(void)
@@ -345,56 +370,74 @@ static u64 bench_kernel_bytes(void)
 	       global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) * PAGE_SIZE +
 	       (pcpu_nr_pages() + vmalloc_nr_pages()) * PAGE_SIZE;
 }
+#endif
 
 /*
  * Build the four with @n ranges, and the memory each took per range in
  * @bytes (kernel memory grown while building it, divided by @n).
  */
-static void bench_build(struct kunit *test, struct bench_ctx *c, unsigned int n,
-			u64 bytes[BENCH_NR_IMPLS])
+static int bench_build(struct bench_ctx *c, unsigned int n,
+		       u64 bytes[BENCH_NR_IMPLS])
 {
 	unsigned int i;
 	u64 before;
+	int err;
 
+	memset(c, 0, sizeof(*c));
 	c->n = n;
 	/* the device structures are the driver's, not the bus's */
 	c->devs = kvcalloc(n + 1, sizeof(*c->devs), GFP_KERNEL);
 	c->addr = kvcalloc(BENCH_OPS, sizeof(*c->addr), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->devs);
-	KUNIT_ASSERT_NOT_NULL(test, c->addr);
+	if (!c->devs || !c->addr)
+		return -ENOMEM;
 
 	before = bench_kernel_bytes();
 	c->mgr = dbdev_manager_create();
-	KUNIT_ASSERT_FALSE(test, IS_ERR(c->mgr));
+	if (IS_ERR(c->mgr))
+		return PTR_ERR(c->mgr);
 	for (i = 0; i < n; i++) {
 		const struct dbdev_resource res =
 			DBDEV_MMIO(BENCH_BASE + i * BENCH_PAGE, BENCH_PAGE);
 
 		dbdev_device_init(&c->devs[i], &bench_ops, 0);
-		KUNIT_ASSERT_EQ(test, dbdev_register(c->mgr, &c->devs[i], &res, 1),
-				0);
+		err = dbdev_register(c->mgr, &c->devs[i], &res, 1);
+		if (err)
+			return err;
 	}
 	bytes[BENCH_DBDEV] = div_u64(bench_kernel_bytes() - before, n);
 
 	before = bench_kernel_bytes();
-	KUNIT_ASSERT_EQ(test, bench_array_init(&c->array, n), 0);
+	err = bench_array_init(&c->array, n);
+	if (err)
+		return err;
+	c->array_built = true;
 	bytes[BENCH_ARRAY] = div_u64(bench_kernel_bytes() - before, n);
 
 	before = bench_kernel_bytes();
-	KUNIT_ASSERT_EQ(test, bench_rbtree_init(&c->rbtree, n), 0);
+	err = bench_rbtree_init(&c->rbtree, n);
+	if (err)
+		return err;
 	bytes[BENCH_RBTREE] = div_u64(bench_kernel_bytes() - before, n);
 
 	before = bench_kernel_bytes();
-	KUNIT_ASSERT_EQ(test, bench_maple_init(&c->maple, n), 0);
+	err = bench_maple_init(&c->maple, n);
+	if (err)
+		return err;
+	c->maple_built = true;
 	bytes[BENCH_MAPLE] = div_u64(bench_kernel_bytes() - before, n);
+	return 0;
 }
 
+/* Undo what bench_build() did, however far it got. */
 static void bench_teardown(struct bench_ctx *c)
 {
-	dbdev_manager_destroy(c->mgr);
-	bench_array_exit(&c->array);
+	if (!IS_ERR_OR_NULL(c->mgr))
+		dbdev_manager_destroy(c->mgr);
+	if (c->array_built)
+		bench_array_exit(&c->array);
 	kvfree(c->rbtree.nodes);
-	bench_maple_exit(&c->maple);
+	if (c->maple_built)
+		bench_maple_exit(&c->maple);
 	kvfree(c->devs);
 	kvfree(c->addr);
 }
@@ -414,9 +457,12 @@ static int bench_read_one(struct bench_ctx *c, enum bench_impl impl, u64 addr,
 	}
 }
 
-/* ns for BENCH_OPS reads at c->addr, back to back or each after a fence */
-static u64 bench_time(struct kunit *test, struct bench_ctx *c,
-		      enum bench_impl impl, bool fenced)
+/*
+ * ns for BENCH_OPS reads at c->addr, back to back or each after a fence,
+ * in *@ns; -EIO if one failed.
+ */
+static int bench_time(struct bench_ctx *c, enum bench_impl impl, bool fenced,
+		      u64 *ns)
 {
 	unsigned int i;
 	int err = 0;
@@ -434,9 +480,8 @@ static u64 bench_time(struct kunit *test, struct bench_ctx *c,
 		for (i = 0; i < BENCH_OPS; i++)
 			err |= bench_read_one(c, impl, c->addr[i], &v);
 	}
-	t0 = ktime_get_ns() - t0;
-	KUNIT_EXPECT_EQ(test, err, 0);
-	return t0;
+	*ns = ktime_get_ns() - t0;
+	return err ? -EIO : 0;
 }
 
 enum bench_pattern { BENCH_RANDOM, BENCH_SEQUENTIAL, BENCH_SAME,
@@ -451,7 +496,7 @@ static void bench_addresses(struct bench_ctx *c, enum bench_pattern p)
 	unsigned int i;
 
 	for (i = 0; i < BENCH_OPS; i++) {
-		u64 page = p == BENCH_RANDOM ? prandom_u32_max(c->n) :
+		u64 page = p == BENCH_RANDOM ? get_random_u32_below(c->n) :
 			   p == BENCH_SEQUENTIAL ? i % c->n : c->n / 2;
 
 		c->addr[i] = BENCH_BASE + page * BENCH_PAGE + 8;
@@ -484,22 +529,26 @@ static const char *bench_ratio(char *buf, size_t size, u64 a, u64 b)
 }
 
 /* Dispatch ns/op at @c's n: each pattern, each mode, each lookup. */
-static void bench_dispatch(struct kunit *test, struct bench_ctx *c)
+static int bench_dispatch(struct bench_ctx *c)
 {
 	u64 ns[BENCH_NR_IMPLS][BENCH_ROUNDS], med[BENCH_NR_IMPLS], best;
+	char r[2][16], v[BENCH_NR_IMPLS][16];
 	unsigned int impl, round;
 	enum bench_pattern p;
-	char r[2][16], v[BENCH_NR_IMPLS][16];
-	int fenced;
+	int fenced, err;
 
 	for (p = 0; p < BENCH_NR_PATTERNS; p++) {
 		bench_addresses(c, p);
 		for (fenced = 0; fenced < 2; fenced++) {
 			/* interleaved: every lookup once per round */
-			for (round = 0; round < BENCH_ROUNDS; round++)
-				for (impl = 0; impl < BENCH_NR_IMPLS; impl++)
-					ns[impl][round] = bench_time(test, c, impl,
-								     fenced);
+			for (round = 0; round < BENCH_ROUNDS; round++) {
+				for (impl = 0; impl < BENCH_NR_IMPLS; impl++) {
+					err = bench_time(c, impl, fenced,
+							 &ns[impl][round]);
+					if (err)
+						return err;
+				}
+			}
 			best = U64_MAX;
 			for (impl = 0; impl < BENCH_NR_IMPLS; impl++) {
 				sort(ns[impl], BENCH_ROUNDS, sizeof(u64),
@@ -521,90 +570,104 @@ static void bench_dispatch(struct kunit *test, struct bench_ctx *c)
 					    med[BENCH_DBDEV], med[BENCH_ARRAY]));
 		}
 	}
+	return 0;
+}
+
+/* One registration and unregistration of one more range, each its way. */
+static int bench_update_one(struct bench_ctx *c, enum bench_impl impl)
+{
+	u64 base = BENCH_BASE + c->n * BENCH_PAGE;
+	const struct dbdev_resource res = DBDEV_MMIO(base, BENCH_PAGE);
+	struct bench_node *node = &c->rbtree.nodes[c->n];
+	struct bench_tab *tab;
+	int err;
+
+	switch (impl) {
+	case BENCH_DBDEV:
+		return dbdev_register(c->mgr, &c->devs[c->n], &res, 1) ?:
+		       dbdev_unregister(c->mgr, &c->devs[c->n]);
+	case BENCH_ARRAY:
+		tab = bench_tab_update(rcu_dereference_protected(c->array.tab,
+								 true),
+				       base, true);
+		if (!tab)
+			return -ENOMEM;
+		bench_tab_publish(&c->array, tab);
+		tab = bench_tab_update(tab, base, false);
+		if (!tab)
+			return -ENOMEM;
+		bench_tab_publish(&c->array, tab);
+		return 0;
+	case BENCH_RBTREE:
+		write_lock(&c->rbtree.lock);
+		bench_rbtree_insert(&c->rbtree, node);
+		write_unlock(&c->rbtree.lock);
+		write_lock(&c->rbtree.lock);
+		rb_erase(&node->rb, &c->rbtree.root);
+		write_unlock(&c->rbtree.lock);
+		return 0;
+	default:
+		err = mtree_store_range(&c->maple.mt, base, base + BENCH_PAGE - 1,
+					&bench_target, GFP_KERNEL);
+		if (err)
+			return err;
+		mtree_erase(&c->maple.mt, base);
+		synchronize_srcu(&c->maple.srcu);
+		return 0;
+	}
 }
 
 /*
  * ns for one registration and unregistration of one more range, each
  * lookup in its own way: the mean of BENCH_UPDATES in a row.
  */
-static void bench_updates(struct kunit *test, struct bench_ctx *c,
-			  u64 ns[BENCH_NR_IMPLS])
+static int bench_updates(struct bench_ctx *c, u64 ns[BENCH_NR_IMPLS])
 {
-	u64 base = BENCH_BASE + c->n * BENCH_PAGE, t0;
-	const struct dbdev_resource res = DBDEV_MMIO(base, BENCH_PAGE);
 	struct bench_node *node = &c->rbtree.nodes[c->n];
-	struct dbdev_device *dev = &c->devs[c->n];
-	const struct bench_tab *tab;
-	struct bench_tab *grown;
 	unsigned int impl, k;
+	int err;
+	u64 t0;
 
-	dbdev_device_init(dev, &bench_ops, 0);
-	node->base = base;
-	node->last = base + BENCH_PAGE - 1;
+	dbdev_device_init(&c->devs[c->n], &bench_ops, 0);
+	node->base = BENCH_BASE + c->n * BENCH_PAGE;
+	node->last = node->base + BENCH_PAGE - 1;
 	node->t = &bench_target;
 	for (impl = 0; impl < BENCH_NR_IMPLS; impl++) {
 		t0 = ktime_get_ns();
 		for (k = 0; k < BENCH_UPDATES; k++) {
-			switch (impl) {
-			case BENCH_DBDEV:
-				KUNIT_ASSERT_EQ(test, dbdev_register(c->mgr, dev,
-								     &res, 1), 0);
-				KUNIT_ASSERT_EQ(test,
-						dbdev_unregister(c->mgr, dev), 0);
-				break;
-			case BENCH_ARRAY:
-				tab = rcu_dereference_protected(c->array.tab,
-								true);
-				grown = bench_tab_update(tab, base, true);
-				KUNIT_ASSERT_NOT_NULL(test, grown);
-				bench_tab_publish(&c->array, grown);
-				grown = bench_tab_update(grown, base, false);
-				KUNIT_ASSERT_NOT_NULL(test, grown);
-				bench_tab_publish(&c->array, grown);
-				break;
-			case BENCH_RBTREE:
-				write_lock(&c->rbtree.lock);
-				bench_rbtree_insert(&c->rbtree, node);
-				write_unlock(&c->rbtree.lock);
-				write_lock(&c->rbtree.lock);
-				rb_erase(&node->rb, &c->rbtree.root);
-				write_unlock(&c->rbtree.lock);
-				break;
-			default:
-				KUNIT_ASSERT_EQ(test,
-						mtree_store_range(&c->maple.mt, base,
-								  node->last,
-								  &bench_target,
-								  GFP_KERNEL), 0);
-				mtree_erase(&c->maple.mt, base);
-				synchronize_srcu(&c->maple.srcu);
-				break;
-			}
+			err = bench_update_one(c, impl);
+			if (err)
+				return err;
 		}
 		ns[impl] = div_u64(ktime_get_ns() - t0, BENCH_UPDATES);
 	}
+	return 0;
 }
 
-static void bench_lookups(struct kunit *test)
+static int bench_lookups(void)
 {
-	u64 bytes[BENCH_NR_IMPLS], upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
+	u64 upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
 	u64 mem[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
 	struct bench_ctx *c;
 	unsigned int i;
+	int err = 0;
 
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
 	pr_info("dbdev-bench: dispatch, ns/op (median of %u interleaved rounds of %u reads of 4 bytes); /best: dbdev over the best of the others\n",
 		BENCH_ROUNDS, BENCH_OPS);
 	pr_info("dbdev-bench: %6s %-10s %-6s %8s %8s %8s %8s %6s %6s\n", "n",
 		"pattern", "mode", "dbdev", "array", "rbtree", "maple",
 		"/best", "/array");
-	for (i = 0; i < ARRAY_SIZE(bench_n); i++) {
-		bench_build(test, c, bench_n[i], mem[i]);
-		bench_dispatch(test, c);
-		bench_updates(test, c, upd[i]);
+	for (i = 0; i < ARRAY_SIZE(bench_n) && !err; i++) {
+		err = bench_build(c, bench_n[i], mem[i]) ?:
+		      bench_dispatch(c) ?: bench_updates(c, upd[i]);
 		bench_teardown(c);
 	}
+	kfree(c);
+	if (err)
+		return err;
 
 	pr_info("dbdev-bench: one registration and unregistration, ns, each waiting for its readers but the rbtree's (mean of %u)\n",
 		BENCH_UPDATES);
@@ -615,17 +678,19 @@ static void bench_lookups(struct kunit *test)
 			bench_n[i], upd[i][BENCH_DBDEV], upd[i][BENCH_ARRAY],
 			upd[i][BENCH_RBTREE], upd[i][BENCH_MAPLE]);
 
+	if (!bench_memory)
+		return 0;
 	pr_info("dbdev-bench: kernel memory per range, bytes (slab, per-CPU and vmalloc growth over n; dbdev's includes its bookkeeping of each device)\n");
 	pr_info("dbdev-bench: %6s %10s %10s %10s %10s\n", "n", "dbdev",
 		"array", "rbtree", "maple");
 	for (i = 0; i < ARRAY_SIZE(bench_n); i++) {
 		if (bench_n[i] < 1000)	/* too few to rise above the noise */
 			continue;
-		memcpy(bytes, mem[i], sizeof(bytes));
 		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu\n",
-			bench_n[i], bytes[BENCH_DBDEV], bytes[BENCH_ARRAY],
-			bytes[BENCH_RBTREE], bytes[BENCH_MAPLE]);
+			bench_n[i], mem[i][BENCH_DBDEV], mem[i][BENCH_ARRAY],
+			mem[i][BENCH_RBTREE], mem[i][BENCH_MAPLE]);
 	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -637,38 +702,41 @@ static void bench_lookups(struct kunit *test)
  * them and allocate the batch again: each new allocation takes the lowest
  * hole, which the gap-augmented tree finds without a scan.
  */
-static void bench_alloc(struct kunit *test, unsigned int live, u64 *alloc_ns,
-			u64 *free_ns)
+static int bench_alloc(unsigned int live, u64 *alloc_ns, u64 *free_ns)
 {
 	const struct dbdev_constraint con = DBDEV_CON_MMIO(0x1000);
 	struct dbdev_resource *held;
 	struct dbdev_manager *mgr;
 	unsigned int i, k, round;
 	u64 t0, t1, t2;
+	int err = 0;
 
 	mgr = dbdev_manager_create();
-	KUNIT_ASSERT_FALSE(test, IS_ERR(mgr));
+	if (IS_ERR(mgr))
+		return PTR_ERR(mgr);
 	held = kvcalloc(live, sizeof(*held), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, held);
-	for (i = 0; i < live; i++)
-		KUNIT_ASSERT_EQ(test, dbdev_alloc(mgr, &con, 1, &held[i], 1), 1);
+	if (!held) {
+		dbdev_manager_destroy(mgr);
+		return -ENOMEM;
+	}
+	for (i = 0; i < live && err >= 0; i++)
+		err = dbdev_alloc(mgr, &con, 1, &held[i], 1);
 
 	*alloc_ns = 0;
 	*free_ns = 0;
-	for (round = 0; round < BENCH_ALLOC_OPS / BENCH_BATCH; round++) {
-		unsigned int first = prandom_u32_max(live);
+	for (round = 0; round < BENCH_ALLOC_OPS / BENCH_BATCH && err >= 0;
+	     round++) {
+		unsigned int first = get_random_u32_below(live);
 
 		t0 = ktime_get_ns();
-		for (k = 0; k < BENCH_BATCH; k++) {
+		for (k = 0; k < BENCH_BATCH && err >= 0; k++) {
 			i = (first + (u64)k * BENCH_STRIDE) % live;
-			KUNIT_ASSERT_EQ(test, dbdev_free(mgr, &held[i], 1), 0);
+			err = dbdev_free(mgr, &held[i], 1);
 		}
 		t1 = ktime_get_ns();
-		for (k = 0; k < BENCH_BATCH; k++) {
+		for (k = 0; k < BENCH_BATCH && err >= 0; k++) {
 			i = (first + (u64)k * BENCH_STRIDE) % live;
-			KUNIT_ASSERT_EQ(test,
-					dbdev_alloc(mgr, &con, 1, &held[i], 1),
-					1);
+			err = dbdev_alloc(mgr, &con, 1, &held[i], 1);
 		}
 		t2 = ktime_get_ns();
 		*free_ns += t1 - t0;
@@ -676,28 +744,70 @@ static void bench_alloc(struct kunit *test, unsigned int live, u64 *alloc_ns,
 	}
 	dbdev_manager_destroy(mgr);
 	kvfree(held);
+	return err < 0 ? err : 0;
 }
 
-static void bench_allocator(struct kunit *test)
+static int bench_allocator(void)
 {
 	u64 alloc_ns, free_ns;
 	unsigned int n;
+	int err;
 
 	pr_info("dbdev-bench: allocator, one page of MMIO at a time\n");
 	pr_info("dbdev-bench: %8s %12s %12s\n", "live", "allocs/s", "frees/s");
 	for (n = 0; n < ARRAY_SIZE(bench_alloc_live); n++) {
 		unsigned int live = bench_alloc_live[n];
 
-		bench_alloc(test, live, &alloc_ns, &free_ns);
+		err = bench_alloc(live, &alloc_ns, &free_ns);
+		if (err)
+			return err;
 		pr_info("dbdev-bench: %8u %12llu %12llu\n", live,
 			div64_u64(BENCH_ALLOC_OPS * NSEC_PER_SEC, alloc_ns ?: 1),
 			div64_u64(BENCH_ALLOC_OPS * NSEC_PER_SEC, free_ns ?: 1));
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Built into dbdev as a KUnit suite (UML), or a module of its own (a
+ * distribution's kernel, which has no KUnit)
+ */
+
+#ifdef DBDEV_BENCH_MODULE
+
+static int __init dbdev_bench_init(void)
+{
+	int err = bench_lookups() ?: bench_allocator();
+
+	if (err)
+		pr_err("dbdev-bench: failed: %d\n", err);
+	return err;
+}
+module_init(dbdev_bench_init);
+
+static void __exit dbdev_bench_exit(void)
+{
+}
+module_exit(dbdev_bench_exit);
+
+MODULE_DESCRIPTION("dbdev benchmarks, printed when the module loads");
+MODULE_LICENSE("GPL");
+
+#else
+
+static void bench_lookups_case(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, bench_lookups(), 0);
+}
+
+static void bench_allocator_case(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, bench_allocator(), 0);
 }
 
 static struct kunit_case dbdev_bench_cases[] = {
-	KUNIT_CASE(bench_lookups),
-	KUNIT_CASE(bench_allocator),
+	KUNIT_CASE(bench_lookups_case),
+	KUNIT_CASE(bench_allocator_case),
 	{}
 };
 
@@ -707,3 +817,5 @@ static struct kunit_suite dbdev_bench_suite = {
 };
 
 kunit_test_suites(&dbdev_bench_suite);
+
+#endif

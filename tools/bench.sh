@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/bench.sh [kunit] [kvm]   (default: both)
+# Usage: tools/bench.sh [kunit] [smp] [kvm]   (default: all three)
 # kunit: runs the dbdev benchmark suite (kunit/dbdev_bench.c) in a UML
 #   kernel without debug options (kunit/benchconfig, cached in
 #   $CACHE/uml-bench beside the KASAN+lockdep kernel of `make kunit`), and
 #   prints its tables: dispatch next to three other lookups, updates,
 #   memory per range, the allocator.
+# smp: the same benchmarks as a module (dbdev_bench.ko, built against the
+#   6.1 and the 6.12 headers), loaded into Debian's SMP kernels in a QEMU
+#   VM of two CPUs, where what SMP costs shows (migration and preemption
+#   control, SRCU's fences); under TCG, so only ratios mean anything.
 # kvm: runs the VMM's bench guest (tools/vmm/guests/bench.s) under nested
 #   KVM on the 6.1 and the 6.12 kernel, in a VM of one CPU (whose TSC is
 #   stable, as a real host's), and prints its table: guest accesses to
@@ -32,6 +36,25 @@ kunit_bench() {
 	sed -n 's/^.*dbdev-bench: //p' "$build/test.log"
 }
 
+smp_bench() {
+	local line kdir dir
+	for line in 6.1 6.12; do
+		kdir=$("$TOP/tools/kdir.sh" "$line")
+		dir=$CACHE/bench-smp-$line
+		mkdir -p "$dir"
+		copy_sources "$dir"
+		make -C "$kdir" M="$dir" CONFIG_DBDEV=m \
+			CONFIG_DBDEV_BENCH_MODULE=m -j"$(nproc)" modules \
+			>"$dir/build.log" 2>&1 ||
+			{ tail -n 30 "$dir/build.log"; echo "bench: building the module failed"; exit 1; }
+		echo "=== the dbdev benchmark suite as a module, Debian's $line kernel, QEMU (TCG) with 2 CPUs: compare ratios only"
+		"$TOP/tools/vm/run.sh" --kernel "$line" --cpus 2 -- sh -c \
+			"insmod $dir/dbdev_bench.ko && dmesg | sed -n 's/.*dbdev-bench: /BENCH /p'" 2>&1 |
+			sed -n 's/^BENCH //p' | grep . ||
+			{ echo "bench: the SMP bench failed on $line"; exit 1; }
+	done
+}
+
 kvm_bench() {
 	local line
 	make -s -C "$TOP/tools/vmm"
@@ -44,11 +67,12 @@ kvm_bench() {
 	done
 }
 
-[ $# -gt 0 ] || set -- kunit kvm
+[ $# -gt 0 ] || set -- kunit smp kvm
 for part in "$@"; do
 	case $part in
 	kunit) kunit_bench ;;
+	smp) smp_bench ;;
 	kvm) kvm_bench ;;
-	*) echo "usage: $0 [kunit] [kvm]" >&2; exit 2 ;;
+	*) echo "usage: $0 [kunit] [smp] [kvm]" >&2; exit 2 ;;
 	esac
 done
