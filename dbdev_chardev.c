@@ -7,7 +7,7 @@
  * types come from in-kernel drivers (dbdev_type_register()), as with
  * KVM_CREATE_DEVICE, and describe themselves for tools.  The ABI is in
  * include/uapi/linux/dbdev.h; one table (dbdev_ioctls) says how each ioctl
- * is taken.
+ * is taken.  Each context also shows in debugfs, as dbdev/PID-N.
  *
  * Locking
  *
@@ -26,11 +26,14 @@
  * one; it destroys the manager and then the devices.
  */
 #include <linux/ctype.h>
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/pagemap.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -190,6 +193,7 @@ static struct dbdev_type *dbdev_type_get(const char *name)
  * @nr_insts: how many devices, at most @max_devices
  * @tx: the open transaction, or %NULL
  * @kvm: what DBDEV_KVM_RUN keeps
+ * @debugfs: its directory in debugfs, or an error pointer
  */
 struct dbdev_ctx {
 	struct dbdev_manager *mgr;
@@ -199,6 +203,7 @@ struct dbdev_ctx {
 	unsigned int nr_insts;
 	struct dbdev_tx *tx;
 	struct dbdev_kvm kvm;
+	struct dentry *debugfs;
 };
 
 /**
@@ -1960,6 +1965,105 @@ static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return desc->fn(file->private_data, &uc);
 }
 
+/* ------------------------------------------------------------------------
+ * debugfs: dbdev/PID-N/{devices,stats} for each context, to look at a
+ * running VMM's devices and counters without its help (not an ABI)
+ */
+
+static struct dentry *dbdev_debugfs_root;
+static atomic_t dbdev_debugfs_seq;
+
+/* A resource as dbdevctl writes it */
+static void dbdev_debugfs_res(struct seq_file *m, const struct dbdev_uresource *r)
+{
+	static const char *const kind[] = { "pio", "mmio", "mem", "irq", "msi",
+					    "slot", "mac" };
+	static const char *const msi[] = { "pci", "msix", "generic" };
+
+	switch (r->type) {
+	case DBDEV_UR_PIO:
+	case DBDEV_UR_MMIO:
+	case DBDEV_UR_MEM:
+		seq_printf(m, " %s:0x%llx+0x%llx", kind[r->type], r->base, r->size);
+		break;
+	case DBDEV_UR_MSI:
+		seq_printf(m, " msi:%s:%llu+%llu", msi[r->msi_type], r->base,
+			   r->size);
+		break;
+	case DBDEV_UR_MAC:
+		seq_printf(m, " mac:%012llx", r->base);
+		break;
+	default:
+		seq_printf(m, " %s:%llu", kind[r->type], r->base);
+		break;
+	}
+}
+
+static int dbdev_debugfs_devices_show(struct seq_file *m, void *unused)
+{
+	struct dbdev_ctx *ctx = m->private;
+	struct dbdev_io_stats io;
+	struct dbdev_irq_stats *st;
+	struct dbdev_inst *inst;
+	unsigned long id;
+	unsigned int i;
+
+	seq_puts(m, "# id type @name state resources...\n");
+	seq_puts(m, "#   pio and mmio: reads writes failed; irqs: raised unbound resampled; notified\n");
+	mutex_lock(&ctx->lock);
+	xa_for_each(&ctx->insts, id, inst) {
+		if (!inst->dev)
+			continue;
+		seq_printf(m, "%u %s @%s %s", inst->id, inst->type->name,
+			   inst->name[0] ? inst->name : "-",
+			   inst->tx_flags & DBDEV_INFO_TX_REMOVED ? "destroyed-in-tx" :
+			   inst->tx_flags & DBDEV_INFO_TX_ADDED ? "created-in-tx" :
+			   "live");
+		for (i = 0; i < inst->nr_res; i++)
+			dbdev_debugfs_res(m, &inst->res[i]);
+		dbdev_device_io_stats(inst->dev, &io);
+		st = &inst->dev->irq_stats;
+		seq_printf(m, "\n    pio %llu %llu %llu mmio %llu %llu %llu irqs %lld %lld %lld notified %lld\n",
+			   io.reads[DBDEV_BUS_PIO], io.writes[DBDEV_BUS_PIO],
+			   io.errors[DBDEV_BUS_PIO], io.reads[DBDEV_BUS_MMIO],
+			   io.writes[DBDEV_BUS_MMIO], io.errors[DBDEV_BUS_MMIO],
+			   atomic64_read(&st->raised), atomic64_read(&st->unbound),
+			   atomic64_read(&st->resampled),
+			   atomic64_read(&st->notified));
+	}
+	mutex_unlock(&ctx->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dbdev_debugfs_devices);
+
+static int dbdev_debugfs_stats_show(struct seq_file *m, void *unused)
+{
+	struct dbdev_ctx *ctx = m->private;
+	struct dbdev_kvm *k = &ctx->kvm;
+
+	seq_printf(m, "kvm_runs %lld\nserved_pio %lld\nserved_mmio %lld\nexits %lld\nexits_unowned %lld\nsignals %lld\nkvm_errors %lld\nio_errors %lld\n",
+		   atomic64_read(&k->runs), atomic64_read(&k->served_pio),
+		   atomic64_read(&k->served_mmio), atomic64_read(&k->exits),
+		   atomic64_read(&k->exits_unowned), atomic64_read(&k->signals),
+		   atomic64_read(&k->kvm_errors), atomic64_read(&k->io_errors));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dbdev_debugfs_stats);
+
+/* dbdev/PID-N for @ctx; without debugfs, nothing (an error pointer). */
+static void dbdev_debugfs_add(struct dbdev_ctx *ctx)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d-%u", task_tgid_nr(current),
+		 atomic_inc_return(&dbdev_debugfs_seq));
+	ctx->debugfs = debugfs_create_dir(name, dbdev_debugfs_root);
+	debugfs_create_file("devices", 0400, ctx->debugfs, ctx,
+			    &dbdev_debugfs_devices_fops);
+	debugfs_create_file("stats", 0400, ctx->debugfs, ctx,
+			    &dbdev_debugfs_stats_fops);
+}
+
 static int dbdev_open(struct inode *inode, struct file *file)
 {
 	struct dbdev_ctx *ctx;
@@ -1977,6 +2081,7 @@ static int dbdev_open(struct inode *inode, struct file *file)
 	dbdev_manager_limit_grants(ctx->mgr, DBDEV_CTX_MAX_GRANTS);
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->insts, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	dbdev_debugfs_add(ctx);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
@@ -1987,6 +2092,8 @@ static int dbdev_release(struct inode *inode, struct file *file)
 	struct dbdev_inst *inst;
 	unsigned long id;
 
+	/* no reader of the files is left once this returns */
+	debugfs_remove(ctx->debugfs);
 	/* unregisters everything and waits for the last callback */
 	dbdev_manager_destroy(ctx->mgr);
 	xa_for_each(&ctx->insts, id, inst)
@@ -2015,10 +2122,17 @@ static struct miscdevice dbdev_misc = {
 
 int dbdev_chardev_init(void)
 {
-	return misc_register(&dbdev_misc);
+	int err;
+
+	dbdev_debugfs_root = debugfs_create_dir("dbdev", NULL);
+	err = misc_register(&dbdev_misc);
+	if (err)
+		debugfs_remove(dbdev_debugfs_root);
+	return err;
 }
 
 void dbdev_chardev_exit(void)
 {
 	misc_deregister(&dbdev_misc);
+	debugfs_remove(dbdev_debugfs_root);
 }

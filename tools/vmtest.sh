@@ -13,6 +13,8 @@
 #   trace      tools/tracetest.sh, TAP: dbdev's tracepoints, each event of
 #              a dbdevctl session with its values (6.1 and 6.12: the UML
 #              kernel has no tracing)
+#   debugfs    tools/debugfstest.sh, TAP: a context's directory in debugfs,
+#              its devices and counters (6.1 and 6.12 too)
 # A run also fails on a kernel report that involves dbdev, a panic or a
 # timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
 # A run may take DBDEV_VM_TIMEOUT seconds (here 300 unless set).  Ends with
@@ -81,9 +83,11 @@ for k in "${KERNELS[@]}"; do
 			run "$k" dbdevctl-test --plain -- tools/dbdevctl/dbdevctl \
 				-f tools/dbdevctl/test.dbdev
 			run "$k" dbdevctl-pid -- tools/dbdevctl/pidtest.sh
-			# the UML kernel is built without tracing
+			# the UML kernel is built without tracing and debugfs
 			[ "$k" = uml ] ||
-				run "$k" trace -- tools/tracetest.sh ;;
+				run "$k" trace -- tools/tracetest.sh
+			[ "$k" = uml ] ||
+				run "$k" debugfs -- tools/debugfstest.sh ;;
 		esac
 	done
 done
