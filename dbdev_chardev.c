@@ -149,7 +149,7 @@ int dbdev_type_register(struct dbdev_type *type)
 	mutex_unlock(&dbdev_types_lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(dbdev_type_register);
+EXPORT_SYMBOL_NS_GPL(dbdev_type_register, DBDEV_NS);
 
 /**
  * dbdev_type_unregister() - withdraw a device type
@@ -164,7 +164,7 @@ void dbdev_type_unregister(struct dbdev_type *type)
 	list_del(&type->node);
 	mutex_unlock(&dbdev_types_lock);
 }
-EXPORT_SYMBOL_GPL(dbdev_type_unregister);
+EXPORT_SYMBOL_NS_GPL(dbdev_type_unregister, DBDEV_NS);
 
 /* The type called @name, with its module pinned, or %NULL. */
 static struct dbdev_type *dbdev_type_get(const char *name)

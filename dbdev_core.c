@@ -222,7 +222,7 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 	srcu_read_unlock(&mgr->srcu, idx);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dbdev_dispatch);
+EXPORT_SYMBOL_NS_GPL(dbdev_dispatch, DBDEV_NS);
 
 /* The core's error, else the device's result. */
 static int dbdev_route(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
@@ -249,7 +249,7 @@ int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
 {
 	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, data, len, false);
 }
-EXPORT_SYMBOL_GPL(dbdev_mmio_read);
+EXPORT_SYMBOL_NS_GPL(dbdev_mmio_read, DBDEV_NS);
 
 /**
  * dbdev_mmio_write() - write to the MMIO bus
@@ -266,7 +266,7 @@ int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,
 {
 	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, (void *)data, len, true);
 }
-EXPORT_SYMBOL_GPL(dbdev_mmio_write);
+EXPORT_SYMBOL_NS_GPL(dbdev_mmio_write, DBDEV_NS);
 
 /**
  * dbdev_pio_read() - read from the port-I/O bus
@@ -283,7 +283,7 @@ int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
 {
 	return dbdev_route(mgr, DBDEV_BUS_PIO, port, data, len, false);
 }
-EXPORT_SYMBOL_GPL(dbdev_pio_read);
+EXPORT_SYMBOL_NS_GPL(dbdev_pio_read, DBDEV_NS);
 
 /**
  * dbdev_pio_write() - write to the port-I/O bus
@@ -300,7 +300,7 @@ int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
 {
 	return dbdev_route(mgr, DBDEV_BUS_PIO, port, (void *)data, len, true);
 }
-EXPORT_SYMBOL_GPL(dbdev_pio_write);
+EXPORT_SYMBOL_NS_GPL(dbdev_pio_write, DBDEV_NS);
 
 /* ------------------------------------------------------------------------
  * Devices and their bindings
@@ -329,7 +329,7 @@ void dbdev_device_init(struct dbdev_device *dev,
 	memset(&dev->irq_stats, 0, sizeof(dev->irq_stats));
 	dev->io_stats = NULL;
 }
-EXPORT_SYMBOL_GPL(dbdev_device_init);
+EXPORT_SYMBOL_NS_GPL(dbdev_device_init, DBDEV_NS);
 
 /**
  * dbdev_device_io_stats() - what a device's callbacks served
@@ -361,7 +361,7 @@ void dbdev_device_io_stats(const struct dbdev_device *dev,
 		}
 	}
 }
-EXPORT_SYMBOL_GPL(dbdev_device_io_stats);
+EXPORT_SYMBOL_NS_GPL(dbdev_device_io_stats, DBDEV_NS);
 
 /**
  * dbdev_device_resources() - the resources a device was registered with
@@ -378,7 +378,7 @@ struct dbdev_resources dbdev_device_resources(const struct dbdev_device *dev)
 
 	return b ? b->assigned : (struct dbdev_resources){};
 }
-EXPORT_SYMBOL_GPL(dbdev_device_resources);
+EXPORT_SYMBOL_NS_GPL(dbdev_device_resources, DBDEV_NS);
 
 /**
  * dbdev_device_trapped() - the resources on which a device traps I/O
@@ -394,7 +394,7 @@ struct dbdev_resources dbdev_device_trapped(const struct dbdev_device *dev)
 
 	return b ? b->trapped : (struct dbdev_resources){};
 }
-EXPORT_SYMBOL_GPL(dbdev_device_trapped);
+EXPORT_SYMBOL_NS_GPL(dbdev_device_trapped, DBDEV_NS);
 
 static int dbdev_range_cmp(const void *a, const void *b)
 {
@@ -1037,7 +1037,7 @@ int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
 
 	return IS_ERR(b) ? PTR_ERR(b) : dbdev_register_binding(mgr, b, NULL, 0);
 }
-EXPORT_SYMBOL_GPL(dbdev_register);
+EXPORT_SYMBOL_NS_GPL(dbdev_register, DBDEV_NS);
 
 /**
  * dbdev_register_alloc() - allocate resources for a device and register it
@@ -1062,7 +1062,7 @@ int dbdev_register_alloc(struct dbdev_manager *mgr, struct dbdev_device *dev,
 
 	return IS_ERR(b) ? PTR_ERR(b) : dbdev_register_binding(mgr, b, con, nr);
 }
-EXPORT_SYMBOL_GPL(dbdev_register_alloc);
+EXPORT_SYMBOL_NS_GPL(dbdev_register_alloc, DBDEV_NS);
 
 /**
  * dbdev_unregister() - take a device off the buses of its manager
@@ -1100,7 +1100,7 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 	dbdev_reap(mgr, &dead, true);
 	return err;
 }
-EXPORT_SYMBOL_GPL(dbdev_unregister);
+EXPORT_SYMBOL_NS_GPL(dbdev_unregister, DBDEV_NS);
 
 /**
  * dbdev_tx_begin() - open a transaction on a manager
@@ -1125,7 +1125,7 @@ struct dbdev_tx *dbdev_tx_begin(struct dbdev_manager *mgr)
 	mutex_unlock(&mgr->lock);
 	return tx;
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_begin);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_begin, DBDEV_NS);
 
 static struct dbdev_manager *dbdev_tx_manager(struct dbdev_tx *tx)
 {
@@ -1194,7 +1194,7 @@ int dbdev_tx_register(struct dbdev_tx *tx, struct dbdev_device *dev,
 
 	return IS_ERR(b) ? PTR_ERR(b) : dbdev_tx_step(tx, dev, b, NULL, 0);
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_register);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_register, DBDEV_NS);
 
 /**
  * dbdev_tx_register_alloc() - dbdev_register_alloc() inside a transaction
@@ -1216,7 +1216,7 @@ int dbdev_tx_register_alloc(struct dbdev_tx *tx, struct dbdev_device *dev,
 
 	return IS_ERR(b) ? PTR_ERR(b) : dbdev_tx_step(tx, dev, b, con, nr);
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_register_alloc);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_register_alloc, DBDEV_NS);
 
 /**
  * dbdev_tx_unregister() - unregister a device inside a transaction
@@ -1235,7 +1235,7 @@ int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev)
 {
 	return dbdev_tx_step(tx, dev, NULL, NULL, 0);
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_unregister);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_unregister, DBDEV_NS);
 
 /**
  * dbdev_tx_commit() - publish every step of a transaction at once
@@ -1269,7 +1269,7 @@ int dbdev_tx_commit(struct dbdev_tx *tx)
 	dbdev_reap(mgr, &dead, true);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_commit);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_commit, DBDEV_NS);
 
 /**
  * dbdev_tx_cancel() - drop every step of a transaction
@@ -1296,7 +1296,7 @@ void dbdev_tx_cancel(struct dbdev_tx *tx)
 
 	dbdev_reap(mgr, &dead, false);
 }
-EXPORT_SYMBOL_GPL(dbdev_tx_cancel);
+EXPORT_SYMBOL_NS_GPL(dbdev_tx_cancel, DBDEV_NS);
 
 /* ------------------------------------------------------------------------
  * The allocator
@@ -1362,7 +1362,7 @@ int dbdev_alloc(struct dbdev_manager *mgr, const struct dbdev_constraint *con,
 	}
 	return b->assigned.nr;
 }
-EXPORT_SYMBOL_GPL(dbdev_alloc);
+EXPORT_SYMBOL_NS_GPL(dbdev_alloc, DBDEV_NS);
 
 /*
  * Let @mgr keep at most @max allocations of dbdev_alloc() at once: the
@@ -1433,7 +1433,7 @@ int dbdev_free(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 	mutex_unlock(&mgr->lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(dbdev_free);
+EXPORT_SYMBOL_NS_GPL(dbdev_free, DBDEV_NS);
 
 /**
  * dbdev_pools_get() - read the pool configuration of a manager
@@ -1446,7 +1446,7 @@ void dbdev_pools_get(struct dbdev_manager *mgr, struct dbdev_pool_config *cfg)
 	*cfg = mgr->pools.cfg;
 	mutex_unlock(&mgr->lock);
 }
-EXPORT_SYMBOL_GPL(dbdev_pools_get);
+EXPORT_SYMBOL_NS_GPL(dbdev_pools_get, DBDEV_NS);
 
 /**
  * dbdev_pools_set() - set the pool configuration of a manager
@@ -1473,7 +1473,7 @@ int dbdev_pools_set(struct dbdev_manager *mgr,
 	mutex_unlock(&mgr->lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(dbdev_pools_set);
+EXPORT_SYMBOL_NS_GPL(dbdev_pools_set, DBDEV_NS);
 
 /**
  * dbdev_conflict() - what stands in the way of a resource
@@ -1518,7 +1518,7 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 	mutex_unlock(&mgr->lock);
 	return r || e;
 }
-EXPORT_SYMBOL_GPL(dbdev_conflict);
+EXPORT_SYMBOL_NS_GPL(dbdev_conflict, DBDEV_NS);
 
 /* ------------------------------------------------------------------------
  * Managers
@@ -1554,7 +1554,7 @@ struct dbdev_manager *dbdev_manager_create(void)
 	dbdev_pools_configure(&mgr->pools, NULL);
 	return mgr;
 }
-EXPORT_SYMBOL_GPL(dbdev_manager_create);
+EXPORT_SYMBOL_NS_GPL(dbdev_manager_create, DBDEV_NS);
 
 /**
  * dbdev_manager_destroy() - tear down the I/O manager of a VM
@@ -1601,7 +1601,7 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	mutex_destroy(&mgr->lock);
 	kfree(mgr);
 }
-EXPORT_SYMBOL_GPL(dbdev_manager_destroy);
+EXPORT_SYMBOL_NS_GPL(dbdev_manager_destroy, DBDEV_NS);
 
 static int __init dbdev_init(void)
 {

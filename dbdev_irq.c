@@ -116,7 +116,7 @@ int dbdev_irq_set(struct dbdev_device *dev, unsigned int line, bool level)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dbdev_irq_set);
+EXPORT_SYMBOL_NS_GPL(dbdev_irq_set, DBDEV_NS);
 
 /**
  * dbdev_msi_send() - send one of a device's MSI vectors
@@ -138,7 +138,7 @@ int dbdev_msi_send(struct dbdev_device *dev, unsigned int vector)
 	trace_dbdev_irq(dev, true, vector, bound);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dbdev_msi_send);
+EXPORT_SYMBOL_NS_GPL(dbdev_msi_send, DBDEV_NS);
 
 /**
  * dbdev_notify() - tell the VMM that the device has something for it
@@ -155,7 +155,7 @@ void dbdev_notify(struct dbdev_device *dev)
 	atomic64_inc(&dev->irq_stats.notified);
 	dbdev_irq_fire(dev, DBDEV_IRQ_NOTIFY, 0);
 }
-EXPORT_SYMBOL_GPL(dbdev_notify);
+EXPORT_SYMBOL_NS_GPL(dbdev_notify, DBDEV_NS);
 
 /**
  * dbdev_irq_connect() - connect a sink to a line, a vector or the

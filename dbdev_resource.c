@@ -68,7 +68,7 @@ int dbdev_resource_validate(const struct dbdev_resource *res)
 		return -EINVAL;
 	}
 }
-EXPORT_SYMBOL_GPL(dbdev_resource_validate);
+EXPORT_SYMBOL_NS_GPL(dbdev_resource_validate, DBDEV_NS);
 
 /**
  * dbdev_constraint_validate() - check one constraint on its own
@@ -137,7 +137,7 @@ int dbdev_constraint_validate(const struct dbdev_constraint *con)
 		return -EINVAL;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dbdev_constraint_validate);
+EXPORT_SYMBOL_NS_GPL(dbdev_constraint_validate, DBDEV_NS);
 
 /**
  * dbdev_res_count() - count the resources of one type in a list
@@ -156,7 +156,7 @@ unsigned int dbdev_res_count(const struct dbdev_resources *list,
 		n++;
 	return n;
 }
-EXPORT_SYMBOL_GPL(dbdev_res_count);
+EXPORT_SYMBOL_NS_GPL(dbdev_res_count, DBDEV_NS);
 
 /**
  * dbdev_res_nth() - the @n-th resource of one type in a list
@@ -180,7 +180,7 @@ const struct dbdev_resource *dbdev_res_nth(const struct dbdev_resources *list,
 			return r;
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(dbdev_res_nth);
+EXPORT_SYMBOL_NS_GPL(dbdev_res_nth, DBDEV_NS);
 
 /**
  * dbdev_res_msi() - the first MSI block of one MSI type in a list
@@ -199,4 +199,4 @@ const struct dbdev_resource *dbdev_res_msi(const struct dbdev_resources *list,
 			return r;
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(dbdev_res_msi);
+EXPORT_SYMBOL_NS_GPL(dbdev_res_msi, DBDEV_NS);

@@ -491,3 +491,4 @@ module_exit(dbdev_testdev_exit);
 
 MODULE_DESCRIPTION("dbdev: the dbdev-test device type, for tests");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DBDEV_NS);

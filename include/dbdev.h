@@ -13,6 +13,9 @@
  * transactions, and it writes no shared cache line unless the device asked
  * to be serialised.  Dispatch and every device callback run in process
  * context and may sleep.
+ *
+ * The API is exported in the symbol namespace DBDEV_NS: a driver says
+ * MODULE_IMPORT_NS(DBDEV_NS).
  */
 #ifndef _DBDEV_H
 #define _DBDEV_H
@@ -24,6 +27,13 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+
+/*
+ * DBDEV_NS - the symbol namespace of dbdev's exports, a bare word as the
+ * export and import macros of the kernels dbdev builds for (6.1 to 6.12)
+ * take it
+ */
+#define DBDEV_NS	DBDEV
 
 /* ------------------------------------------------------------------------
  * Resources

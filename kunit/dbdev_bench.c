@@ -792,6 +792,7 @@ module_exit(dbdev_bench_exit);
 
 MODULE_DESCRIPTION("dbdev benchmarks, printed when the module loads");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DBDEV_NS);
 
 #else
 

@@ -178,3 +178,4 @@ module_exit(dbdev_regs_exit);
 
 MODULE_DESCRIPTION("dbdev sample: an MMIO register block");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DBDEV_NS);

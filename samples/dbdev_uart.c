@@ -505,3 +505,4 @@ module_exit(dbdev_uart_exit);
 
 MODULE_DESCRIPTION("dbdev sample: a 16550A UART on port I/O");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DBDEV_NS);
