@@ -9,8 +9,12 @@
 #                   and that make clean removes only what make built
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
-#   make vmtest     the selftests and dbdevctl's demo script with dbdev
-#                   loaded: in QEMU on 6.1 and 6.12, and in the UML kernel
+#   make vmtest     the selftests, dbdevctl's scripts and 20 s of the fuzzer
+#                   with dbdev loaded: in QEMU on 6.1 and 6.12, and in the
+#                   UML kernel
+#   make fuzz       the fuzzer (tools/fuzz) in QEMU on 6.1 and 6.12 and in
+#                   the UML kernel: SECONDS=N per kernel (600 unless
+#                   given), SEED=N (random unless given; the log names it)
 #   make kvmtest    DBDEV_KVM_RUN's selftests and the VMM's guests (the
 #                   real-mode ones, Linux on one and two vCPUs) in QEMU with
 #                   nested KVM
@@ -90,6 +94,12 @@ vmtest:
 kvmtest:
 	@tools/kvmtest.sh
 
+SECONDS ?= 600
+SEED ?= $(strip $(shell od -An -N4 -tu4 /dev/urandom))
+fuzz:
+	@FUZZ_SECONDS=$(SECONDS) FUZZ_SEED=$(SEED) \
+		DBDEV_VM_TIMEOUT=$$(($(SECONDS) + 300)) tools/vmtest.sh fuzz
+
 test:
 	@tools/test.sh
 
@@ -134,5 +144,5 @@ uninstall: kdir
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
 	$(if $(DESTDIR),,depmod $(KVER))
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest test deps demo vmm \
-	install uninstall dkms-source
+.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest fuzz test deps \
+	demo vmm install uninstall dkms-source

@@ -15,6 +15,11 @@
 #              kernel has no tracing)
 #   debugfs    tools/debugfstest.sh, TAP: a context's directory in debugfs,
 #              its devices and counters (6.1 and 6.12 too)
+#   fuzz       tools/fuzz/run.sh, TAP: the fuzzer, FUZZ_SECONDS (20 unless
+#              set) split between model mode and four threads, from
+#              FUZZ_SEED (fixed unless set, so that `make test` replays)
+# Usage: tools/vmtest.sh [TEST...], all of them by default; `make fuzz`
+# is `tools/vmtest.sh fuzz` with the seconds and seed it is given.
 # A run also fails on a kernel report that involves dbdev, a panic or a
 # timeout (see tools/tap_results.py).  Full output: $CACHE/vmtest/*.log.
 # A run may take DBDEV_VM_TIMEOUT seconds (here 300 unless set).  Ends with
@@ -69,8 +74,15 @@ run() {
 	count "${out##*$'\n'}"
 }
 
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SEED=${FUZZ_SEED:-0xdbdef022}
 tests=()
-for t in selftests dbdevctl; do
+[ $# -gt 0 ] || set -- selftests dbdevctl fuzz
+for t in "$@"; do
+	case $t in
+	selftests | dbdevctl | fuzz) ;;
+	*) echo "usage: $0 [selftests|dbdevctl|fuzz]..." >&2; exit 2 ;;
+	esac
 	build "$t" "tools/$t" && tests+=("$t")
 done
 for k in "${KERNELS[@]}"; do
@@ -88,6 +100,9 @@ for k in "${KERNELS[@]}"; do
 				run "$k" trace -- tools/tracetest.sh
 			[ "$k" = uml ] ||
 				run "$k" debugfs -- tools/debugfstest.sh ;;
+		fuzz)
+			run "$k" fuzz -- tools/fuzz/run.sh "$FUZZ_SECONDS" \
+				"$FUZZ_SEED" ;;
 		esac
 	done
 done
