@@ -18,7 +18,11 @@
  *			commands, reset, save and restore, pools.  It is
  *			taken before the manager's own lock, and before the
  *			io_lock of a serialised device around the operations
- *			of its type.  DBDEV_IO, DBDEV_IO_BATCH and
+ *			of its type.  Never held across a copy from or to
+ *			user memory, which may wait for userspace (a
+ *			userfaultfd): answers are put together under it and
+ *			copied after, or written to pages pinned before
+ *			(struct dbdev_uout).  DBDEV_IO, DBDEV_IO_BATCH and
  *			DBDEV_KVM_RUN do not take it: they dispatch
  *			lock-free, beside everything else.
  *
@@ -517,6 +521,89 @@ static int dbdev_probe_answer(const struct dbdev_ucmd *uc)
 	return dbdev_probe_user(uc->uarg, dbdev_answer_size(uc));
 }
 
+/**
+ * struct dbdev_uout - user memory an answer goes to, pinned for the call
+ * @addr: its address
+ * @len: its length, at most a page
+ * @nr: pages pinned
+ * @pages: the pages
+ *
+ * A call that must not fail once it has changed state (CREATE, ALLOC)
+ * pins where its answer goes before it starts: writing there then cannot
+ * fail or fault, and so does not wait for userspace (a userfaultfd, say)
+ * with a lock held.  The answer lands in the pages the caller's buffer had
+ * when the call began, as an O_DIRECT read's data does.
+ */
+struct dbdev_uout {
+	unsigned long addr;
+	size_t len;
+	unsigned int nr;
+	struct page *pages[2];
+};
+
+static int dbdev_uout_pin(struct dbdev_uout *out, void __user *uptr,
+			  size_t len)
+{
+	unsigned long addr = (unsigned long)uptr;
+	unsigned int want = DIV_ROUND_UP(offset_in_page(addr) + len, PAGE_SIZE);
+	int nr;
+
+	out->addr = addr;
+	out->len = len;
+	out->nr = 0;
+	if (!len)
+		return 0;
+	if (WARN_ON_ONCE(len > PAGE_SIZE))
+		return -EINVAL;
+	nr = pin_user_pages_fast(addr & PAGE_MASK, want, FOLL_WRITE,
+				 out->pages);
+	if (nr < 0)
+		return -EFAULT;
+	out->nr = nr;
+	return nr == want ? 0 : -EFAULT;
+}
+
+/* Write @len bytes from @src at @off of @out; cannot fail. */
+static void dbdev_uout_write(struct dbdev_uout *out, size_t off,
+			     const void *src, size_t len)
+{
+	unsigned long addr = out->addr + off;
+
+	if (WARN_ON_ONCE(off + len > out->len))
+		return;
+	while (len) {
+		unsigned int i = (addr >> PAGE_SHIFT) - (out->addr >> PAGE_SHIFT);
+		size_t at = offset_in_page(addr);
+		size_t n = min_t(size_t, len, PAGE_SIZE - at);
+
+		memcpy_to_page(out->pages[i], at, src, n);
+		addr += n;
+		src += n;
+		len -= n;
+	}
+}
+
+/* Unpin @out; @written: dbdev_uout_write() wrote to it. */
+static void dbdev_uout_unpin(struct dbdev_uout *out, bool written)
+{
+	unpin_user_pages_dirty_lock(out->pages, out->nr, written);
+	out->nr = 0;
+}
+
+/* Pin where the answer to @uc goes. */
+static int dbdev_uout_pin_answer(struct dbdev_uout *out,
+				 const struct dbdev_ucmd *uc)
+{
+	return dbdev_uout_pin(out, uc->uarg, dbdev_answer_size(uc));
+}
+
+/* dbdev_respond() through @out, pinned by dbdev_uout_pin_answer() */
+static void dbdev_uout_respond(struct dbdev_uout *out,
+			       const struct dbdev_ucmd *uc)
+{
+	dbdev_uout_write(out, 0, uc->arg, dbdev_answer_size(uc));
+}
+
 /*
  * The size of the entries of an answer array as the caller knows them:
  * its own, or 0 for the first version's, @ver0.
@@ -718,12 +805,13 @@ static void *dbdev_type_params(const struct dbdev_type *type, const void *blob,
 static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_create_device *arg = uc->arg;
+	struct dbdev_uout answer = {}, assigned = {};
 	struct dbdev_type *type = NULL;
 	struct dbdev_device *dev = NULL;
 	struct dbdev_inst *inst = NULL;
 	void *blob = NULL, *params = NULL, *items = NULL;
+	bool unnamed, answered = false;
 	unsigned int count;
-	bool unnamed;
 	int err;
 
 	if ((arg->flags & ~DBDEV_CREATE_CONSTRAINTS) ||
@@ -747,9 +835,9 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		err = -E2BIG;
 		goto out;
 	}
-	err = dbdev_probe_answer(uc) ?:
-	      dbdev_probe_user(u64_to_user_ptr(arg->assigned),
-			       arg->assigned ? count * sizeof(struct dbdev_uresource) : 0);
+	err = dbdev_uout_pin_answer(&answer, uc) ?:
+	      dbdev_uout_pin(&assigned, u64_to_user_ptr(arg->assigned),
+			     arg->assigned ? count * sizeof(struct dbdev_uresource) : 0);
 	if (err)
 		goto out;
 	if (arg->params_len) {
@@ -763,9 +851,8 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	}
 
 	/*
-	 * Everything that can fail for want of memory happens before the
-	 * device is registered: once it is, only copying the answer out can
-	 * fail, and that was checked above.
+	 * Everything that can fail happens before the device is registered:
+	 * the answer goes to pinned pages.
 	 */
 	mutex_lock(&ctx->lock);
 	if (ctx->nr_insts >= max_devices) {
@@ -814,18 +901,11 @@ static int dbdev_ioctl_create(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	memcpy(inst->name, arg->name, sizeof(inst->name));
 	arg->id = inst->id;
 	arg->nr_assigned = inst->nr_res;
-	if ((arg->assigned &&
-	     copy_to_user(u64_to_user_ptr(arg->assigned), inst->res,
-			  inst->nr_res * sizeof(inst->res[0]))) ||
-	    dbdev_respond(uc)) {
-		/*
-		 * Only a racing munmap() gets here.  The caller cannot learn
-		 * of the device: take it back, or in a transaction stage its
-		 * removal; if even that fails, it stays, as LIST shows.
-		 */
-		err = -EFAULT;
-		dbdev_inst_destroy(ctx, inst);
-	}
+	if (arg->assigned)
+		dbdev_uout_write(&assigned, 0, inst->res,
+				 inst->nr_res * sizeof(inst->res[0]));
+	dbdev_uout_respond(&answer, uc);
+	answered = true;
 	mutex_unlock(&ctx->lock);
 	goto out;
 
@@ -839,10 +919,14 @@ unlock:
 		ctx->next_id = inst->id;
 	}
 	kfree(inst);
+	if (err == -EEXIST || err == -EBUSY) {
+		dbdev_uout_respond(&answer, uc);
+		answered = true;
+	}
 	mutex_unlock(&ctx->lock);
-	if ((err == -EEXIST || err == -EBUSY) && dbdev_respond(uc))
-		err = -EFAULT;
 out:
+	dbdev_uout_unpin(&assigned, answered && !err);
+	dbdev_uout_unpin(&answer, answered);
 	kfree(blob);
 	kfree(params);
 	kfree(items);
@@ -1101,34 +1185,30 @@ static bool dbdev_list_shows(const struct dbdev_list_devices *arg,
 	       !strncmp(inst->name, arg->name, DBDEV_NAME_LEN);
 }
 
-/*
- * Write @inst as entry @i, @size bytes, of the answer, and its resources
- * from @first.
- */
-static int dbdev_list_one(const struct dbdev_list_devices *arg, u32 size,
-			  const struct dbdev_inst *inst, u32 i, u32 first)
+/* Fill @info for @inst, whose resources are at @first in the answer */
+static void dbdev_list_fill(struct dbdev_device_info *info,
+			    const struct dbdev_inst *inst, u32 first)
 {
-	void __user *uinfo = u64_to_user_ptr(arg->devices) + (u64)i * size;
-	struct dbdev_uresource __user *ures = u64_to_user_ptr(arg->resources);
-	struct dbdev_device_info info = {
+	*info = (struct dbdev_device_info){
 		.id = inst->id,
 		.nr_resources = inst->nr_res,
 		.first_resource = first,
 		.flags = inst->tx_flags,
 	};
-
-	strscpy(info.type, inst->type->name, sizeof(info.type));
-	memcpy(info.name, inst->name, sizeof(info.name));
-	if (dbdev_put_entries(uinfo, size, &info, sizeof(info), 1) ||
-	    copy_to_user(&ures[first], inst->res,
-			 inst->nr_res * sizeof(inst->res[0])))
-		return -EFAULT;
-	return 0;
+	strscpy(info->type, inst->type->name, sizeof(info->type));
+	memcpy(info->name, inst->name, sizeof(info->name));
 }
 
+/*
+ * The answer is put together under ctx->lock and copied out after it: a
+ * copy that waits for userspace (a userfaultfd page) holds up no other
+ * call on the context.
+ */
 static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_list_devices *arg = uc->arg;
+	struct dbdev_uresource *res = NULL;
+	struct dbdev_device_info *info = NULL;
 	u32 size = arg->info_size;
 	u32 nr_dev = 0, nr_res = 0;
 	struct dbdev_inst *inst;
@@ -1156,18 +1236,33 @@ static int dbdev_ioctl_list(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	} else if (nr_dev > arg->nr_devices || nr_res > arg->nr_resources) {
 		err = -E2BIG;
 	} else {
+		info = kvmalloc_array(nr_dev, sizeof(*info), GFP_KERNEL_ACCOUNT);
+		res = kvmalloc_array(nr_res, sizeof(*res), GFP_KERNEL_ACCOUNT);
+		if (!info || !res)
+			err = -ENOMEM;
+	}
+	if (!err) {
 		nr_dev = 0;
 		nr_res = 0;
 		xa_for_each(&ctx->insts, id, inst) {
 			if (!dbdev_list_shows(arg, inst))
 				continue;
-			err = dbdev_list_one(arg, size, inst, nr_dev++, nr_res);
-			if (err)
-				break;
+			dbdev_list_fill(&info[nr_dev++], inst, nr_res);
+			memcpy(&res[nr_res], inst->res,
+			       inst->nr_res * sizeof(*res));
 			nr_res += inst->nr_res;
 		}
 	}
 	mutex_unlock(&ctx->lock);
+
+	if (!err &&
+	    (dbdev_put_entries(u64_to_user_ptr(arg->devices), size, info,
+			       sizeof(*info), nr_dev) ||
+	     copy_to_user(u64_to_user_ptr(arg->resources), res,
+			  nr_res * sizeof(*res))))
+		err = -EFAULT;
+	kvfree(res);
+	kvfree(info);
 	if (err && err != -E2BIG)
 		return err;
 
@@ -1535,8 +1630,10 @@ static void dbdev_pools_convert(struct dbdev_pool_config *cfg,
 static int dbdev_ioctl_alloc(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_alloc *arg = uc->arg;
+	struct dbdev_uout answer = {}, assigned = {};
 	struct dbdev_resource *res = NULL;
 	struct dbdev_uresource *ures = NULL;
+	bool answered = false;
 	unsigned int count, i;
 	void *con;
 	int n;
@@ -1556,25 +1653,26 @@ static int dbdev_ioctl_alloc(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	res = kcalloc(count, sizeof(*res), GFP_KERNEL_ACCOUNT);
 	ures = kcalloc(count, sizeof(*ures), GFP_KERNEL_ACCOUNT);
 	n = !res || !ures ? -ENOMEM :
-	    dbdev_probe_user(u64_to_user_ptr(arg->assigned),
-			     count * sizeof(*ures)) ?: dbdev_probe_answer(uc);
+	    dbdev_uout_pin(&assigned, u64_to_user_ptr(arg->assigned),
+			   count * sizeof(*ures)) ?:
+	    dbdev_uout_pin_answer(&answer, uc);
 	if (n)
 		goto out;
 
-	/* once reserved, only a racing munmap() makes the answer fail */
+	/* once reserved, nothing fails: the answer goes to pinned pages */
 	n = dbdev_alloc(ctx->mgr, con, arg->nr_items, res, count);
 	if (n < 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		dbdev_res_to_user(&res[i], &ures[i]);
 	arg->nr_assigned = n;
+	dbdev_uout_write(&assigned, 0, ures, n * sizeof(*ures));
+	dbdev_uout_respond(&answer, uc);
+	answered = true;
 	n = 0;
-	if (copy_to_user(u64_to_user_ptr(arg->assigned), ures,
-			 arg->nr_assigned * sizeof(*ures)) || dbdev_respond(uc)) {
-		dbdev_free(ctx->mgr, res, arg->nr_assigned);
-		n = -EFAULT;
-	}
 out:
+	dbdev_uout_unpin(&assigned, answered);
+	dbdev_uout_unpin(&answer, answered);
 	kfree(ures);
 	kfree(res);
 	kfree(con);

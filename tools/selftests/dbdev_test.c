@@ -26,12 +26,14 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/dbdev.h>
 #include <linux/dbdev_samples.h>
+#include <linux/userfaultfd.h>
 
 #include "harness.h"
 
@@ -2293,6 +2295,195 @@ static void test_hostile_tx_create(void)
 }
 
 /* ------------------------------------------------------------------------
+ * 11b. Answers to user memory that waits for userspace (a userfaultfd)
+ */
+
+/* A page whose first touch waits for userspace */
+struct uffd_page {
+	int uffd;
+	char *page;
+};
+
+static bool uffd_page(struct uffd_page *u)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	u->uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	u->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!CHECK(u->uffd >= 0, 1) || !CHECK(u->page != MAP_FAILED, 1) ||
+	    !CHECK(xioctl(u->uffd, UFFDIO_API, &api), 0))
+		return false;
+	reg.range.start = (uintptr_t)u->page;
+	reg.range.len = 4096;
+	return CHECK(xioctl(u->uffd, UFFDIO_REGISTER, &reg), 0);
+}
+
+/* Wait up to @ms for the page's next fault: true if one came. */
+static bool uffd_wait_fault(struct uffd_page *u, int ms)
+{
+	struct pollfd p = { .fd = u->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	return poll(&p, 1, ms) == 1 &&
+	       read(u->uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+	       msg.event == UFFD_EVENT_PAGEFAULT;
+}
+
+/* Resolve the fault: map a zero page there and wake the waiter. */
+static bool uffd_resolve(struct uffd_page *u)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = (uintptr_t)u->page, .len = 4096 },
+	};
+
+	return CHECK(xioctl(u->uffd, UFFDIO_ZEROPAGE, &z), 0);
+}
+
+struct ioctl_thread {
+	pthread_t th;
+	int fd;
+	unsigned long req;
+	void *arg;
+	int ret;
+};
+
+static void *ioctl_thread_fn(void *arg)
+{
+	struct ioctl_thread *t = arg;
+
+	t->ret = xioctl(t->fd, t->req, t->arg);
+	return NULL;
+}
+
+static bool ioctl_thread_start(struct ioctl_thread *t, int fd,
+			       unsigned long req, void *arg)
+{
+	*t = (struct ioctl_thread){ .fd = fd, .req = req, .arg = arg };
+	return CHECK(pthread_create(&t->th, NULL, ioctl_thread_fn, t), 0);
+}
+
+/* Join @t within @ms: true if it ended. */
+static bool ioctl_thread_join(struct ioctl_thread *t, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return !pthread_timedjoin_np(t->th, NULL, &ts);
+}
+
+/*
+ * A LIST whose answer waits on a userfaultfd page holds up no other call
+ * on the context: it copies out after the context's lock.
+ */
+static void test_uffd_list_no_stall(void)
+{
+	struct dbdev_list_devices a = {
+		.argsz = sizeof(a), .nr_devices = 4, .nr_resources = 8,
+	};
+	struct ioctl_thread lister, creator;
+	struct dbdev_uresource r = RES_PIO(0x60, 1);
+	struct dbdev_create_device c;
+	struct uffd_page u;
+	bool joined;
+	uint32_t id;
+	int fd;
+
+	OPEN_CTX(fd);
+	if (!uffd_page(&u))
+		return;
+	REQUIRE(create_std(fd, &id), 0);
+	a.devices = (uintptr_t)u.page;
+	a.resources = (uintptr_t)(u.page + 2048);
+	REQUIRE(ioctl_thread_start(&lister, fd, DBDEV_LIST_DEVICES, &a), 1);
+	REQUIRE(uffd_wait_fault(&u, 10000), 1);
+
+	/* LIST waits for the page: a create on the context goes through */
+	create_init(&c, 0, &r, 1, NULL, 0);
+	REQUIRE(ioctl_thread_start(&creator, fd, DBDEV_CREATE_DEVICE, &c), 1);
+	joined = ioctl_thread_join(&creator, 3000);
+	CHECK(joined, 1);
+
+	uffd_resolve(&u);
+	REQUIRE(ioctl_thread_join(&lister, 10000), 1);
+	if (!joined)
+		pthread_join(creator.th, NULL);
+	CHECK(creator.ret, 0);
+	CHECK(c.id, id + 1);
+	/* the list as it was when LIST looked, before or after the create */
+	CHECK(lister.ret, 0);
+	CHECK(a.nr_devices == 1 || a.nr_devices == 2, 1);
+	CHECK(((struct dbdev_device_info *)u.page)->id, id);
+	close(fd);
+}
+
+/*
+ * A create whose answer page is taken away once the call has it still
+ * answers, and the device it answers for is there; never "-EFAULT with
+ * the device made".  The argument structure is on page A, @assigned on
+ * page B, both of a userfaultfd: the call takes A first, so when B's
+ * fault arrives, A is taken away (MADV_DONTNEED) before B is given.
+ * Should the call touch A again, A is unmapped.
+ */
+static void test_uffd_create_answer(void)
+{
+	struct dbdev_uresource r = RES_PIO(0x60, 1), *got;
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_zeropage z = { .range.len = 4096 };
+	struct uffdio_range a_range = { .len = 4096 };
+	struct dbdev_create_device *c;
+	struct ioctl_thread creator;
+	struct uffd_page u;
+	struct test_list l;
+	int fd, faults = 0;
+	char *two;
+
+	OPEN_CTX(fd);
+	two = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	u.uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	REQUIRE(two != MAP_FAILED, 1);
+	REQUIRE(u.uffd >= 0, 1);
+	REQUIRE(xioctl(u.uffd, UFFDIO_API, &api), 0);
+	c = (struct dbdev_create_device *)two;		/* present */
+	got = (struct dbdev_uresource *)(two + 4096);	/* missing */
+	create_init(c, 0, &r, 1, got, 1);
+	reg.range.start = (uintptr_t)two;
+	reg.range.len = 8192;
+	REQUIRE(xioctl(u.uffd, UFFDIO_REGISTER, &reg), 0);
+	a_range.start = (uintptr_t)two;
+	z.range.start = (uintptr_t)got;
+
+	REQUIRE(ioctl_thread_start(&creator, fd, DBDEV_CREATE_DEVICE, c), 1);
+	REQUIRE(uffd_wait_fault(&u, 10000), 1);		/* B */
+	CHECK(madvise(two, 4096, MADV_DONTNEED), 0);
+	CHECK(xioctl(u.uffd, UFFDIO_ZEROPAGE, &z), 0);
+	while (!ioctl_thread_join(&creator, 100)) {
+		if (uffd_wait_fault(&u, 0)) {
+			faults++;
+			munmap(two, 4096);
+			xioctl(u.uffd, UFFDIO_WAKE, &a_range);
+		}
+	}
+	CHECK(creator.ret, 0);
+	CHECK(faults, 0);
+	/* the device is there, with the resources written to B */
+	REQUIRE(list_devs(fd, &l), 0);
+	CHECK(l.nr_devices, 1);
+	CHECK(l.nr_resources, 1);
+	CHECK_MEM(got, &r, sizeof(r));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------
  * 12. At most 1024 devices per context
  */
 #define MAX_DEVICES	1024
@@ -4073,6 +4264,8 @@ static const struct test tests[] = {
 	T(hostile_ctl_keeps_log),
 	T(hostile_batch_data),
 	T(hostile_tx_create),
+	T(uffd_list_no_stall),
+	T(uffd_create_answer),
 	T(limit),
 	T(isolation),
 	T(close_while_injecting),

@@ -163,7 +163,11 @@ struct dbdev_uconstraint {
  * to the device: from then on it is the device's, and goes back to the
  * pool with it.  While
  * a transaction is open the device is part of it: invisible to I/O until
- * DBDEV_TX_COMMIT, gone with DBDEV_TX_CANCEL.
+ * DBDEV_TX_COMMIT, gone with DBDEV_TX_CANCEL.  Where the answer goes
+ * (this structure, @argsz bytes, and @assigned) must be writable, and is
+ * held for the call before anything happens: a create that fails leaves
+ * nothing behind, and one that succeeds answers into the memory the
+ * buffers had when it began, even if another thread unmaps them meanwhile.
  *
  * Errors: -ENOENT no such type; -EEXIST a range overlaps one on the same
  * bus; -EBUSY a resource is taken in its pool (a fixed IRQ or slot, ...);
@@ -414,7 +418,8 @@ struct dbdev_device_ctl {
  * gives them to nobody else.  A later DBDEV_CREATE_DEVICE with one of them,
  * exactly, as an explicit resource takes it over (allocate first, create
  * later); DBDEV_FREE gives back what was not taken.  Reservations last
- * until freed, taken or the context is closed.
+ * until freed, taken or the context is closed.  The answer is held as
+ * DBDEV_CREATE_DEVICE holds its own: a reservation is always answered.
  *
  * Errors: -EINVAL a malformed constraint, a window that meets no pool of
  * its kind, a fixed IRQ or slot block not inside one; -ENOSPC a constraint
