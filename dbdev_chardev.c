@@ -1162,8 +1162,16 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		if (!buf)
 			err = -ENOMEM;
 	}
-	for (i = 0; i < arg->nr && !err; i++)
+	/*
+	 * Up to DBDEV_BATCH_MAX * DBDEV_IO_MAX_BYTES callbacks: give way
+	 * between accesses, and stop for a process that is being killed.
+	 */
+	for (i = 0; i < arg->nr && !err; i++) {
 		err = dbdev_io_run(ctx->mgr, &ios[i], buf);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+		cond_resched();
+	}
 	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
 				 arg->nr * sizeof(*ios)))
 		err = -EFAULT;

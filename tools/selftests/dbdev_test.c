@@ -3339,6 +3339,57 @@ static void test_io_stats(void)
 	close(fd);
 }
 
+/*
+ * 17g2. A batch of a process being killed stops after the access it is in:
+ * a child shares the context (fork) and runs 256 accesses of 4096 port
+ * reads; once the device has seen some, the parent kills it.
+ */
+static void test_io_batch_killed(void)
+{
+	enum { NR = DBDEV_BATCH_MAX, COUNT = DBDEV_IO_MAX_BYTES };
+	struct dbdev_device_stats st, again;
+	uint64_t reads = 0;
+	uint32_t id;
+	int fd, status, i;
+	pid_t pid;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	pid = fork();
+	REQUIRE(pid >= 0, 1);
+	if (!pid) {
+		static struct dbdev_io ios[NR];
+		static uint8_t data[COUNT];
+		struct dbdev_io_batch b = {
+			.argsz = sizeof(b), .nr = NR, .ios = (uintptr_t)ios,
+		};
+
+		for (i = 0; i < NR; i++)
+			ios[i] = (struct dbdev_io){
+				.bus = DBDEV_IO_PIO, .dir = DBDEV_IO_READ,
+				.size = 1, .count = COUNT, .addr = TEST_PIO,
+				.data = (uintptr_t)data,
+			};
+		ioctl(fd, DBDEV_IO_BATCH, &b);
+		_exit(0);
+	}
+	for (i = 0; i < 100000 && !reads; i++) {
+		if (dev_stats(fd, id, &st))
+			break;
+		reads = st.pio_reads;
+	}
+	kill(pid, SIGKILL);
+	REQUIRE(waitpid(pid, &status, 0), pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, 1);
+	REQUIRE(reads > 0, 1);
+	REQUIRE(dev_stats(fd, id, &st), 0);
+	CHECK(st.pio_reads < (uint64_t)NR * COUNT, 1);
+	CHECK(st.pio_reads % COUNT, 0);		/* whole accesses */
+	REQUIRE(dev_stats(fd, id, &again), 0);
+	CHECK(again.pio_reads, st.pio_reads);
+	close(fd);
+}
+
 /* 17h. A reset lowers the lines: an acknowledgment then signals nothing */
 static void test_irq_reset(void)
 {
@@ -4279,6 +4330,7 @@ static const struct test tests[] = {
 	T(io_device_flag),
 	T(irq_eventfd_refused),
 	T(io_stats),
+	T(io_batch_killed),
 	T(irq_reset),
 };
 

@@ -291,7 +291,9 @@ struct dbdev_io_one {
  *
  * Every access is checked before the first one runs: one malformed access
  * fails the call (-EINVAL, or -E2BIG for too many bytes) with none done.
- * A failing access does not stop the ones after it.
+ * A failing access does not stop the ones after it.  The kernel gives way
+ * to other tasks between accesses, and a process being killed stops after
+ * the access it is in.
  */
 struct dbdev_io_batch {
 	__u32 argsz;
