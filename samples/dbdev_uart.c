@@ -89,8 +89,9 @@ struct dbdev_uart {
 	u8 fcr;				/* FIFO enable and trigger level */
 	u8 msr_delta;			/* MSR bits 0-3, until MSR is read */
 	bool thri;			/* THR-empty interrupt pending */
-	DECLARE_KFIFO(rx, u8, DBDEV_UART_RX_MAX);
-	DECLARE_KFIFO(tx, u8, DBDEV_UART_TX_MAX);
+	/* apart from the rest, so that each is a 4 KiB allocation */
+	DECLARE_KFIFO_PTR(rx, u8);
+	DECLARE_KFIFO_PTR(tx, u8);
 };
 
 static struct dbdev_uart *to_uart(struct dbdev_device *dev)
@@ -304,9 +305,13 @@ static struct dbdev_device *dbdev_uart_create(const void *params)
 	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
 	if (!u)
 		return ERR_PTR(-ENOMEM);
+	if (kfifo_alloc(&u->rx, DBDEV_UART_RX_MAX, GFP_KERNEL_ACCOUNT) ||
+	    kfifo_alloc(&u->tx, DBDEV_UART_TX_MAX, GFP_KERNEL_ACCOUNT)) {
+		kfifo_free(&u->rx);
+		kfree(u);
+		return ERR_PTR(-ENOMEM);
+	}
 	mutex_init(&u->lock);
-	INIT_KFIFO(u->rx);
-	INIT_KFIFO(u->tx);
 	dbdev_device_init(&u->dev, &dbdev_uart_ops, 0);
 	return &u->dev;
 }
@@ -316,6 +321,8 @@ static void dbdev_uart_destroy(struct dbdev_device *dev)
 	struct dbdev_uart *u = to_uart(dev);
 
 	mutex_destroy(&u->lock);
+	kfifo_free(&u->tx);
+	kfifo_free(&u->rx);
 	kfree(u);
 }
 
