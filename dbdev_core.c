@@ -8,12 +8,18 @@
  *			unregistration, transactions and teardown.  It guards
  *			the staged bus copies, mgr->devices, mgr->tx and the
  *			private fields of every device bound to the manager.
- *   mgr->srcu		read side held by each dispatch from the bus lookup
+ *   dbdev_srcu		read side held by each dispatch from the bus lookup
  *			until the device callback has returned.  Writers wait
  *			for it (an expedited grace period) only after
  *			dropping mgr->lock, so a callback may register
  *			devices; a callback that would wait for itself gets
- *			-EDEADLK.
+ *			-EDEADLK.  One SRCU for every manager: an
+ *			srcu_struct's per-CPU data is not charged to any
+ *			memory cgroup, so one per VM would be memory a
+ *			process makes the kernel spend outside its limit
+ *			(about 0.5 KiB per possible CPU).  An unregistration
+ *			then also waits for the dispatches of other VMs in
+ *			flight, each one callback long.
  *   dev->io_lock	held around each callback of a serialised device;
  *			nested by dispatch depth for lockdep.
  *
@@ -36,6 +42,8 @@
 
 #define CREATE_TRACE_POINTS
 #include "dbdev_trace.h"
+
+DEFINE_STATIC_SRCU(dbdev_srcu);
 
 /* ------------------------------------------------------------------------
  * Dispatch frames: which devices the current thread is inside
@@ -209,7 +217,7 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
 		return -EINVAL;
 
-	idx = srcu_read_lock(&mgr->srcu);
+	idx = srcu_read_lock(&dbdev_srcu);
 	r = dbdev_buses_lookup(&mgr->buses, bus, addr);
 	if (!r)
 		ret = -ENODEV;
@@ -219,7 +227,7 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 		ret = dbdev_call(r, addr - r->base, data, len, write, result);
 	if (trace_dbdev_io_enabled())
 		dbdev_trace_io(mgr, bus, addr, data, len, write, r, ret ?: *result);
-	srcu_read_unlock(&mgr->srcu, idx);
+	srcu_read_unlock(&dbdev_srcu, idx);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_dispatch, DBDEV_NS);
@@ -959,12 +967,12 @@ static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 	if (list_empty(dead))
 		return;
 	if (wait)
-		synchronize_srcu_expedited(&mgr->srcu);
+		synchronize_srcu_expedited(&dbdev_srcu);
 	list_for_each_entry_safe(b, tmp, dead, link) {
 		if (wait)
 			dbdev_binding_free(b);
 		else
-			call_srcu(&mgr->srcu, &b->rcu, dbdev_binding_free_rcu);
+			call_srcu(&dbdev_srcu, &b->rcu, dbdev_binding_free_rcu);
 	}
 }
 
@@ -1535,16 +1543,10 @@ EXPORT_SYMBOL_NS_GPL(dbdev_conflict, DBDEV_NS);
 struct dbdev_manager *dbdev_manager_create(void)
 {
 	struct dbdev_manager *mgr;
-	int err;
 
 	mgr = kzalloc(sizeof(*mgr), GFP_KERNEL_ACCOUNT);
 	if (!mgr)
 		return ERR_PTR(-ENOMEM);
-	err = init_srcu_struct(&mgr->srcu);
-	if (err) {
-		kfree(mgr);
-		return ERR_PTR(err);
-	}
 	dbdev_buses_init(&mgr->buses);
 	mutex_init(&mgr->lock);
 	INIT_LIST_HEAD(&mgr->devices);
@@ -1596,8 +1598,6 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 		if (dev->ops->release)
 			dev->ops->release(dev);
 	}
-	srcu_barrier(&mgr->srcu);
-	cleanup_srcu_struct(&mgr->srcu);
 	mutex_destroy(&mgr->lock);
 	kfree(mgr);
 }
@@ -1612,6 +1612,8 @@ module_init(dbdev_init);
 static void __exit dbdev_exit(void)
 {
 	dbdev_chardev_exit();
+	/* bindings freed after a grace period, by code of this module */
+	srcu_barrier(&dbdev_srcu);
 }
 module_exit(dbdev_exit);
 

@@ -193,7 +193,6 @@ struct dbdev_tx {
 /**
  * struct dbdev_manager - the I/O manager of one VM
  * @buses: the PIO and MMIO buses, read by every dispatch
- * @srcu: covers each dispatch from lookup to the callback's return
  * @lock: serialises writers: registration, transactions, teardown
  * @devices: every device bound to this manager, via &dbdev_device.node
  * @grants: the bindings of dbdev_alloc() not yet wholly freed or taken
@@ -205,7 +204,6 @@ struct dbdev_tx {
  */
 struct dbdev_manager {
 	struct dbdev_buses buses;
-	struct srcu_struct srcu;
 
 	struct mutex lock ____cacheline_aligned_in_smp;
 	struct list_head devices;

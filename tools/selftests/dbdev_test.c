@@ -26,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -2527,6 +2528,46 @@ static void test_limit(void)
 	close(fd);
 }
 
+/* Percpu: of /proc/meminfo, in kB; -1 if it cannot be read */
+static long meminfo_percpu(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Percpu: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * A context takes no per-CPU memory: that is charged to no memory cgroup
+ * (an SRCU of its own would take about 0.5 KiB per possible CPU).  2000
+ * contexts may make the kernel's per-CPU area grow by 64 KiB at most.
+ */
+static void test_ctx_percpu(void)
+{
+	enum { NR = 2000 };
+	struct rlimit rl = { NR + 64, NR + 64 };
+	static int fds[NR];
+	long before, after;
+	int i;
+
+	REQUIRE(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	before = meminfo_percpu();
+	REQUIRE(before >= 0, 1);
+	for (i = 0; i < NR; i++)
+		REQUIRE((fds[i] = open_ctx()) >= 0, 1);
+	after = meminfo_percpu();
+	for (i = 0; i < NR; i++)
+		close(fds[i]);
+	printf("# Percpu: %ld kB, %ld kB with %d contexts\n", before, after, NR);
+	CHECK(after - before <= 64, 1);
+}
+
 /* ------------------------------------------------------------------------
  * 13. Contexts do not see each other
  */
@@ -4318,6 +4359,7 @@ static const struct test tests[] = {
 	T(uffd_list_no_stall),
 	T(uffd_create_answer),
 	T(limit),
+	T(ctx_percpu),
 	T(isolation),
 	T(close_while_injecting),
 	T(close_with_tx),
