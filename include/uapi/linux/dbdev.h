@@ -270,7 +270,9 @@ struct dbdev_io {
  * @io: the access; its @result and @done are written back
  *
  * The ioctl itself fails only for a malformed request; what the access
- * did is in @io.result.
+ * did is in @io.result.  (A buffer another thread unmaps or protects
+ * while the call runs can make it fail with -EFAULT after the access ran;
+ * what the access did to the device stays.)
  */
 struct dbdev_io_one {
 	__u32 argsz;
@@ -293,7 +295,9 @@ struct dbdev_io_one {
  * fails the call (-EINVAL, or -E2BIG for too many bytes) with none done.
  * A failing access does not stop the ones after it.  The kernel gives way
  * to other tasks between accesses, and a process being killed stops after
- * the access it is in.
+ * the access it is in.  As for DBDEV_IO, a buffer unmapped or protected
+ * by another thread during the call can fail it with -EFAULT after
+ * accesses ran.
  */
 struct dbdev_io_batch {
 	__u32 argsz;
