@@ -5,7 +5,9 @@
 # the selftests (tools/selftests, a static TAP binary) and dbdevctl, then
 # runs each on the Debian 6.1 and 6.12 kernels under QEMU
 # (tools/vm/run.sh) and in the KASAN+lockdep UML kernel (tools/uml/run.sh):
-#   selftests  tools/selftests/dbdev_test, TAP: each result counts
+#   selftests  tools/selftests/dbdev_test, TAP: each result counts;
+#              memcg, tools/selftests/memcg_test (6.1 and 6.12): a memory
+#              cgroup's limit stops a process's contexts with -ENOMEM
 #   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
 #              one test, passed if it exits 0; dbdevctl-test likewise with
 #              tools/dbdevctl/test.dbdev, which checks every errno;
@@ -88,7 +90,11 @@ done
 for k in "${KERNELS[@]}"; do
 	for t in "${tests[@]}"; do
 		case $t in
-		selftests) run "$k" selftests -- tools/selftests/dbdev_test ;;
+		selftests)
+			run "$k" selftests -- tools/selftests/dbdev_test
+			# the UML kernel is built without cgroups
+			[ "$k" = uml ] ||
+				run "$k" memcg -- tools/selftests/memcg_test ;;
 		dbdevctl)
 			run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
 				-x -f tools/dbdevctl/demo.dbdev
