@@ -7,7 +7,9 @@
 # (tools/vm/run.sh) and in the KASAN+lockdep UML kernel (tools/uml/run.sh):
 #   selftests  tools/selftests/dbdev_test, TAP: each result counts;
 #              memcg, tools/selftests/memcg_test (6.1 and 6.12): a memory
-#              cgroup's limit stops a process's contexts with -ENOMEM
+#              cgroup's limit stops a process's contexts with -ENOMEM;
+#              failnth, tools/selftests/failnth_test (UML): each
+#              allocation of each state-changing call fails in turn
 #   dbdevctl   tools/dbdevctl/dbdevctl -x -f tools/dbdevctl/demo.dbdev,
 #              one test, passed if it exits 0; dbdevctl-test likewise with
 #              tools/dbdevctl/test.dbdev, which checks every errno;
@@ -16,7 +18,7 @@
 #              a dbdevctl session with its values (6.1 and 6.12: the UML
 #              kernel has no tracing)
 #   debugfs    tools/debugfstest.sh, TAP: a context's directory in debugfs,
-#              its devices and counters (6.1 and 6.12 too)
+#              its devices and counters
 #   fuzz       tools/fuzz/run.sh, TAP: the fuzzer, FUZZ_SECONDS (20 unless
 #              set) split between model mode and four threads, from
 #              FUZZ_SEED (fixed unless set, so that `make test` replays)
@@ -92,20 +94,23 @@ for k in "${KERNELS[@]}"; do
 		case $t in
 		selftests)
 			run "$k" selftests -- tools/selftests/dbdev_test
-			# the UML kernel is built without cgroups
-			[ "$k" = uml ] ||
-				run "$k" memcg -- tools/selftests/memcg_test ;;
+			# the UML kernel is built without cgroups, the distro
+			# kernels without fault injection
+			if [ "$k" = uml ]; then
+				run "$k" failnth -- tools/selftests/failnth_test
+			else
+				run "$k" memcg -- tools/selftests/memcg_test
+			fi ;;
 		dbdevctl)
 			run "$k" dbdevctl --plain -- tools/dbdevctl/dbdevctl \
 				-x -f tools/dbdevctl/demo.dbdev
 			run "$k" dbdevctl-test --plain -- tools/dbdevctl/dbdevctl \
 				-f tools/dbdevctl/test.dbdev
 			run "$k" dbdevctl-pid -- tools/dbdevctl/pidtest.sh
-			# the UML kernel is built without tracing and debugfs
+			# the UML kernel is built without tracing
 			[ "$k" = uml ] ||
 				run "$k" trace -- tools/tracetest.sh
-			[ "$k" = uml ] ||
-				run "$k" debugfs -- tools/debugfstest.sh ;;
+			run "$k" debugfs -- tools/debugfstest.sh ;;
 		fuzz)
 			run "$k" fuzz -- tools/fuzz/run.sh "$FUZZ_SECONDS" \
 				"$FUZZ_SEED" ;;
