@@ -2219,8 +2219,18 @@ static const struct file_operations dbdev_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
+/*
+ * A fixed minor, so that /dev/dbdev can exist before the module is loaded
+ * (kmod static-nodes makes it from modules.devname at boot) and opening
+ * it loads the module, as /dev/kvm does.  Documentation/admin-guide/
+ * devices.txt reserves misc minors 243 to 254 for local use, which is
+ * what an out-of-tree driver is; should another driver of the machine have
+ * taken it, dbdev takes a dynamic one (and loads only on request).
+ */
+#define DBDEV_MINOR	246
+
 static struct miscdevice dbdev_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = DBDEV_MINOR,
 	.name = "dbdev",
 	.fops = &dbdev_fops,
 	.mode = 0600,
@@ -2232,10 +2242,19 @@ int dbdev_chardev_init(void)
 
 	dbdev_debugfs_root = debugfs_create_dir("dbdev", NULL);
 	err = misc_register(&dbdev_misc);
+	if (err == -EBUSY) {
+		pr_warn("dbdev: misc minor %d is taken, using a dynamic one\n",
+			DBDEV_MINOR);
+		dbdev_misc.minor = MISC_DYNAMIC_MINOR;
+		err = misc_register(&dbdev_misc);
+	}
 	if (err)
 		debugfs_remove(dbdev_debugfs_root);
 	return err;
 }
+
+MODULE_ALIAS_MISCDEV(DBDEV_MINOR);
+MODULE_ALIAS("devname:dbdev");
 
 void dbdev_chardev_exit(void)
 {
