@@ -36,7 +36,8 @@
 #                   uapi headers into PREFIX/include/linux; for building
 #                   drivers against dbdev, PREFIX/lib/dbdev: the kernel API
 #                   headers, dbdev.kbuild and the kernel's Module.symvers;
-#                   dbdevctl, its man page and bash completion.  PREFIX
+#                   dbdevctl, its man page and bash completion; the udev
+#                   rule giving /dev/dbdev to the kvm group.  PREFIX
 #                   defaults to /usr; DESTDIR stages it (and skips depmod)
 #   make uninstall  remove all of that (the modules of KDIR's kernel)
 #   make dkms-source  the module sources and dkms.conf into
@@ -127,6 +128,8 @@ install: modules
 		$(DESTDIR)$(PREFIX)/share/man/man8/dbdevctl.8
 	install -D -m 644 tools/dbdevctl/dbdevctl.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
+	install -D -m 644 tools/udev/65-dbdev.rules \
+		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/65-dbdev.rules
 	$(if $(DESTDIR),,depmod $(KVER))
 
 DKMS_SRC = $(DESTDIR)/usr/src/dbdev-$(VERSION)
@@ -141,7 +144,8 @@ uninstall: kdir
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/linux/,$(notdir $(UAPI))) \
 		$(DESTDIR)$(PREFIX)/sbin/dbdevctl \
 		$(DESTDIR)$(PREFIX)/share/man/man8/dbdevctl.8 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/dbdevctl \
+		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/65-dbdev.rules
 	$(if $(DESTDIR),,depmod $(KVER))
 
 .PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest fuzz test deps \

@@ -20,6 +20,11 @@
 #                   installed as a package: its depmod has nothing to run on)
 #   dkmsload-LINE   in the same VM, DKMS's dbdev.ko and dbdev_testdev.ko
 #                   load in place of the in-tree ones and serve an access
+#   devname-LINE, demand-LINE, rule-LINE, member-LINE, other-LINE
+#                   tools/udevtest.sh in another VM: modules.devname has
+#                   the node, opening it loads the installed dbdev, the
+#                   installed udev rule gives it to kvm 0660, a member of
+#                   kvm uses it and a non-member gets EACCES
 # Ends with the line "install: N passed, N failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -61,7 +66,8 @@ for line in "${lines[@]}"; do
 		usr/lib/dbdev/include/uapi/linux/{dbdev,dbdev_samples}.h \
 		usr/lib/dbdev/dbdev.kbuild "usr/lib/dbdev/symvers/$kver/Module.symvers" \
 		usr/sbin/dbdevctl usr/share/man/man8/dbdevctl.8 \
-		usr/share/bash-completion/completions/dbdevctl; do
+		usr/share/bash-completion/completions/dbdevctl \
+		usr/lib/udev/rules.d/65-dbdev.rules; do
 		[ -s "$root/$f" ] || missing+=" $f"
 	done
 	[ "$rc" = 0 ] || tail -n 20 "$base/install.log"
@@ -130,6 +136,15 @@ for line in "${lines[@]}"; do
 	rc=0
 	grep -qx 'dkmsload: ok' "$base/load.log" || rc=1
 	result "dkmsload-$line" "$rc" "DKMS's modules did not load or serve"
+
+	# /dev/dbdev as installed (tools/udevtest.sh, in the VM)
+	tools/vm/run.sh --kernel "$line" -- tools/udevtest.sh "$root" "$kver" \
+		>"$base/udev.log" 2>&1 || true
+	for t in devname demand rule member other; do
+		rc=0
+		grep -qx "udevtest: $t ok" "$base/udev.log" || rc=1
+		result "$t-$line" "$rc" "$(grep "^udevtest: $t " "$base/udev.log")"
+	done
 
 	rc=0
 	make -C "$src" -s KDIR="$kdir" DESTDIR="$root" uninstall \

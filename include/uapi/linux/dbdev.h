@@ -28,7 +28,8 @@
  * 1024 by default; -EMFILE beyond), each with at most DBDEV_MAX_ITEMS
  * resources and its type's own bounded state; all the kernel memory a
  * context uses is charged to the memory cgroup of the process that made
- * it allocate.  /dev/dbdev is root-only (mode 0600) by default.
+ * it allocate.  /dev/dbdev is root-only (mode 0600) by default; the udev
+ * rule of `make install` gives it to the kvm group (0660), as /dev/kvm.
  */
 #ifndef _UAPI_LINUX_DBDEV_H
 #define _UAPI_LINUX_DBDEV_H
