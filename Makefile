@@ -6,7 +6,9 @@
 #                   (or KDIR=/path/to/kernel/build)
 #   make clean      remove the module build products
 #   make check      checkpatch, sparse, kernel-doc, build-6.1, build-6.12,
-#                   and that make clean removes only what make built
+#                   that make clean removes only what make built, and docs
+#   make htmldocs   Documentation/ as HTML (Sphinx, with kernel-doc), into
+#                   /var/cache/dbdev/htmldocs
 #   make build-6.1 / make build-6.12 / make checkpatch / ...: one check step
 #   make kunit      the KUnit suites under UML (KASAN, lockdep, ...)
 #   make vmtest     the selftests, dbdevctl's scripts and 20 s of the fuzzer
@@ -48,7 +50,7 @@ KDIR ?= $(shell tools/kdir.sh 6.1)
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_DBDEV=m CONFIG_DBDEV_TEST_TYPE=m \
 	 CONFIG_DBDEV_SAMPLES=m W=1
 
-CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12
+CHECKS := checkpatch sparse kernel-doc build-6.1 build-6.12 docs
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 PREFIX ?= /usr
@@ -79,6 +81,9 @@ kdir:
 
 check:
 	@tools/check.sh
+
+htmldocs: docs
+	@bash -c '. tools/lib.sh && echo "HTML in $$CACHE/htmldocs/index.html"'
 
 $(CHECKS):
 	@tools/check.sh $@
@@ -148,5 +153,5 @@ uninstall: kdir
 		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/65-dbdev.rules
 	$(if $(DESTDIR),,depmod $(KVER))
 
-.PHONY: all modules clean kdir check $(CHECKS) bench kunit vmtest kvmtest fuzz test deps \
+.PHONY: all modules clean kdir check $(CHECKS) htmldocs bench kunit vmtest kvmtest fuzz test deps \
 	demo vmm install uninstall dkms-source

@@ -10,6 +10,8 @@
 #   build-6.12  the same against the newest Debian 12 6.12 headers
 #   clean       `make` then `make clean` in a copy of the tracked files
 #               leaves exactly those files
+#   docs        Documentation/ with Sphinx (warnings are errors), every
+#               export in its kernel API page
 # Builds happen in copies of the sources under $CACHE/check.  Ends with the
 # line "check: N passed, N failed".
 set -euo pipefail
@@ -50,6 +52,19 @@ build() {
 		! grep -Eqi 'warning|error' <<<"$out"
 }
 
+# docs: every export is in Documentation/kernel-api.rst, and Documentation/
+# builds with Sphinx and the kernel-doc extension of the 6.1 source,
+# warnings as errors, into $CACHE/htmldocs.
+docs() {
+	local s missing=
+	for s in $(sed -n 's/^EXPORT_SYMBOL_NS_GPL(\([a-z0-9_]*\),.*/\1/p' *.c); do
+		grep -qw "$s" Documentation/kernel-api.rst || missing+=" $s"
+	done
+	[ -z "$missing" ] || { echo "not in Documentation/kernel-api.rst:$missing"; return 1; }
+	DBDEV_KSRC=$SRC61 sphinx-build -q -W -b html -d "$CACHE/htmldocs.doctrees" \
+		Documentation "$CACHE/htmldocs"
+}
+
 # clean: what `make clean` removes is what `make` made, nothing tracked.
 clean() {
 	local dir=$CACHE/check/clean
@@ -72,12 +87,13 @@ run_step() {
 	build-6.1) build "$(tools/kdir.sh 6.1)" W=1 ;;
 	build-6.12) build "$(tools/kdir.sh 6.12)" W=1 ;;
 	clean) clean ;;
+	docs) docs ;;
 	*) echo "unknown step"; return 1 ;;
 	esac
 }
 
 cd "$TOP"
-[ $# -gt 0 ] || set -- checkpatch sparse kernel-doc build-6.1 build-6.12 clean
+[ $# -gt 0 ] || set -- checkpatch sparse kernel-doc build-6.1 build-6.12 clean docs
 passed=0 failed=0
 for STEP in "$@"; do
 	echo "=== $STEP"

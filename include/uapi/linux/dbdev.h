@@ -897,6 +897,7 @@ struct dbdev_device_state {
  * whose access a device of this context owns is served in the kernel,
  * port string I/O of any count included, read data goes into the kvm_run
  * area, and the vCPU runs again.  The call returns only:
+ *
  *  - DBDEV_KVM_RUN_EXIT: for any other exit, an access no device of the
  *    context owns among them; kvm_run is exactly as KVM left it, to be
  *    handled as without dbdev;
@@ -908,6 +909,7 @@ struct dbdev_device_state {
  *    past the end of its range): kvm_run holds the exit; the VMM completes
  *    it (the elements after @done, which a read has as KVM left them,
  *    zero) as it sees fit before the next call.
+ *
  * The ioctl itself fails, before the vCPU runs, only for arguments it
  * refuses: -EBADF an fd is not open; -EINVAL @vcpu_fd is not a KVM vCPU,
  * @vm_fd not a KVM VM, @run not page aligned, @run_size too small, or the
