@@ -1490,6 +1490,183 @@ static void test_stats(void)
 	close(c);
 }
 
+/* ------------------------------------------------------------------------
+ * 10. A hostile VMM around a running vCPU: its devices destroyed and made
+ * again, its run area mapped again, a storm of signals; then the context
+ * and the vCPU closed from another thread.  Nothing lost, nothing twice.
+ */
+
+/*
+ * The writer guest: CX rounds of an MMIO dword write to FS:0 and a port
+ * byte write to DX, counted in the word at DS:BX; then status 0.
+ */
+static const uint8_t guest_writer[] = {
+	/* 00 */ 0x64, 0x66, 0x89, 0x0e, 0x00, 0x00, /* mov %ecx, %fs:0 */
+	/* 06 */ 0x88, 0xc8,		/* mov %cl, %al */
+	/* 08 */ 0xee,			/* out %al, (%dx) */
+	/* 09 */ 0xff, 0x07,		/* incw (%bx) */
+	/* 0b */ 0xe2, 0xf3,		/* loop 0x00 */
+	/* 0d */ 0xb0, 0x00,		/* mov $0, %al */
+	/* 0f */ 0xba, 0x01, 0x05,	/* mov $0x501, %dx */
+	/* 12 */ 0xee,			/* out %al, (%dx) */
+	/* 13 */ 0xf4,			/* hlt */
+	/* 14 */ 0xeb, 0xfd,		/* jmp 0x13 */
+};
+
+#define HOSTILE_N	20000
+
+struct hostile {
+	int ctx;
+	const struct vm *vm;
+	pid_t runner;		/* the thread in DBDEV_KVM_RUN */
+	bool stop;
+	unsigned long rounds;
+	int err;
+};
+
+/* Destroy both devices and make them again, remap, signal; until stop. */
+static void *hostile_churn(void *arg)
+{
+	struct hostile *h = arg;
+	uint32_t pio_id = 1, mmio_id = 2;
+
+	while (!__atomic_load_n(&h->stop, __ATOMIC_RELAXED) && !h->err) {
+		h->err = destroy_dev(h->ctx, pio_id) ?:
+			 destroy_dev(h->ctx, mmio_id) ?:
+			 create_pio(h->ctx, DEV_PORT, &pio_id) ?:
+			 create_mmio(h->ctx, DEV_MMIO, &mmio_id);
+		/* the same pages of the vCPU, mapped again where they were */
+		if (mmap(h->vm->cpu.run, h->vm->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, h->vm->cpu.fd, 0) == MAP_FAILED)
+			h->err = -errno;
+		tgkill(getpid(), h->runner, SIGUSR1);
+		h->rounds++;
+	}
+	return NULL;
+}
+
+static void test_hostile_run(void)
+{
+	struct guest_regs gr = loop_regs(HOSTILE_N, DEV_PORT, DEV_MMIO,
+					 DATA_OFF);
+	struct sigaction sa = { .sa_handler = on_tick };
+	unsigned long calls, sigs = 0, by_vmm = 0;
+	struct hostile h = { .runner = gettid() };
+	uint64_t served = 0;
+	struct dbdev_kvm_run kr;
+	struct kvm_run *run;
+	uint32_t pio_id, mmio_id;
+	pthread_t th;
+	struct vm vm;
+	int err = 0;
+
+	OPEN_CTX(h.ctx);
+	REQUIRE(vm_open(&vm), 0);
+	h.vm = &vm;
+	run = vm.cpu.run;
+	REQUIRE(create_devs(h.ctx, &pio_id, &mmio_id), 0);
+	REQUIRE(pio_id, 1);
+	REQUIRE(mmio_id, 2);
+	REQUIRE(GUEST_START(&vm, &vm.cpu, guest_writer, &gr), 0);
+	REQUIRE(sigaction(SIGUSR1, &sa, NULL), 0);
+	REQUIRE(pthread_create(&th, NULL, hostile_churn, &h), 0);
+
+	kr_init(&kr, &vm, &vm.cpu);
+	for (calls = 0; calls < MAX_CALLS; calls++) {
+		err = kvm_run(h.ctx, &kr);
+		if (err)
+			break;
+		served += kr.served;
+		if (kr.reason == DBDEV_KVM_RUN_KVM_ERROR && kr.error == -EINTR) {
+			sigs++;
+			continue;
+		}
+		if (kr.reason != DBDEV_KVM_RUN_EXIT)
+			break;
+		/* a write while its device was gone: the VMM takes it */
+		if ((run->exit_reason == KVM_EXIT_IO &&
+		     run->io.port == DEV_PORT) ||
+		    (run->exit_reason == KVM_EXIT_MMIO &&
+		     run->mmio.phys_addr == DEV_MMIO)) {
+			by_vmm++;
+			continue;
+		}
+		break;
+	}
+	__atomic_store_n(&h.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+
+	printf("# %lu calls: %lu for signals, %lu accesses to the VMM while "
+	       "%lu rounds of destroy, create, remap and signal\n",
+	       calls + 1, sigs, by_vmm, h.rounds);
+	CHECK(err, 0);
+	CHECK(h.err, 0);
+	CHECK(kr.reason, DBDEV_KVM_RUN_EXIT);
+	CHECK(guest_status(&kr, &vm.cpu), 0);
+	CHECK(guest_read16(&vm, DATA_OFF), HOSTILE_N);
+	/* every write reached a device or the VMM, exactly once */
+	CHECK(served + by_vmm, 2 * HOSTILE_N);
+	CHECK(h.rounds > 0, 1);
+	close(h.ctx);
+}
+
+struct closer {
+	int ctx, vcpu;
+	pid_t runner;
+};
+
+/* Close the context, then the vCPU, each while the other thread runs. */
+static void *closer_fn(void *arg)
+{
+	struct closer *c = arg;
+
+	usleep(20000);
+	close(c->ctx);
+	tgkill(getpid(), c->runner, SIGUSR1);
+	usleep(20000);
+	close(c->vcpu);
+	tgkill(getpid(), c->runner, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * The context and then the vCPU closed by another thread while a vCPU runs
+ * under DBDEV_KVM_RUN: the call under way ends normally (it holds both
+ * files), the next one finds the context gone (-EBADF).
+ */
+static void test_closed_under_run(void)
+{
+	struct guest_regs gr = loop_regs(0xffff, DEV_PORT, DEV_MMIO, DATA_OFF);
+	struct sigaction sa = { .sa_handler = on_tick };
+	struct closer c = { .runner = gettid() };
+	struct dbdev_kvm_run kr;
+	uint32_t pio_id, mmio_id;
+	unsigned long calls;
+	pthread_t th;
+	struct vm vm;
+	int err = 0;
+
+	OPEN_CTX(c.ctx);
+	REQUIRE(vm_open(&vm), 0);
+	c.vcpu = vm.cpu.fd;
+	REQUIRE(create_devs(c.ctx, &pio_id, &mmio_id), 0);
+	REQUIRE(GUEST_START(&vm, &vm.cpu, guest_loop, &gr), 0);
+	REQUIRE(sigaction(SIGUSR1, &sa, NULL), 0);
+	REQUIRE(pthread_create(&th, NULL, closer_fn, &c), 0);
+
+	kr_init(&kr, &vm, &vm.cpu);
+	for (calls = 0; calls < MAX_CALLS; calls++) {
+		err = kvm_run(c.ctx, &kr);
+		if (err || kr.reason != DBDEV_KVM_RUN_KVM_ERROR ||
+		    kr.error != -EINTR)
+			break;
+	}
+	pthread_join(th, NULL);
+	CHECK(err, -EBADF);
+	CHECK(calls >= 1, 1);
+	munmap(vm.cpu.run, vm.run_size);
+}
+
 static const struct test tests[] = {
 	T(validation),
 	T(served),
@@ -1500,6 +1677,8 @@ static const struct test tests[] = {
 	T(fork),
 	T(two_vcpus),
 	T(stats),
+	T(hostile_run),
+	T(closed_under_run),
 };
 
 /*
