@@ -2224,10 +2224,16 @@ static const struct file_operations dbdev_fops = {
  * (kmod static-nodes makes it from modules.devname at boot) and opening
  * it loads the module, as /dev/kvm does.  Documentation/admin-guide/
  * devices.txt reserves misc minors 243 to 254 for local use, which is
- * what an out-of-tree driver is; should another driver of the machine have
- * taken it, dbdev takes a dynamic one (and loads only on request).
+ * what an out-of-tree driver is.  Should another driver of the machine
+ * have it, the load fails: the node kmod made, with the udev rule's group,
+ * would be that driver's.  misc_minor=0 then takes a dynamic minor (and
+ * the node exists only while dbdev is loaded).
  */
 #define DBDEV_MINOR	246
+
+static int misc_minor = DBDEV_MINOR;
+module_param(misc_minor, int, 0444);
+MODULE_PARM_DESC(misc_minor, "Misc minor of /dev/dbdev (default 246; 0: dynamic)");
 
 static struct miscdevice dbdev_misc = {
 	.minor = DBDEV_MINOR,
@@ -2240,14 +2246,14 @@ int dbdev_chardev_init(void)
 {
 	int err;
 
+	if (misc_minor < 0 || misc_minor >= MISC_DYNAMIC_MINOR)
+		return -EINVAL;
+	dbdev_misc.minor = misc_minor ?: MISC_DYNAMIC_MINOR;
 	dbdev_debugfs_root = debugfs_create_dir("dbdev", NULL);
 	err = misc_register(&dbdev_misc);
-	if (err == -EBUSY) {
-		pr_warn("dbdev: misc minor %d is taken, using a dynamic one\n",
-			DBDEV_MINOR);
-		dbdev_misc.minor = MISC_DYNAMIC_MINOR;
-		err = misc_register(&dbdev_misc);
-	}
+	if (err == -EBUSY)
+		pr_err("dbdev: misc minor %d is taken; load with misc_minor=0 for a dynamic one\n",
+		       misc_minor);
 	if (err)
 		debugfs_remove(dbdev_debugfs_root);
 	return err;
