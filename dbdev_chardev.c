@@ -558,10 +558,13 @@ static int dbdev_uout_pin(struct dbdev_uout *out, void __user *uptr,
 	nr = pin_user_pages_fast(addr & PAGE_MASK, want, FOLL_WRITE,
 				 out->pages);
 	if (nr < 0)
-		return -EFAULT;
+		return nr == -ENOMEM ? -ENOMEM : -EFAULT;
 	out->nr = nr;
 	return nr == want ? 0 : -EFAULT;
 }
+
+/* The largest answer array, @assigned, fits in the two pages of a uout. */
+static_assert(DBDEV_MAX_ITEMS * sizeof(struct dbdev_uresource) <= PAGE_SIZE);
 
 /* Write @len bytes from @src at @off of @out; cannot fail. */
 static void dbdev_uout_write(struct dbdev_uout *out, size_t off,
