@@ -389,7 +389,9 @@ struct dbdev_list_devices {
  * @reserved: 0
  *
  * Errors: -ENOENT no such device; -EOPNOTSUPP the type has no such
- * command; whatever the type returns.
+ * command; whatever the type returns.  (An answer buffer another thread
+ * unmaps or protects while the command runs can fail the call with
+ * -EFAULT after the command ran, as for DBDEV_IO.)
  */
 struct dbdev_device_ctl {
 	__u32 argsz;
