@@ -12,7 +12,7 @@ PACKAGES=(
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	dkms openssl
-	mount util-linux udev python3-sphinx
+	mount util-linux udev python3-sphinx gcc-multilib
 	binutils
 )
 

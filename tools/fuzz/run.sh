@@ -7,9 +7,11 @@
 #
 #     tools/vm/run.sh --kernel 6.12 -- tools/fuzz/run.sh 60 0x1234
 #
-# SECONDS are split between the two modes of dbdev_fuzz: model mode (one
+# SECONDS are split between the modes of dbdev_fuzz: model mode (one
 # context, a model of its devices checked after every call, exact replay:
-# `dbdev_fuzz -m -s SEED`) and four threads on shared contexts (SEED + 1).
+# `dbdev_fuzz -m -s SEED`), four threads on shared contexts (SEED + 1),
+# and, where the kernel runs 32-bit programs (not UML), the same threads
+# as a 32-bit process, through the compat ioctl path (SEED + 2).
 # In a kernel where dbdev is a module, the last test unloads dbdev and the
 # samples: a context, device or type reference the fuzzer's calls leaked
 # would keep one of them in use.  A kernel report fails the run too (the
@@ -17,30 +19,34 @@
 set -u
 cd "$(dirname "$0")"
 [ $# = 2 ] || { echo "usage: $0 SECONDS SEED" >&2; exit 2; }
-half=$(($1 / 2)) seed=$(($2))
-modular=0
+seed=$(($2))
+modular=0 compat=0
 grep -qs '^dbdev ' /proc/modules && modular=1
+./dbdev_fuzz32 -h >/dev/null 2>&1; [ $? = 2 ] && compat=1
+part=$(($1 / (2 + compat)))
 n=0 fails=0
 
-# fuzz NAME ARGS...: one run of dbdev_fuzz, one result.
+# fuzz NAME CMD...: one run of the fuzzer, one result.
 fuzz() {
 	local name=$1 out rc=0
 	shift
 	n=$((n + 1))
-	out=$(./dbdev_fuzz "$@" 2>&1) || rc=$?
+	out=$("$@" 2>&1) || rc=$?
 	sed 's/^/# /' <<<"$out"
 	if [ $rc = 0 ]; then
 		echo "ok $n - $name: $(tail -n 1 <<<"$out" | sed 's/^dbdev_fuzz: //')"
 	else
 		fails=$((fails + 1))
-		echo "not ok $n - $name (replay: dbdev_fuzz $*)"
+		echo "not ok $n - $name (replay: $*)"
 	fi
 }
 
 echo "TAP version 13"
-echo "1..$((2 + modular))"
-fuzz "model mode" -m -s "$seed" -t "$half"
-fuzz "threads" -j 4 -s "$((seed + 1))" -t "$half"
+echo "1..$((2 + compat + modular))"
+fuzz "model mode" ./dbdev_fuzz -m -s "$seed" -t "$part"
+fuzz "threads" ./dbdev_fuzz -j 4 -s "$((seed + 1))" -t "$part"
+[ $compat = 0 ] ||
+	fuzz "a 32-bit process" ./dbdev_fuzz32 -j 4 -s "$((seed + 2))" -t "$part"
 if [ $modular = 1 ]; then
 	n=$((n + 1))
 	if out=$(rmmod dbdev_testdev dbdev_uart dbdev_regs dbdev 2>&1); then
