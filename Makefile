@@ -14,6 +14,11 @@
 #   make vmtest     the selftests, dbdevctl's scripts and 20 s of the fuzzer
 #                   with dbdev loaded: in QEMU on 6.1 and 6.12, and in the
 #                   UML kernel
+#   make stress     the selftests, the allocation-failure and memory cgroup
+#                   tests, the fuzzer and DBDEV_KVM_RUN's selftests on a
+#                   6.1 kernel built with KASAN, lockdep, kmemleak and
+#                   fault injection, with two vCPUs (tools/stress.sh;
+#                   builds that kernel the first time)
 #   make fuzz       the fuzzer (tools/fuzz) in QEMU on 6.1 and 6.12 and in
 #                   the UML kernel: SECONDS=N per kernel (600 unless
 #                   given), SEED=N (random unless given; the log names it)
@@ -100,6 +105,9 @@ vmtest:
 kvmtest:
 	@tools/kvmtest.sh
 
+stress:
+	@tools/stress.sh
+
 SECONDS ?= 600
 SEED ?= $(strip $(shell od -An -N4 -tu4 /dev/urandom))
 fuzz:
@@ -153,5 +161,6 @@ uninstall: kdir
 		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/65-dbdev.rules
 	$(if $(DESTDIR),,depmod $(KVER))
 
-.PHONY: all modules clean kdir check $(CHECKS) htmldocs bench kunit vmtest kvmtest fuzz test deps \
+.PHONY: all modules clean kdir check $(CHECKS) htmldocs bench kunit vmtest kvmtest fuzz stress \
+	test deps \
 	demo vmm install uninstall dkms-source

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/kdir.sh 6.1|6.12
-# Prints the KDIR to build dbdev against for a Debian 12 kernel line.
+# Usage: tools/kdir.sh 6.1|6.12|debug
+# Prints the KDIR to build dbdev against for a Debian 12 kernel line, or
+# for the debug kernel of tools/vm/debug.sh.
 #
 # 6.1:  the installed distro headers that linux-headers-amd64 depends on.
 # 6.12: the newest linux-headers-6.12.*+deb12-amd64 that apt knows of,
@@ -75,5 +76,6 @@ kdir_612() {
 case "${1:-}" in
 6.1) kdir_61 ;;
 6.12) kdir_612 ;;
-*) echo "usage: $0 6.1|6.12" >&2; exit 2 ;;
+debug) "$TOP/tools/vm/debug.sh" kdir ;;
+*) echo "usage: $0 6.1|6.12|debug" >&2; exit 2 ;;
 esac

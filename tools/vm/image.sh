@@ -10,8 +10,9 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+[ "${1:-}" != debug ] || exec "$TOP/tools/vm/debug.sh" image
 [ $# = 1 ] && { [ "$1" = 6.1 ] || [ "$1" = 6.12 ]; } ||
-	{ echo "usage: $0 6.1|6.12" >&2; exit 2; }
+	{ echo "usage: $0 6.1|6.12|debug" >&2; exit 2; }
 VM_NAME=$1
 
 # modules ROOT ABI MODULE...: the .ko files of MODULE... and what they

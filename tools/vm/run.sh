@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/vm/run.sh [--kernel 6.1|6.12] [--kvm] [--cpus N] [--tty] -- CMD...
+# Usage: tools/vm/run.sh [--kernel 6.1|6.12|debug] [--kvm] [--cpus N] [--tty] -- CMD...
 #
 # Runs CMD as root in a QEMU (TCG) VM booted from the Debian 12 kernel of
-# that line (default 6.1), with dbdev.ko and the sample modules built from
-# this tree against the matching headers and loaded.  The guest sees the
+# that line (default 6.1), or from the debug kernel (6.1 with KASAN,
+# lockdep, kmemleak and fault injection: tools/vm/debug.sh), with dbdev.ko
+# and the sample modules built from this tree against the matching
+# headers and loaded.  The guest sees the
 # host's / read-only and the project folder read-write at the same path
 # (9p), with its own /tmp; CMD runs in the current folder if it is inside
-# the project, else in the project folder, with DBDEV_VM=6.1 or 6.12.
+# the project, else in the project folder, with DBDEV_VM=6.1, 6.12 or debug.
 # --kvm also loads kvm-amd (with -cpu max), so the guest has /dev/kvm.
 # --cpus: the guest's CPUs, 2 by default.  With one, the guest's TSC is
 # stable (TCG's vCPUs' TSCs drift apart, and a kernel that sees that gives
@@ -28,7 +30,7 @@ set -euo pipefail
 . "$TOP/tools/vm/common.sh"
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12] [--kvm] [--cpus N] [--tty] -- CMD..." >&2
+	echo "usage: $0 [--kernel 6.1|6.12|debug] [--kvm] [--cpus N] [--tty] -- CMD..." >&2
 	exit 2
 }
 
@@ -43,7 +45,8 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-[ $# -gt 0 ] && { [ "$line" = 6.1 ] || [ "$line" = 6.12 ]; } || usage
+[ $# -gt 0 ] && { [ "$line" = 6.1 ] || [ "$line" = 6.12 ] ||
+	[ "$line" = debug ]; } || usage
 VM_NAME=$line VM_TIMEOUT=${DBDEV_VM_TIMEOUT:-600}
 
 # build KDIR: build the modules in a copy of the sources, as `make` does,
