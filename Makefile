@@ -15,10 +15,11 @@
 #                   with dbdev loaded: in QEMU on 6.1 and 6.12, and in the
 #                   UML kernel
 #   make stress     the selftests, the allocation-failure and memory cgroup
-#                   tests, the fuzzer and DBDEV_KVM_RUN's selftests on a
-#                   6.1 kernel built with KASAN, lockdep, kmemleak and
-#                   fault injection, with two vCPUs (tools/stress.sh;
-#                   builds that kernel the first time)
+#                   tests, the fuzzer, DBDEV_KVM_RUN's selftests and the
+#                   KUnit suites (as a module) on a 6.1 kernel built with
+#                   KASAN, lockdep, kmemleak and fault injection, with two
+#                   vCPUs (tools/stress.sh; builds that kernel the first
+#                   time)
 #   make fuzz       the fuzzer (tools/fuzz) in QEMU on 6.1 and 6.12 and in
 #                   the UML kernel: SECONDS=N per kernel (600 unless
 #                   given), SEED=N (random unless given; the log names it)

@@ -814,7 +814,8 @@ static void dispatch_bad_result(struct kunit *test)
 	int result;
 
 	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x10)), 0);
-	kunit_info(test, "dbdev-expect-report: tdev_read returned 1, neither 0 nor an errno\n");
+	/* "tdev_read returned", or in a module "tdev_read [dbdev] returned" */
+	kunit_info(test, "dbdev-expect-report: returned 1, neither 0 nor an errno\n");
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		a->ret = bad[i];
 		result = 0;

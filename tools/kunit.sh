@@ -26,8 +26,14 @@ rc=0
 
 echo "Kernel log: $UML_BUILD/test.log"
 [ "$rc" = 0 ] || echo "kunit.py exited with status $rc"
+# every suite but the one of allocation failures, which only `make stress`
+# can run (see kunit/dbdev_failnth_test.c)
+suites=()
+for f in "$TOP"/kunit/*_test.c; do
+	[[ $f == */dbdev_failnth_test.c ]] || suites+=("$f")
+done
 results=$(python3 "$TOP/tools/kunit_results.py" "$UML_BUILD/test.log" \
-	"$TOP"/kunit/*_test.c) || true
+	"${suites[@]}") || true
 sed '$d' <<<"$results"
 if ! read -r passed failed < <(sed -nE \
 	'$s/^kunit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' <<<"$results"); then

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Judge a dbdev KUnit run from its full kernel log.
 
-Usage: kunit_results.py KERNEL_LOG SUITE_SOURCE...
+Usage: kunit_results.py [--tap] KERNEL_LOG SUITE_SOURCE...
 
 Every test case of every suite that SUITE_SOURCE files define counts once.
 A case passes only if it reported "ok" without "# SKIP" and no kernel report
@@ -14,7 +14,9 @@ line "# CASE: dbdev-expect-report: TEXT" first: the next report that holds
 TEXT is then not counted, and the case fails if none comes.
 A planned case that never reported, a suite that never ran, was skipped or
 has no cases count as failed too.  Ends with the line
-"kunit: N passed, N failed"; exits 1 if anything failed.
+"kunit: N passed, N failed"; exits 1 if anything failed.  With --tap it
+prints TAP instead, a result for each passed case and each failure, the
+kernel reports as comments.
 """
 
 import os
@@ -48,7 +50,9 @@ def expected_suites(paths):
 
 
 def main():
-    log_path, sources = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    tap = args[:1] == ['--tap']
+    log_path, sources = args[tap], args[tap + 1:]
     expected = expected_suites(sources)
     try:
         with open(log_path, encoding='utf-8', errors='replace') as f:
@@ -118,13 +122,13 @@ def main():
             suite, tainted = None, False
     close_report()
 
-    passed = 0
+    passed = []
     for name in expected:
         if name not in results:
             failed.append(f'{name}: the suite did not run')
             continue
         cases = results[name]
-        passed += sum(ok for _, ok, _ in cases)
+        passed += [f'{name}.{c}' for c, ok, _ in cases if ok]
         failed += [f'{name}.{c}: {why}' for c, ok, why in cases if not ok]
         lost = plans.get(name, len(cases)) - len(cases)
         if lost > 0 or name not in ended:
@@ -137,12 +141,20 @@ def main():
     if not expected:
         failed.append('no KUnit suite is defined in the sources')
 
+    comment = '# ' if tap else ''
     for where, text in reports:
-        print(f'--- kernel report, in {where} ---')
-        print('\n'.join(text))
-    for why in failed:
-        print(f'FAIL: {why}')
-    print(f'kunit: {passed} passed, {len(failed)} failed')
+        print(f'{comment}--- kernel report, in {where} ---')
+        print('\n'.join(comment + l for l in text))
+    if tap:
+        print('TAP version 13')
+        print(f'1..{len(passed) + len(failed)}')
+        for i, name in enumerate(passed + failed, 1):
+            print(f'ok {i} - {name}' if i <= len(passed) else
+                  f'not ok {i} - {name}')
+    else:
+        for why in failed:
+            print(f'FAIL: {why}')
+        print(f'kunit: {len(passed)} passed, {len(failed)} failed')
     return 1 if failed else 0
 
 

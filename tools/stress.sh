@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
+# Usage: tools/stress.sh [selftests|failnth|memcg|fuzz|kvm|kunit]...
 # `make stress`: the tests that find races and leaks, on the debug kernel
 # (tools/vm/debug.sh: 6.1 with KASAN, lockdep, PROVE_RCU, DEBUG_OBJECTS,
 # kmemleak and fault injection) with two vCPUs, where the UML kernel has
@@ -10,7 +11,11 @@
 #   memcg      tools/selftests/memcg_test
 #   fuzz       tools/fuzz/run.sh, STRESS_FUZZ_SECONDS (120 unless set)
 #   kvm        tools/selftests/kvm_run_test, with nested KVM
-# Each in a boot of its own, after which kmemleak must find no unreferenced
+#   kunit      dbdev's KUnit suites (but the UML-only irq one), as a
+#              dbdev.ko that runs them as it loads (tools/vm/kunitmod.sh),
+#              with the suite of allocation failures in the kernel API
+#              (kunit/dbdev_failnth_test.c)
+# (all of them unless named).  Each in a boot of its own, after which kmemleak must find no unreferenced
 # object that dbdev allocated; a kernel report that involves dbdev fails
 # the run too.  The
 # first run builds the debug kernel (see the README for how long).  Ends
@@ -30,6 +35,15 @@ tools/vm/debug.sh image >/dev/null
 for t in selftests fuzz; do
 	make -C "tools/$t" >/dev/null
 done
+# dbdev.ko with the KUnit suites, for the debug kernel
+kbuild=$CACHE/stress/kunit-build
+copy_sources "$kbuild"
+# (KASAN's redzones make some cases' frames larger than the 2048 bytes
+# the kernel warns at)
+make -C "$(tools/kdir.sh debug)" M="$kbuild" CONFIG_DBDEV=m \
+	CONFIG_DBDEV_KUNIT_TEST=y CONFIG_DBDEV_KUNIT_FAILNTH=y \
+	CONFIG_FRAME_WARN=4096 -j"$(nproc)" modules >"$LOGS/kunit-build.log" 2>&1 ||
+	{ tail -n 30 "$LOGS/kunit-build.log"; exit 1; }
 
 # run NAME [--kvm] -- CMD...: CMD in a boot of the debug kernel, then a
 # kmemleak scan of that boot: an unreferenced object dbdev allocated fails
@@ -58,10 +72,17 @@ run() {
 	passed=$((passed + p)) failed=$((failed + f))
 }
 
-run selftests -- tools/selftests/dbdev_test
-run failnth -- tools/selftests/failnth_test
-run memcg -- tools/selftests/memcg_test
-run fuzz -- tools/fuzz/run.sh "$FUZZ" 0x5eed
-run kvm --kvm -- tools/selftests/kvm_run_test
+[ $# -gt 0 ] || set -- selftests failnth memcg fuzz kvm kunit
+for part in "$@"; do
+	case $part in
+	selftests) run selftests -- tools/selftests/dbdev_test ;;
+	failnth) run failnth -- tools/selftests/failnth_test ;;
+	memcg) run memcg -- tools/selftests/memcg_test ;;
+	fuzz) run fuzz -- tools/fuzz/run.sh "$FUZZ" 0x5eed ;;
+	kvm) run kvm --kvm -- tools/selftests/kvm_run_test ;;
+	kunit) run kunit -- tools/vm/kunitmod.sh "$kbuild/dbdev.ko" ;;
+	*) echo "usage: $0 [selftests|failnth|memcg|fuzz|kvm|kunit]..." >&2; exit 2 ;;
+	esac
+done
 echo "stress: $passed passed, $failed failed"
 [ "$failed" = 0 ]

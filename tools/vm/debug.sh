@@ -24,7 +24,7 @@ mkdir -p "$out" "$CACHE/vm"
 (
 	flock 8
 	[ "$(cat "$img/.done" 2>/dev/null)" != "$stamp" ] || exit 0
-	echo "debug kernel: building in $out (12 to 25 minutes on 2 cores) ..." >&2
+	echo "debug kernel: building in $out (11 minutes on 2 idle cores) ..." >&2
 	start=$SECONDS
 	{
 		make -C "$SRC61" O="$out" -s x86_64_defconfig kvm_guest.config &&
