@@ -1615,11 +1615,13 @@ struct closer {
 	pid_t runner;
 	void *run;
 	size_t run_size;
+	int efaulted;		/* the runner has seen the run area gone */
 };
 
 /*
- * Unmap the run area, then close the context, then the vCPU, each while
- * the other thread runs.
+ * Unmap the run area, then close the context once the runner has seen
+ * the area gone (however slowly it is scheduled), then the vCPU, each
+ * while the other thread runs.
  */
 static void *closer_fn(void *arg)
 {
@@ -1628,7 +1630,8 @@ static void *closer_fn(void *arg)
 	usleep(20000);
 	munmap(c->run, c->run_size);
 	tgkill(getpid(), c->runner, SIGUSR1);
-	usleep(20000);
+	while (!__atomic_load_n(&c->efaulted, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	close(c->ctx);
 	tgkill(getpid(), c->runner, SIGUSR1);
 	usleep(20000);
@@ -1671,12 +1674,14 @@ static void test_closed_under_run(void)
 		err = kvm_run(c.ctx, &kr);
 		if (err == -EFAULT) {
 			efaults++;
+			__atomic_store_n(&c.efaulted, 1, __ATOMIC_RELEASE);
 			continue;
 		}
 		if (err || kr.reason != DBDEV_KVM_RUN_KVM_ERROR ||
 		    kr.error != -EINTR)
 			break;
 	}
+	__atomic_store_n(&c.efaulted, 1, __ATOMIC_RELEASE);	/* if it broke off */
 	pthread_join(th, NULL);
 	CHECK(err, -EBADF);
 	CHECK(efaults > 0, 1);
