@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tools/bench.sh [kunit] [smp] [kvm]   (default: all three)
+# Usage: tools/bench.sh [kunit] [smp] [ioctl] [kvm]   (default: all four)
 # kunit: runs the dbdev benchmark suite (kunit/dbdev_bench.c) in a UML
 #   kernel without debug options (kunit/benchconfig, cached in
 #   $CACHE/uml-bench beside the KASAN+lockdep kernel of `make kunit`), and
@@ -11,6 +11,9 @@
 #   6.1 and the 6.12 headers), loaded into Debian's SMP kernels in a QEMU
 #   VM of two CPUs, where what SMP costs shows (migration and preemption
 #   control, SRCU's fences); under TCG, so only ratios mean anything.
+# ioctl: tools/bench/ioctl_bench in the same VM (6.1 and 6.12, two CPUs):
+#   a null ioctl, one DBDEV_IO and an access of a 256-access batch, as
+#   ratios (TCG again).
 # kvm: runs the VMM's bench guest (tools/vmm/guests/bench.s) under nested
 #   KVM on the 6.1 and the 6.12 kernel, in a VM of one CPU (whose TSC is
 #   stable, as a real host's), and prints its table: guest accesses to
@@ -55,6 +58,18 @@ smp_bench() {
 	done
 }
 
+ioctl_bench() {
+	local line out
+	make -s -C "$TOP/tools/bench"
+	for line in 6.1 6.12; do
+		echo "=== injecting accesses from userspace, Debian's $line kernel, QEMU (TCG) with 2 CPUs: compare ratios only"
+		out=$("$TOP/tools/vm/run.sh" --kernel "$line" --cpus 2 -- \
+			tools/bench/ioctl_bench 2>&1) ||
+			{ echo "$out" | tail -n 20; echo "bench: the ioctl bench failed on $line"; exit 1; }
+		sed -n 's/^bench: //p' <<<"$out"
+	done
+}
+
 kvm_bench() {
 	local line
 	make -s -C "$TOP/tools/vmm"
@@ -67,12 +82,13 @@ kvm_bench() {
 	done
 }
 
-[ $# -gt 0 ] || set -- kunit smp kvm
+[ $# -gt 0 ] || set -- kunit smp ioctl kvm
 for part in "$@"; do
 	case $part in
 	kunit) kunit_bench ;;
 	smp) smp_bench ;;
+	ioctl) ioctl_bench ;;
 	kvm) kvm_bench ;;
-	*) echo "usage: $0 [kunit] [smp] [kvm]" >&2; exit 2 ;;
+	*) echo "usage: $0 [kunit] [smp] [ioctl] [kvm]" >&2; exit 2 ;;
 	esac
 done
