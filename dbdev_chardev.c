@@ -494,31 +494,37 @@ static int dbdev_respond(const struct dbdev_ucmd *uc)
  * Make sure @len bytes at @uptr can be read and written, leaving them as
  * they are: a call that changes state checks where its answer goes first,
  * so that it does not fail afterwards for a bad pointer.  (Only a racing
- * munmap() can still make the final copy fail.)
+ * munmap() or mprotect() can still make the final copy fail.)  Access
+ * rights are a page's: one byte of each page is read and written back.
  */
 static int dbdev_probe_user(void __user *uptr, size_t len)
 {
-	u8 small[64], *tmp = small;
-	int err = 0;
+	unsigned long addr = (unsigned long)uptr, last = addr + len - 1;
+	u8 __user *p;
+	u8 b;
 
 	if (!len)
 		return 0;
-	if (len > sizeof(small)) {
-		tmp = kvmalloc(len, GFP_KERNEL);
-		if (!tmp)
-			return -ENOMEM;
+	if (!access_ok(uptr, len))
+		return -EFAULT;
+	for (;;) {
+		p = (u8 __user *)addr;
+		if (get_user(b, p) || put_user(b, p))
+			return -EFAULT;
+		/* access_ok() passed: this does not wrap to 0 */
+		addr = (addr & PAGE_MASK) + PAGE_SIZE;
+		if (addr > last)
+			return 0;
 	}
-	if (copy_from_user(tmp, uptr, len) || copy_to_user(uptr, tmp, len))
-		err = -EFAULT;
-	if (tmp != small)
-		kvfree(tmp);
-	return err;
 }
 
-/* Make sure the answer to @uc can be written back. */
+/*
+ * Make sure the answer to @uc can be written back, before the handler
+ * changes its copy: writing the caller's own bytes back changes nothing.
+ */
 static int dbdev_probe_answer(const struct dbdev_ucmd *uc)
 {
-	return dbdev_probe_user(uc->uarg, dbdev_answer_size(uc));
+	return dbdev_respond(uc);
 }
 
 /**
@@ -1047,15 +1053,27 @@ static int dbdev_io_check(const struct dbdev_io *io)
 	return 0;
 }
 
-/* Can the access's data be read (a write) or written (a read)? */
-static int dbdev_io_probe(const struct dbdev_io *io)
+/*
+ * Can the access's data be read (a write) or written (a read)?  *@rw_page
+ * is a page found readable and writable before (or 0): a batch whose
+ * buffers share pages probes each once.
+ */
+static int dbdev_io_probe(const struct dbdev_io *io, u64 *rw_page)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
 	size_t bytes = (size_t)io->size * io->count;
+	u64 first = io->data & PAGE_MASK;
+	int err;
 
+	if (*rw_page && first == *rw_page &&
+	    ((io->data + bytes - 1) & PAGE_MASK) == first)
+		return 0;
 	if (io->dir == DBDEV_IO_WRITE)
 		return fault_in_readable(udata, bytes) ? -EFAULT : 0;
-	return dbdev_probe_user(udata, bytes);
+	err = dbdev_probe_user(udata, bytes);
+	if (!err)
+		*rw_page = (io->data + bytes - 1) & PAGE_MASK;
+	return err;
 }
 
 /* One element of @io at @addr; sets io->result and io->device. */
@@ -1117,11 +1135,12 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_io_one *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
+	u64 rw_page = 0;
 	int err;
 
 	if (arg->flags)
 		return -EINVAL;
-	err = dbdev_io_check(&arg->io) ?: dbdev_io_probe(&arg->io) ?:
+	err = dbdev_io_check(&arg->io) ?: dbdev_io_probe(&arg->io, &rw_page) ?:
 	      dbdev_probe_answer(uc);
 	if (err)
 		return err;
@@ -1139,6 +1158,7 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	struct dbdev_io_batch *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
 	size_t most = 0;
+	u64 rw_page = 0;
 	struct dbdev_io *ios;
 	unsigned int i;
 	int err = 0;
@@ -1155,11 +1175,13 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	 * it, before any runs.
 	 */
 	for (i = 0; i < arg->nr && !err; i++) {
-		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i]);
+		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i], &rw_page);
 		most = max_t(size_t, most, (size_t)ios[i].size * ios[i].count);
 	}
-	err = err ?: dbdev_probe_user(u64_to_user_ptr(arg->ios),
-				      arg->nr * sizeof(*ios));
+	/* where the results go: the caller's bytes, written back unchanged */
+	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
+				 arg->nr * sizeof(*ios)))
+		err = -EFAULT;
 	if (!err) {
 		buf = dbdev_io_buf(most, small);
 		if (!buf)

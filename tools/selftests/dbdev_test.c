@@ -2153,6 +2153,20 @@ static void test_hostile_pointers(void)
 	b.ios = (uintptr_t)ios;
 	b.nr = 1;
 	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	/*
+	 * The kernel probes each page once per batch: a second access whose
+	 * data is in another page, or runs on from the page of the first
+	 * into the next, is still found out before anything runs.
+	 */
+	memset(good_page, 0xaa, 16);
+	ios[0].data = (uintptr_t)good_page;
+	ios[1] = ios[0];
+	ios[1].data = (uintptr_t)ro_page;
+	b.nr = 2;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	ios[1].data = (uintptr_t)bad_page - 2;
+	CHECK(xioctl(fd, DBDEV_IO_BATCH, &b), -EFAULT);
+	CHECK(good_page[0] == 0xaa && good_page[3] == 0xaa, 1);
 	/* no access reached the device */
 	REQUIRE(read_log(fd, id, &log), 0);
 	CHECK(log.head.nr, 0);
@@ -2183,6 +2197,11 @@ static void test_hostile_pointers(void)
 	ctl.op = 77;
 	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
 	ctl.buf = 0;
+	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
+	/* the answer would run from a good page into the bad one */
+	ctl.in_len = 0;
+	ctl.op = DBDEV_TEST_READ_LOG;
+	ctl.buf = (uintptr_t)bad_page - 8;
 	CHECK(xioctl(fd, DBDEV_DEVICE_CTL, &ctl), -EFAULT);
 
 	/* the context still works */
