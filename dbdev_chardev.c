@@ -1053,20 +1053,26 @@ static int dbdev_io_check(const struct dbdev_io *io)
 	return 0;
 }
 
+/* The page that holds all @len bytes at @addr, or 0 if they span two */
+static u64 dbdev_one_page(u64 addr, size_t len)
+{
+	return (addr & PAGE_MASK) == ((addr + len - 1) & PAGE_MASK) ?
+	       addr & PAGE_MASK : 0;
+}
+
 /*
  * Can the access's data be read (a write) or written (a read)?  *@rw_page
- * is a page found readable and writable before (or 0): a batch whose
- * buffers share pages probes each once.
+ * is a page found readable and writable before (or 0): buffers that share
+ * a page (a batch's, or an access's and its argument structure's) are
+ * probed once.
  */
 static int dbdev_io_probe(const struct dbdev_io *io, u64 *rw_page)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
 	size_t bytes = (size_t)io->size * io->count;
-	u64 first = io->data & PAGE_MASK;
 	int err;
 
-	if (*rw_page && first == *rw_page &&
-	    ((io->data + bytes - 1) & PAGE_MASK) == first)
+	if (*rw_page && dbdev_one_page(io->data, bytes) == *rw_page)
 		return 0;
 	if (io->dir == DBDEV_IO_WRITE)
 		return fault_in_readable(udata, bytes) ? -EFAULT : 0;
@@ -1135,13 +1141,17 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_io_one *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
-	u64 rw_page = 0;
+	u64 rw_page;
 	int err;
 
 	if (arg->flags)
 		return -EINVAL;
-	err = dbdev_io_check(&arg->io) ?: dbdev_io_probe(&arg->io, &rw_page) ?:
-	      dbdev_probe_answer(uc);
+	err = dbdev_io_check(&arg->io) ?: dbdev_probe_answer(uc);
+	if (err)
+		return err;
+	rw_page = dbdev_one_page((unsigned long)uc->uarg,
+				 dbdev_answer_size(uc));
+	err = dbdev_io_probe(&arg->io, &rw_page);
 	if (err)
 		return err;
 	buf = dbdev_io_buf((size_t)arg->io.size * arg->io.count, small);
@@ -2060,9 +2070,39 @@ union dbdev_ioctl_arg {
 };
 
 /*
- * Check the ioctl against its entry, copy its structure in (from the
- * first version's size up to a page, the tail the kernel does not know
- * zero) and call the handler, which answers with dbdev_respond().
+ * Copy the structure of @desc's ioctl into @karg: from the first
+ * version's size up to a page, the tail the kernel does not know zero.
+ * One copy of the first version, whose argsz then says what follows;
+ * only when that copy faults is argsz read on its own, for the right
+ * errno (a too small argsz is -EINVAL even where nothing follows it).
+ */
+static int dbdev_ioctl_copy_in(const struct dbdev_ioctl_desc *desc,
+			       struct dbdev_ucmd *uc,
+			       union dbdev_ioctl_arg *karg)
+{
+	u8 *kbuf = (u8 *)karg;
+
+	if (copy_from_user(kbuf, uc->uarg, desc->min_size)) {
+		if (get_user(uc->user_size, (const u32 __user *)uc->uarg))
+			return -EFAULT;
+		return uc->user_size < desc->min_size ? -EINVAL : -EFAULT;
+	}
+	uc->user_size = *(u32 *)kbuf;
+	if (uc->user_size < desc->min_size)
+		return -EINVAL;
+	if (uc->user_size > PAGE_SIZE)
+		return -E2BIG;
+	uc->size = desc->size;
+	uc->arg = karg;
+	return copy_struct_from_user(kbuf + desc->min_size,
+				     desc->size - desc->min_size,
+				     uc->uarg + desc->min_size,
+				     uc->user_size - desc->min_size);
+}
+
+/*
+ * Check the ioctl against its entry, copy its structure in and call the
+ * handler, which answers with dbdev_respond().
  */
 static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -2080,18 +2120,9 @@ static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (desc->write && !(file->f_mode & FMODE_WRITE))
 		return -EBADF;
 	if (desc->size) {
-		if (get_user(uc.user_size, (const u32 __user *)uc.uarg))
-			return -EFAULT;
-		if (uc.user_size < desc->min_size)
-			return -EINVAL;
-		if (uc.user_size > PAGE_SIZE)
-			return -E2BIG;
-		err = copy_struct_from_user(&karg, desc->size, uc.uarg,
-					    uc.user_size);
+		err = dbdev_ioctl_copy_in(desc, &uc, &karg);
 		if (err)
 			return err;
-		uc.size = desc->size;
-		uc.arg = &karg;
 	}
 	return desc->fn(file->private_data, &uc);
 }
