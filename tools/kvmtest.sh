@@ -38,6 +38,11 @@
 #              and no access to the UART reached the VMM (linux-vmm); the
 #              same kernel boots on two vCPUs, a VMM thread each
 #              (linux-smp)
+#   fuzz       tools/fuzz/dbdev_fuzz -k for 20 s: four threads on shared
+#              contexts, each running a KVM guest of random port, string
+#              and MMIO accesses under DBDEV_KVM_RUN, signalled every few
+#              milliseconds, while the others create and destroy devices,
+#              close contexts and fork; every answer a documented one
 #   rmmod      the UART's driver cannot be unloaded while a context holds
 #              a device of its type, and can once the context is closed
 #   test-type  once dbdev_testdev is unloaded, creating a dbdev-test device
@@ -52,7 +57,8 @@ VMM=tools/vmm/vmm
 G=tools/vmm/guests
 CASES=(banner-out banner-rep-outsb banner-mmio banner-irq banner-vmm userspace
 	selfcheck irq stress nodev halt bench linux-init linux-interrupts
-	linux-shell linux-vmm linux-smp rmmod test-type)
+	linux-shell linux-vmm linux-smp fuzz rmmod test-type)
+FUZZ_SEED=0xdbdef022
 
 # ------------------------------------------------------------------ in the VM
 
@@ -317,6 +323,16 @@ in_vm() {
 		result linux-smp 1 "exit status $rc, 2 CPUs not up, or init did not run to its end"
 	fi
 
+	# fuzz: the fuzzer's threads, each with a KVM guest of its own
+	rc=0
+	tools/fuzz/dbdev_fuzz -k -j 4 -s "$FUZZ_SEED" -t 20 >"$t/fuzz.out" 2>&1 || rc=$?
+	sed 's/^/  fuzz: /' "$t/fuzz.out"
+	if [ "$rc" = 0 ]; then
+		result fuzz 0
+	else
+		result fuzz 1 "exit status $rc (replay: tools/fuzz/dbdev_fuzz -k -j 4 -s $FUZZ_SEED)"
+	fi
+
 	# rmmod: dbdevctl holds a UART in its context, fed through a fifo
 	local i busy=1 gone=1
 	mkfifo "$t/cmds"
@@ -366,9 +382,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 if ! { make -s -C tools/vmm && make -s -C tools/dbdevctl &&
-	make -s -C tools/selftests; } >"$log" 2>&1; then
+	make -s -C tools/selftests && make -s -C tools/fuzz; } >"$log" 2>&1; then
 	cat "$log"
-	echo "FAIL: building tools/vmm, tools/dbdevctl and tools/selftests"
+	echo "FAIL: building tools/vmm, tools/dbdevctl, tools/selftests and tools/fuzz"
 	echo "kvm: 0 passed, 1 failed"
 	exit 1
 fi

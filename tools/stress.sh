@@ -9,7 +9,8 @@
 #   selftests  tools/selftests/dbdev_test (the concurrency tests among them)
 #   failnth    tools/selftests/failnth_test
 #   memcg      tools/selftests/memcg_test
-#   fuzz       tools/fuzz/run.sh, STRESS_FUZZ_SECONDS (120 unless set)
+#   fuzz       tools/fuzz/run.sh, STRESS_FUZZ_SECONDS (120 unless set),
+#              with nested KVM: its KVM guests part too
 #   kvm        tools/selftests/kvm_run_test, with nested KVM
 #   kunit      dbdev's KUnit suites (but the UML-only irq one), as a
 #              dbdev.ko that runs them as it loads (tools/vm/kunitmod.sh),
@@ -78,7 +79,7 @@ for part in "$@"; do
 	selftests) run selftests -- tools/selftests/dbdev_test ;;
 	failnth) run failnth -- tools/selftests/failnth_test ;;
 	memcg) run memcg -- tools/selftests/memcg_test ;;
-	fuzz) run fuzz -- tools/fuzz/run.sh "$FUZZ" 0x5eed ;;
+	fuzz) run fuzz --kvm -- tools/fuzz/run.sh "$FUZZ" 0x5eed ;;
 	kvm) run kvm --kvm -- tools/selftests/kvm_run_test ;;
 	kunit) run kunit -- tools/vm/kunitmod.sh "$kbuild/dbdev.ko" ;;
 	*) echo "usage: $0 [selftests|failnth|memcg|fuzz|kvm|kunit]..." >&2; exit 2 ;;

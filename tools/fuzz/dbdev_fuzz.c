@@ -21,8 +21,14 @@
  * The kernel's own checks (KASAN, lockdep, reports in the log) are the
  * rest of the oracle: tools/fuzz/run.sh fails on any of them.
  *
- * Usage: dbdev_fuzz [-s SEED] [-t SECONDS] [-n CALLS] [-j THREADS] [-m] [-v]
- *		     [-p PATH]
+ * With -k (not in model mode) each thread also runs a KVM guest of its
+ * own under DBDEV_KVM_RUN on the shared contexts: random port, string
+ * and MMIO accesses where the other threads create and destroy devices,
+ * close contexts and fork, with a signal to the thread every few
+ * milliseconds; every answer must be a documented one.
+ *
+ * Usage: dbdev_fuzz [-s SEED] [-t SECONDS] [-n CALLS] [-j THREADS] [-k]
+ *		     [-m] [-v] [-p PATH]
  * Prints the seed first; the same seed and -m replay a run exactly (-n
  * stops it after a number of calls, -v prints each call and its errno).
  */
@@ -49,6 +55,12 @@
 
 #include <linux/dbdev.h>
 #include <linux/dbdev_samples.h>
+#include <linux/kvm.h>
+
+/* glibc has the field of SIGEV_THREAD_ID, not yet its name */
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id	_sigev_un._tid
+#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NR_FDS		4
@@ -900,10 +912,281 @@ static void do_kvm_run(struct rng *r, int fd)
 	call(fd, DBDEV_KVM_RUN, ptr(r, &a, sizeof(a)), &c);
 }
 
+/* ------------------------------------------------------------------------
+ * A KVM guest per thread (-k), whose accesses DBDEV_KVM_RUN serves
+ */
+
+#define GUEST_RAM	0x100000UL	/* 1 MiB at 0; everything above is MMIO */
+#define GUEST_CODE	0x1000
+#define GUEST_BUF	0x8000		/* string I/O's data */
+#define GUEST_INSNS	32
+#define GUEST_TSS	0xfffbd000	/* for VMX, out of the guest's way */
+#define GUEST_RUNS	16		/* DBDEV_KVM_RUN calls per op, at most */
+#define GUEST_STUCK	64		/* ops without its HLT: start afresh */
+
+struct guest {
+	int vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *ram;
+	bool halted;	/* at its HLT (or new): may take a new program */
+	bool dead;	/* KVM gave up on it (or a fork's child has it) */
+	unsigned int ops;	/* since its program started */
+};
+
+static int kvm_fd = -1;		/* /dev/kvm, with -k */
+/* programs started, run to their HLT, exits served in the kernel, to us */
+static unsigned long long g_programs, g_halts, g_served, g_vmm;
+static struct guest guests[64];	/* made before the threads start */
+static __thread struct guest *guest;	/* this thread's */
+
+static const int errs_guest_kvm[] = { 0 };	/* arguments all good */
+
+/* Make @g: a VM with RAM, a vCPU and its run area; false if KVM refuses */
+static bool guest_open(struct guest *g)
+{
+	struct kvm_userspace_memory_region mem = {
+		.memory_size = GUEST_RAM,
+	};
+	long size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	g->vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (g->vm < 0 || size <= 0 || ioctl(g->vm, KVM_SET_TSS_ADDR, GUEST_TSS))
+		return false;
+	g->ram = mmap(NULL, GUEST_RAM, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (g->ram == MAP_FAILED)
+		return false;
+	mem.userspace_addr = (uintptr_t)g->ram;
+	if (ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &mem))
+		return false;
+	g->vcpu = ioctl(g->vm, KVM_CREATE_VCPU, 0);
+	if (g->vcpu < 0)
+		return false;
+	g->run_size = size;
+	g->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      g->vcpu, 0);
+	g->halted = true;
+	return g->run != MAP_FAILED;
+}
+
+static size_t emit32(uint8_t *p, uint8_t op, uint32_t imm)
+{
+	p[0] = op;
+	memcpy(p + 1, &imm, 4);
+	return 5;
+}
+
+/* A port the fuzzer's devices are often at, or any */
+static uint32_t guest_port(struct rng *r)
+{
+	return chance(r, 70) ? 0x3f8 + below(r, 16) : below(r, 0x10000);
+}
+
+/*
+ * Up to GUEST_INSNS random accesses, 32-bit code, then HLT: port I/O of
+ * 1, 2 or 4 bytes, string port I/O of up to 64 elements (REP INS/OUTS to
+ * and from GUEST_BUF), and MMIO moves of 1, 2 or 4 bytes, mostly where
+ * the fuzzer puts its devices.
+ */
+static size_t guest_program(struct rng *r, uint8_t *p)
+{
+	unsigned int i, n = 1 + below(r, GUEST_INSNS), size;
+	bool in;
+	size_t len = 0;
+
+	for (i = 0; i < n; i++) {
+		size = below(r, 3);		/* 1, 2 or 4 bytes */
+		in = chance(r, 50);
+		switch (below(r, 3)) {
+		case 0:		/* mov edx, port; in/out */
+			len += emit32(p + len, 0xba, guest_port(r));
+			if (size == 1)
+				p[len++] = 0x66;
+			p[len++] = (in ? 0xec : 0xee) + !!size;
+			break;
+		case 1:		/* edx, edi, esi, ecx; rep ins/outs */
+			len += emit32(p + len, 0xba, guest_port(r));
+			len += emit32(p + len, 0xbf, GUEST_BUF);
+			len += emit32(p + len, 0xbe, GUEST_BUF);
+			len += emit32(p + len, 0xb9, 1 + below(r, 64));
+			p[len++] = 0xf3;
+			if (size == 1)
+				p[len++] = 0x66;
+			p[len++] = (in ? 0x6c : 0x6e) + !!size;
+			break;
+		default:	/* mov al/ax/eax from or to [address] */
+			if (size == 1)
+				p[len++] = 0x66;
+			len += emit32(p + len, (in ? 0xa0 : 0xa2) + !!size,
+				      chance(r, 80) ?
+				      0xd0000000 + below(r, 0x40000) :
+				      GUEST_RAM + below(r, 0xfff00000 - GUEST_RAM));
+			break;
+		}
+	}
+	p[len++] = 0xf4;	/* hlt */
+	return len;
+}
+
+/* A flat 32-bit segment: code (type 0xb) or data (0x3) */
+static void flat_segment(struct kvm_segment *s, uint8_t type)
+{
+	*s = (struct kvm_segment){
+		.limit = 0xffffffff, .type = type, .present = 1, .s = 1,
+		.db = 1, .g = 1, .selector = type == 0xb ? 8 : 16,
+	};
+}
+
+/* Load a new program into @g and start it in flat protected mode */
+static bool guest_start(struct rng *r, struct guest *g)
+{
+	struct kvm_regs regs = { .rip = GUEST_CODE, .rflags = 0x2 };
+	struct kvm_sregs sregs;
+
+	guest_program(r, g->ram + GUEST_CODE);
+	if (ioctl(g->vcpu, KVM_GET_SREGS, &sregs))
+		return false;
+	flat_segment(&sregs.cs, 0xb);
+	flat_segment(&sregs.ds, 0x3);
+	sregs.es = sregs.ds;
+	sregs.fs = sregs.ds;
+	sregs.gs = sregs.ds;
+	sregs.ss = sregs.ds;
+	sregs.cr0 |= 1;		/* PE, no paging */
+	if (ioctl(g->vcpu, KVM_SET_SREGS, &sregs) ||
+	    ioctl(g->vcpu, KVM_SET_REGS, &regs))
+		return false;
+	g->halted = false;
+	g->ops = 0;
+	__atomic_add_fetch(&g_programs, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+/*
+ * The VMM's part of an exit DBDEV_KVM_RUN handed back (an access no
+ * device of the context owns, or one a device failed): reads get all
+ * ones.  False for an exit that ends the guest's program.
+ */
+static bool guest_exit(struct guest *g)
+{
+	struct kvm_run *run = g->run;
+	size_t bytes;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		bytes = (size_t)run->io.size * run->io.count;
+		if (run->io.direction == KVM_EXIT_IO_IN &&
+		    run->io.data_offset <= g->run_size &&
+		    bytes <= g->run_size - run->io.data_offset)
+			memset((uint8_t *)run + run->io.data_offset, 0xff, bytes);
+		return true;
+	case KVM_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		return true;
+	case KVM_EXIT_HLT:
+		g->halted = true;
+		__atomic_add_fetch(&g_halts, 1, __ATOMIC_RELAXED);
+		return false;
+	default:	/* shutdown, internal error, ...: start afresh */
+		g->dead = true;
+		return false;
+	}
+}
+
+/* What DBDEV_KVM_RUN answered must be one of the documented answers */
+static void guest_check(const struct dbdev_kvm_run *a)
+{
+	bool ok;
+
+	switch (a->reason) {
+	case DBDEV_KVM_RUN_EXIT:
+		ok = true;
+		break;
+	case DBDEV_KVM_RUN_KVM_ERROR:
+		ok = a->error < 0 && a->error >= -4095;
+		break;
+	case DBDEV_KVM_RUN_IO_ERROR:
+		/* a string exit carries at most a page of elements */
+		ok = a->error < 0 && a->error >= -4095 && a->device <= 1 &&
+		     a->done < PAGE;
+		break;
+	default:
+		ok = false;
+	}
+	if (!ok) {
+		fail();
+		say("KVM_RUN (guest): reason %u, error %d, done %u, device %u\n",
+		    a->reason, a->error, a->done, a->device);
+	}
+}
+
+/*
+ * Run this thread's guest on context @fd: a new program once the last
+ * one halted, then DBDEV_KVM_RUN until it halts again (at most
+ * GUEST_RUNS calls), the VMM's exits handled, now and then with
+ * immediate_exit set or the VM checked.  Every call's arguments are
+ * good, so only the common errnos (the context closed under it: -EBADF)
+ * may come back; other threads meanwhile close and reopen the contexts,
+ * create and destroy devices where the guest reaches, and fork.
+ */
+static void do_guest(struct rng *r, int fd)
+{
+	static struct call c = { .name = "KVM_RUN (guest)",
+				 .errs = errs_guest_kvm };
+	struct guest *g = guest;
+	struct dbdev_kvm_run a;
+	unsigned int i;
+
+	if (!g || g->dead) {
+		do_kvm_run(r, fd);
+		return;
+	}
+	if (g->halted && !guest_start(r, g)) {
+		g->dead = true;
+		return;
+	}
+	for (i = 0; i < GUEST_RUNS; i++) {
+		a = (struct dbdev_kvm_run){
+			.argsz = sizeof(a), .vcpu_fd = g->vcpu,
+			.run = (uintptr_t)g->run, .run_size = g->run_size,
+		};
+		if (chance(r, 20)) {
+			a.flags = DBDEV_KVM_RUN_VM;
+			a.vm_fd = g->vm;
+		}
+		g->run->immediate_exit = chance(r, 5);
+		if (call(fd, DBDEV_KVM_RUN, &a, &c))
+			return;
+		guest_check(&a);
+		__atomic_add_fetch(&g_served, a.served, __ATOMIC_RELAXED);
+		if (a.reason == DBDEV_KVM_RUN_KVM_ERROR) {
+			if (a.error != -EINTR) {
+				g->dead = true;	/* a fork's child gets -EIO */
+				return;
+			}
+			/*
+			 * No exit pending: a program that has not halted
+			 * by now (nested KVM under TCG loses a vCPU's
+			 * registers now and then) may be replaced.
+			 */
+			if (++g->ops >= GUEST_STUCK) {
+				g->halted = true;
+				return;
+			}
+			continue;
+		}
+		__atomic_add_fetch(&g_vmm, 1, __ATOMIC_RELAXED);
+		if (!guest_exit(g))
+			return;
+	}
+}
+
 static void (*const ops[])(struct rng *, int) = {
 	do_create, do_create, do_create, do_destroy, do_destroy, do_io, do_io,
 	do_io, do_batch, do_tx, do_list, do_ctl, do_ctl, do_pools, do_eventfd,
-	do_state, do_state, do_query, do_alloc, do_kvm_run,
+	do_state, do_state, do_query, do_alloc, do_kvm_run, do_guest, do_guest,
 };
 
 /* ------------------------------------------------------------------------
@@ -961,7 +1244,33 @@ struct worker {
 	pthread_t thread;
 	uint64_t seed;
 	time_t end;
+	struct guest *guest;	/* with -k */
 };
+
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * With a guest, a signal every 1 to 10 ms to this thread: DBDEV_KVM_RUN
+ * must hand each back (-EINTR in its answer, the exit under way served
+ * once), and a guest spinning without exits gets interrupted.
+ */
+static void tick_start(struct rng *r)
+{
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR1,
+	};
+	struct itimerspec its = { .it_value.tv_nsec = 1000000 };
+	timer_t t;
+
+	its.it_interval.tv_nsec = 1000000 * (1 + below(r, 10));
+	ev.sigev_notify_thread_id = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &ev, &t) == 0)
+		timer_settime(t, 0, &its, NULL);
+}
 
 static void *work(void *arg)
 {
@@ -969,6 +1278,9 @@ static void *work(void *arg)
 	struct rng r = { w->seed };
 	unsigned int k;
 
+	guest = w->guest;
+	if (guest)
+		tick_start(&r);
 	while (time(NULL) < w->end && !__atomic_load_n(&stop, __ATOMIC_RELAXED) &&
 	       (!max_calls || __atomic_load_n(&calls, __ATOMIC_RELAXED) < max_calls)) {
 		int slot = below(&r, NR_FDS);
@@ -1027,13 +1339,14 @@ static void *work(void *arg)
 int main(int argc, char **argv)
 {
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	struct sigaction sa = { 0 };
 	unsigned int threads = 4, i, seconds = 10;
 	struct worker w[64];
 	struct call *c;
 	time_t end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:t:n:j:mvp:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:n:j:kmvp:")) != -1) {
 		switch (opt) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -1049,6 +1362,13 @@ int main(int argc, char **argv)
 			if (!threads || threads > ARRAY_SIZE(w))
 				threads = 4;
 			break;
+		case 'k':
+			kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+			if (kvm_fd < 0) {
+				perror("dbdev_fuzz: /dev/kvm");
+				return 2;
+			}
+			break;
 		case 'm':
 			model_mode = true;
 			break;
@@ -1060,13 +1380,16 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-s SEED] [-t SECONDS] [-n CALLS] [-j THREADS] [-m] [-v] [-p PATH]\n",
+				"usage: %s [-s SEED] [-t SECONDS] [-n CALLS] [-j THREADS] [-k] [-m] [-v] [-p PATH]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_tick;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
 	printf("dbdev_fuzz: seed 0x%" PRIx64 ", %u s, %s\n", seed, seconds,
 	       model_mode ? "model mode" : "threads");
 
@@ -1093,9 +1416,18 @@ int main(int argc, char **argv)
 	if (model_mode) {
 		run_model(seed, end);
 	} else {
+		/* the guests' fds are never closed: no context's number */
+		for (i = 0; kvm_fd >= 0 && i < threads; i++) {
+			if (!guest_open(&guests[i])) {
+				printf("dbdev_fuzz: cannot make a KVM guest: %s\n",
+				       strerror(errno));
+				return 2;
+			}
+		}
 		for (i = 0; i < threads; i++) {
 			w[i].seed = seed + i * 0x1000003;
 			w[i].end = end;
+			w[i].guest = kvm_fd >= 0 ? &guests[i] : NULL;
 			pthread_create(&w[i].thread, NULL, work, &w[i]);
 		}
 		for (i = 0; i < threads; i++)
@@ -1106,6 +1438,17 @@ int main(int argc, char **argv)
 	for (c = calls_made; c; c = c->next)
 		printf("  %-16s %10llu calls, %10llu succeeded\n", c->name,
 		       c->n, c->ok);
+	if (kvm_fd >= 0) {
+		printf("  guests: %llu programs, %llu halted, ", g_programs,
+		       g_halts);
+		printf("%llu exits served in the kernel, %llu for the VMM\n",
+		       g_served, g_vmm);
+		/* a guest part that never reached a device tested nothing */
+		if (!g_halts || !g_served) {
+			failures++;
+			printf("dbdev_fuzz: the guests did not run\n");
+		}
+	}
 	printf("dbdev_fuzz: %llu calls, %llu not as documented\n", calls,
 	       failures);
 	return failures ? 1 : 0;

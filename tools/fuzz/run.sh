@@ -10,8 +10,10 @@
 # SECONDS are split between the modes of dbdev_fuzz: model mode (one
 # context, a model of its devices checked after every call, exact replay:
 # `dbdev_fuzz -m -s SEED`), four threads on shared contexts (SEED + 1),
-# and, where the kernel runs 32-bit programs (not UML), the same threads
-# as a 32-bit process, through the compat ioctl path (SEED + 2).
+# where the kernel runs 32-bit programs (not UML), the same threads as a
+# 32-bit process, through the compat ioctl path (SEED + 2), and where
+# there is /dev/kvm, the threads each with a KVM guest under
+# DBDEV_KVM_RUN (`dbdev_fuzz -k`, SEED + 3).
 # In a kernel where dbdev is a module, the last test unloads dbdev and the
 # samples: a context, device or type reference the fuzzer's calls leaked
 # would keep one of them in use.  A kernel report fails the run too (the
@@ -20,10 +22,11 @@ set -u
 cd "$(dirname "$0")"
 [ $# = 2 ] || { echo "usage: $0 SECONDS SEED" >&2; exit 2; }
 seed=$(($2))
-modular=0 compat=0
+modular=0 compat=0 kvm=0
 grep -qs '^dbdev ' /proc/modules && modular=1
 ./dbdev_fuzz32 -h >/dev/null 2>&1; [ $? = 2 ] && compat=1
-part=$(($1 / (2 + compat)))
+[ -c /dev/kvm ] && kvm=1
+part=$(($1 / (2 + compat + kvm)))
 n=0 fails=0
 
 # fuzz NAME CMD...: one run of the fuzzer, one result.
@@ -42,11 +45,13 @@ fuzz() {
 }
 
 echo "TAP version 13"
-echo "1..$((2 + compat + modular))"
+echo "1..$((2 + compat + kvm + modular))"
 fuzz "model mode" ./dbdev_fuzz -m -s "$seed" -t "$part"
 fuzz "threads" ./dbdev_fuzz -j 4 -s "$((seed + 1))" -t "$part"
 [ $compat = 0 ] ||
 	fuzz "a 32-bit process" ./dbdev_fuzz32 -j 4 -s "$((seed + 2))" -t "$part"
+[ $kvm = 0 ] ||
+	fuzz "KVM guests" ./dbdev_fuzz -k -j 4 -s "$((seed + 3))" -t "$part"
 if [ $modular = 1 ]; then
 	n=$((n + 1))
 	if out=$(rmmod dbdev_testdev dbdev_uart dbdev_regs dbdev 2>&1); then
