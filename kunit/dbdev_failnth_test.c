@@ -126,6 +126,48 @@ static unsigned int fn_got(struct fn_state *s, struct dbdev_resource *out)
 	return i;
 }
 
+/* Do @a and @b name the same resources?  (Not memcmp(): padding.) */
+static bool fn_same(const struct dbdev_resource *a,
+		    const struct dbdev_resource *b, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++, a++, b++) {
+		if (a->type != b->type)
+			return false;
+		switch (a->type) {
+		case DBDEV_RES_PIO:
+		case DBDEV_RES_MMIO:
+		case DBDEV_RES_MEM:
+			if (a->range.base != b->range.base ||
+			    a->range.size != b->range.size)
+				return false;
+			break;
+		case DBDEV_RES_LEGACY_IRQ:
+			if (a->irq != b->irq)
+				return false;
+			break;
+		case DBDEV_RES_MSI:
+			if (a->msi.type != b->msi.type ||
+			    a->msi.base != b->msi.base ||
+			    a->msi.size != b->msi.size)
+				return false;
+			break;
+		case DBDEV_RES_KVM_SLOT:
+			if (a->slot != b->slot)
+				return false;
+			break;
+		case DBDEV_RES_MAC:
+			if (memcmp(a->mac, b->mac, ETH_ALEN))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
 struct fn_case {
 	int (*setup)(struct fn_state *s);	/* after fn_setup(); 0 */
 	int (*act)(struct fn_state *s);		/* the call; 0 or -errno */
@@ -241,13 +283,11 @@ static void fn_sweep(struct kunit *test, const struct fn_case *c)
 			if (c->compare) {
 				nr = fn_got(&s, got);
 				KUNIT_EXPECT_EQ(test, nr, nr_want);
-				KUNIT_EXPECT_EQ(test, memcmp(got, want, nr_want *
-							     sizeof(want[0])), 0);
+				KUNIT_EXPECT_TRUE(test, fn_same(got, want, nr_want));
 			}
 			if (c->act == fn_alloc) {
 				KUNIT_EXPECT_EQ(test, s.nr, (int)nr_want);
-				KUNIT_EXPECT_EQ(test, memcmp(s.res, want, nr_want *
-							     sizeof(want[0])), 0);
+				KUNIT_EXPECT_TRUE(test, fn_same(s.res, want, nr_want));
 			}
 		}
 		fn_teardown(&s);
