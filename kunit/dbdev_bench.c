@@ -620,14 +620,17 @@ static int bench_update_one(struct bench_ctx *c, enum bench_impl impl)
 
 /*
  * ns for one registration and unregistration of one more range, each
- * lookup in its own way: the mean of BENCH_UPDATES in a row.
+ * lookup in its own way: the mean of BENCH_UPDATES in a row; and for
+ * dbdev's also the median of BENCH_UPDATES timed one by one (@median:
+ * a wait for readers can take long now and then).
  */
-static int bench_updates(struct bench_ctx *c, u64 ns[BENCH_NR_IMPLS])
+static int bench_updates(struct bench_ctx *c, u64 ns[BENCH_NR_IMPLS],
+			 u64 *median)
 {
 	struct bench_node *node = &c->rbtree.nodes[c->n];
+	u64 t0, each[BENCH_UPDATES];
 	unsigned int impl, k;
 	int err;
-	u64 t0;
 
 	dbdev_device_init(&c->devs[c->n], &bench_ops, 0);
 	node->base = BENCH_BASE + c->n * BENCH_PAGE;
@@ -642,12 +645,21 @@ static int bench_updates(struct bench_ctx *c, u64 ns[BENCH_NR_IMPLS])
 		}
 		ns[impl] = div_u64(ktime_get_ns() - t0, BENCH_UPDATES);
 	}
+	for (k = 0; k < BENCH_UPDATES; k++) {
+		t0 = ktime_get_ns();
+		err = bench_update_one(c, BENCH_DBDEV);
+		if (err)
+			return err;
+		each[k] = ktime_get_ns() - t0;
+	}
+	sort(each, BENCH_UPDATES, sizeof(u64), bench_cmp_u64, NULL);
+	*median = each[BENCH_UPDATES / 2];
 	return 0;
 }
 
 static int bench_lookups(void)
 {
-	u64 upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
+	u64 upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS], med[ARRAY_SIZE(bench_n)];
 	u64 mem[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
 	struct bench_ctx *c;
 	unsigned int i;
@@ -663,21 +675,22 @@ static int bench_lookups(void)
 		"/best", "/array");
 	for (i = 0; i < ARRAY_SIZE(bench_n) && !err; i++) {
 		err = bench_build(c, bench_n[i], mem[i]) ?:
-		      bench_dispatch(c) ?: bench_updates(c, upd[i]);
+		      bench_dispatch(c) ?: bench_updates(c, upd[i], &med[i]);
 		bench_teardown(c);
 	}
 	kfree(c);
 	if (err)
 		return err;
 
-	pr_info("dbdev-bench: one registration and unregistration, ns, each waiting for its readers but the rbtree's (mean of %u)\n",
-		BENCH_UPDATES);
-	pr_info("dbdev-bench: %6s %10s %10s %10s %10s\n", "n", "dbdev",
-		"array", "rbtree", "maple");
+	pr_info("dbdev-bench: one registration and unregistration, ns, each waiting for its readers but the rbtree's (mean of %u; dbdev's median of %u timed one by one)\n",
+		BENCH_UPDATES, BENCH_UPDATES);
+	pr_info("dbdev-bench: %6s %10s %10s %10s %10s %10s\n", "n", "dbdev",
+		"median", "array", "rbtree", "maple");
 	for (i = 0; i < ARRAY_SIZE(bench_n); i++)
-		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu\n",
-			bench_n[i], upd[i][BENCH_DBDEV], upd[i][BENCH_ARRAY],
-			upd[i][BENCH_RBTREE], upd[i][BENCH_MAPLE]);
+		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu %10llu\n",
+			bench_n[i], upd[i][BENCH_DBDEV], med[i],
+			upd[i][BENCH_ARRAY], upd[i][BENCH_RBTREE],
+			upd[i][BENCH_MAPLE]);
 
 	if (!bench_memory)
 		return 0;
