@@ -2095,6 +2095,9 @@ static void test_hostile_pointers(void)
 		/* argsz readable, the rest not */
 		*(uint32_t *)(bad_page - 4) = arg_ioctls[i].size;
 		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page - 4), -EFAULT);
+		/* a too small argsz is that, whatever follows it */
+		*(uint32_t *)(bad_page - 4) = 4;
+		CHECK(xioctl(fd, arg_ioctls[i].req, bad_page - 4), -EINVAL);
 	}
 	check_note = NULL;
 
