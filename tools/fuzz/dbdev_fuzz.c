@@ -1095,6 +1095,16 @@ static bool guest_exit(struct guest *g)
 	}
 }
 
+/*
+ * A negative errno userspace may see: not one of the kernel's own from
+ * 512 on (-ERESTARTSYS and the like, which only a syscall's way out may
+ * turn into something else)
+ */
+static bool user_errno(int e)
+{
+	return e < 0 && e > -512;
+}
+
 /* What DBDEV_KVM_RUN answered must be one of the documented answers */
 static void guest_check(const struct dbdev_kvm_run *a)
 {
@@ -1105,12 +1115,11 @@ static void guest_check(const struct dbdev_kvm_run *a)
 		ok = true;
 		break;
 	case DBDEV_KVM_RUN_KVM_ERROR:
-		ok = a->error < 0 && a->error >= -4095;
+		ok = user_errno(a->error);
 		break;
 	case DBDEV_KVM_RUN_IO_ERROR:
 		/* a string exit carries at most a page of elements */
-		ok = a->error < 0 && a->error >= -4095 && a->device <= 1 &&
-		     a->done < PAGE;
+		ok = user_errno(a->error) && a->device <= 1 && a->done < PAGE;
 		break;
 	default:
 		ok = false;
