@@ -1083,12 +1083,12 @@ static int dbdev_io_probe(const struct dbdev_io *io, u64 *rw_page)
 }
 
 /* One element of @io at @addr; sets io->result and io->device. */
-static void dbdev_io_element(struct dbdev_manager *mgr, struct dbdev_io *io,
+static void dbdev_io_element(struct dbdev_caller *caller, struct dbdev_io *io,
 			     u64 addr, void *data)
 {
 	int err;
 
-	err = dbdev_dispatch(mgr, io->bus, addr, data, io->size,
+	err = dbdev_dispatch(caller, io->bus, addr, data, io->size,
 			     io->dir == DBDEV_IO_WRITE, &io->result);
 	io->device = !err;
 	if (err)
@@ -1111,7 +1111,7 @@ static u8 *dbdev_io_buf(size_t bytes, u8 small[DBDEV_MAX_ACCESS])
  * outcome goes to io->result and io->done.  A read writes back the
  * elements done, nothing else.
  */
-static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io,
+static int dbdev_io_run(struct dbdev_caller *caller, struct dbdev_io *io,
 			u8 *buf)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
@@ -1128,7 +1128,7 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io,
 
 		if (io->bus == DBDEV_IO_MMIO)
 			addr += (u64)i * io->size;
-		dbdev_io_element(mgr, io, addr, buf + i * io->size);
+		dbdev_io_element(caller, io, addr, buf + i * io->size);
 	}
 	io->done = io->result ? i - 1 : i;
 	if (io->dir == DBDEV_IO_READ &&
@@ -1139,6 +1139,7 @@ static int dbdev_io_run(struct dbdev_manager *mgr, struct dbdev_io *io,
 
 static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
+	struct dbdev_caller caller = DBDEV_CALLER_INIT(ctx->mgr);
 	struct dbdev_io_one *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
 	u64 rw_page;
@@ -1157,7 +1158,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	buf = dbdev_io_buf((size_t)arg->io.size * arg->io.count, small);
 	if (!buf)
 		return -ENOMEM;
-	err = dbdev_io_run(ctx->mgr, &arg->io, buf) ?: dbdev_respond(uc);
+	err = dbdev_io_run(&caller, &arg->io, buf) ?: dbdev_respond(uc);
 	if (buf != small)
 		kfree(buf);
 	return err;
@@ -1165,6 +1166,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
+	struct dbdev_caller caller = DBDEV_CALLER_INIT(ctx->mgr);
 	struct dbdev_io_batch *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
 	size_t most = 0;
@@ -1202,7 +1204,7 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	 * between accesses, and stop for a process that is being killed.
 	 */
 	for (i = 0; i < arg->nr && !err; i++) {
-		err = dbdev_io_run(ctx->mgr, &ios[i], buf);
+		err = dbdev_io_run(&caller, &ios[i], buf);
 		if (!err && fatal_signal_pending(current))
 			err = -EINTR;
 		cond_resched();

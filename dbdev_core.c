@@ -12,8 +12,10 @@
  *			until the device callback has returned.  Writers wait
  *			for it (an expedited grace period) only after
  *			dropping mgr->lock, so a callback may register
- *			devices; a callback that would wait for itself gets
- *			-EDEADLK.  One SRCU for every manager: an
+ *			devices; it must not unregister or commit, which
+ *			would wait for itself (lockdep reports that, as any
+ *			synchronize_srcu() inside its own read side).  One
+ *			SRCU for every manager: an
  *			srcu_struct's per-CPU data is not charged to any
  *			memory cgroup, so one per VM would be memory a
  *			process makes the kernel spend outside its limit
@@ -24,17 +26,14 @@
  *			nested by dispatch depth for lockdep.
  *
  * A dispatch takes none of these but the SRCU read side, whose counters are
- * per CPU.  The per-CPU list of active dispatch frames, which catches a
- * callback that re-enters its own device, is touched only by the CPU that
- * owns it, with preemption disabled; a dispatching task does not migrate
- * until its callback has returned.
+ * per CPU.  Re-entry is caught on the dispatching thread's own struct
+ * dbdev_caller, which no other thread touches: a dispatch neither pins its
+ * task to a CPU nor disables preemption.
  */
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
-#include <linux/preempt.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -44,50 +43,6 @@
 #include "dbdev_trace.h"
 
 DEFINE_STATIC_SRCU(dbdev_srcu);
-
-/* ------------------------------------------------------------------------
- * Dispatch frames: which devices the current thread is inside
- */
-
-struct dbdev_frame {
-	struct hlist_node node;
-	struct task_struct *task;
-	const struct dbdev_device *dev;
-};
-
-static DEFINE_PER_CPU(struct hlist_head, dbdev_frames);
-
-/*
- * How many callbacks current is inside, or -EDEADLK if one of them belongs
- * to @dev.  A task inside a callback cannot migrate, so all its frames are
- * on this CPU's list.
- */
-static int dbdev_frames_depth(const struct dbdev_device *dev)
-{
-	struct dbdev_frame *f;
-	int depth = 0;
-
-	lockdep_assert_preemption_disabled();
-	hlist_for_each_entry(f, this_cpu_ptr(&dbdev_frames), node) {
-		if (f->task != current)
-			continue;
-		if (f->dev == dev)
-			return -EDEADLK;
-		depth++;
-	}
-	return depth;
-}
-
-/* Is current inside any device callback? */
-static bool dbdev_in_callback(void)
-{
-	bool inside;
-
-	preempt_disable();
-	inside = dbdev_frames_depth(NULL) > 0;
-	preempt_enable();
-	return inside;
-}
 
 /*
  * A callback's result must be 0 or an errno.  Anything else is a driver
@@ -127,49 +82,47 @@ static void dbdev_count(struct dbdev_device *dev, enum dbdev_bus bus,
 /*
  * Call @r's device for an access at @offset: 0 with the callback's result
  * in *@result, or -EDEADLK without a call (re-entry, or nested too deep).
+ * Whether @caller is inside the device already is a look at its own,
+ * thread-local, list: nothing is shared, nothing pins the task to a CPU.
  */
-static int dbdev_call(const struct dbdev_range *r, u64 offset, void *data,
-		      unsigned int len, bool write, int *result)
+static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
+		      u64 offset, void *data, unsigned int len, bool write,
+		      int *result)
 {
 	struct dbdev_device *dev = r->dev;
 	const struct dbdev_device_ops *ops = dev->ops;
-	struct dbdev_frame frame = { .task = current, .dev = dev };
+	unsigned int depth = caller->depth, i;
 	const void *callback;
-	int depth, ret;
+	int ret;
 
-	migrate_disable();
-	preempt_disable();
-	depth = dbdev_frames_depth(dev);
-	if (depth >= DBDEV_MAX_NESTING)
-		depth = -EDEADLK;
-	if (depth >= 0)
-		hlist_add_head(&frame.node, this_cpu_ptr(&dbdev_frames));
-	preempt_enable();
-	if (depth < 0) {
-		migrate_enable();
-		return depth;
+	if (unlikely(depth)) {
+		if (depth >= DBDEV_MAX_NESTING)
+			return -EDEADLK;
+		for (i = 0; i < depth; i++)
+			if (caller->inside[i] == dev)
+				return -EDEADLK;
 	}
+	caller->inside[depth] = dev;
+	caller->depth = depth + 1;
 
 	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
 		mutex_lock_nested(&dev->io_lock, depth);
 
 	if (r->bus == DBDEV_BUS_PIO) {
 		callback = write ? (void *)ops->pio_write : (void *)ops->pio_read;
-		ret = write ? ops->pio_write(dev, r->base, offset, data, len) :
-			      ops->pio_read(dev, r->base, offset, data, len);
+		ret = write ?
+		      ops->pio_write(caller, dev, r->base, offset, data, len) :
+		      ops->pio_read(caller, dev, r->base, offset, data, len);
 	} else {
 		callback = write ? (void *)ops->write : (void *)ops->read;
-		ret = write ? ops->write(dev, r->base, offset, data, len) :
-			      ops->read(dev, r->base, offset, data, len);
+		ret = write ? ops->write(caller, dev, r->base, offset, data, len) :
+			      ops->read(caller, dev, r->base, offset, data, len);
 	}
 
 	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
 		mutex_unlock(&dev->io_lock);
 
-	preempt_disable();
-	hlist_del(&frame.node);
-	preempt_enable();
-	migrate_enable();
+	caller->depth = depth;
 	*result = dbdev_callback_result(callback, ret);
 	dbdev_count(dev, r->bus, write, *result);
 	return 0;
@@ -190,7 +143,8 @@ static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
 
 /**
  * dbdev_dispatch() - route one access, keeping the core's refusals apart
- * @mgr: the VM's manager
+ * @caller: the dispatching thread (see struct dbdev_caller); in a callback,
+ *	    the one the callback received
  * @bus: %DBDEV_BUS_PIO or %DBDEV_BUS_MMIO
  * @addr: the port or guest-physical address
  * @data: @len bytes: read into, or written from
@@ -207,9 +161,10 @@ static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
  * errno) in *@result; else a core error listed in dbdev.h, and no device
  * was called.
  */
-int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
+int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 		   void *data, unsigned int len, bool write, int *result)
 {
+	struct dbdev_manager *mgr = caller->mgr;
 	const struct dbdev_range *r;
 	int idx, ret;
 
@@ -224,7 +179,8 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 	else if (len - 1 > r->last - addr)
 		ret = -ERANGE;
 	else
-		ret = dbdev_call(r, addr - r->base, data, len, write, result);
+		ret = dbdev_call(caller, r, addr - r->base, data, len, write,
+				 result);
 	if (trace_dbdev_io_enabled())
 		dbdev_trace_io(mgr, bus, addr, data, len, write, r, ret ?: *result);
 	srcu_read_unlock(&dbdev_srcu, idx);
@@ -233,18 +189,18 @@ int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
 EXPORT_SYMBOL_NS_GPL(dbdev_dispatch, DBDEV_NS);
 
 /* The core's error, else the device's result. */
-static int dbdev_route(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
-		       void *data, unsigned int len, bool write)
+static int dbdev_route(struct dbdev_caller *caller, enum dbdev_bus bus,
+		       u64 addr, void *data, unsigned int len, bool write)
 {
 	int result, err;
 
-	err = dbdev_dispatch(mgr, bus, addr, data, len, write, &result);
+	err = dbdev_dispatch(caller, bus, addr, data, len, write, &result);
 	return err ?: result;
 }
 
 /**
  * dbdev_mmio_read() - read from the MMIO bus
- * @mgr: the VM's manager
+ * @caller: the dispatching thread
  * @addr: guest-physical address
  * @data: where the device puts @len bytes
  * @len: 1 to %DBDEV_MAX_ACCESS
@@ -252,16 +208,16 @@ static int dbdev_route(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
  * Context: as dbdev_dispatch().
  * Return: a core error listed in dbdev.h, else the callback's result.
  */
-int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
+int dbdev_mmio_read(struct dbdev_caller *caller, u64 addr, void *data,
 		    unsigned int len)
 {
-	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, data, len, false);
+	return dbdev_route(caller, DBDEV_BUS_MMIO, addr, data, len, false);
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_mmio_read, DBDEV_NS);
 
 /**
  * dbdev_mmio_write() - write to the MMIO bus
- * @mgr: the VM's manager
+ * @caller: the dispatching thread
  * @addr: guest-physical address
  * @data: @len bytes for the device
  * @len: 1 to %DBDEV_MAX_ACCESS
@@ -269,16 +225,16 @@ EXPORT_SYMBOL_NS_GPL(dbdev_mmio_read, DBDEV_NS);
  * Context: as dbdev_dispatch().
  * Return: a core error listed in dbdev.h, else the callback's result.
  */
-int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,
+int dbdev_mmio_write(struct dbdev_caller *caller, u64 addr, const void *data,
 		     unsigned int len)
 {
-	return dbdev_route(mgr, DBDEV_BUS_MMIO, addr, (void *)data, len, true);
+	return dbdev_route(caller, DBDEV_BUS_MMIO, addr, (void *)data, len, true);
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_mmio_write, DBDEV_NS);
 
 /**
  * dbdev_pio_read() - read from the port-I/O bus
- * @mgr: the VM's manager
+ * @caller: the dispatching thread
  * @port: the port
  * @data: where the device puts @len bytes
  * @len: 1 to %DBDEV_MAX_ACCESS
@@ -286,16 +242,16 @@ EXPORT_SYMBOL_NS_GPL(dbdev_mmio_write, DBDEV_NS);
  * Context: as dbdev_dispatch().
  * Return: a core error listed in dbdev.h, else the callback's result.
  */
-int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
+int dbdev_pio_read(struct dbdev_caller *caller, u16 port, void *data,
 		   unsigned int len)
 {
-	return dbdev_route(mgr, DBDEV_BUS_PIO, port, data, len, false);
+	return dbdev_route(caller, DBDEV_BUS_PIO, port, data, len, false);
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_pio_read, DBDEV_NS);
 
 /**
  * dbdev_pio_write() - write to the port-I/O bus
- * @mgr: the VM's manager
+ * @caller: the dispatching thread
  * @port: the port
  * @data: @len bytes for the device
  * @len: 1 to %DBDEV_MAX_ACCESS
@@ -303,10 +259,10 @@ EXPORT_SYMBOL_NS_GPL(dbdev_pio_read, DBDEV_NS);
  * Context: as dbdev_dispatch().
  * Return: a core error listed in dbdev.h, else the callback's result.
  */
-int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
+int dbdev_pio_write(struct dbdev_caller *caller, u16 port, const void *data,
 		    unsigned int len)
 {
-	return dbdev_route(mgr, DBDEV_BUS_PIO, port, (void *)data, len, true);
+	return dbdev_route(caller, DBDEV_BUS_PIO, port, (void *)data, len, true);
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_pio_write, DBDEV_NS);
 
@@ -1080,10 +1036,11 @@ EXPORT_SYMBOL_NS_GPL(dbdev_register_alloc, DBDEV_NS);
  * Its resources go back to the pools.  When this returns 0, no callback of
  * @dev is running and none will start: the driver may free it.
  *
- * Context: process context, not from a device callback; sleeps for an
- * expedited SRCU grace period.
+ * Context: process context, not from a device callback, which would wait
+ * for itself (lockdep reports it); sleeps for an expedited SRCU grace
+ * period.
  * Return: 0; -ENOENT if @dev is not registered with @mgr; -EBUSY if a
- * transaction is open; -EDEADLK if called from a device callback.
+ * transaction is open.
  */
 int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 {
@@ -1091,9 +1048,6 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 	LIST_HEAD(dead);
 	LIST_HEAD(ops);
 	int err;
-
-	if (dbdev_in_callback())
-		return -EDEADLK;
 
 	mutex_lock(&mgr->lock);
 	op.b = dev->mgr == mgr ? dev->binding : NULL;
@@ -1253,18 +1207,15 @@ EXPORT_SYMBOL_NS_GPL(dbdev_tx_unregister, DBDEV_NS);
  * or the whole state after it.  When this returns 0, no callback of a
  * device unregistered in @tx is running or will start.
  *
- * Context: process context, not from a device callback; may sleep for an
- * expedited SRCU grace period.
- * Return: 0, or -EDEADLK from a device callback (the transaction stays
- * open).
+ * Context: process context, not from a device callback, which would wait
+ * for itself (lockdep reports it); may sleep for an expedited SRCU grace
+ * period.
+ * Return: 0.
  */
 int dbdev_tx_commit(struct dbdev_tx *tx)
 {
 	struct dbdev_manager *mgr = dbdev_tx_manager(tx);
 	LIST_HEAD(dead);
-
-	if (dbdev_in_callback())
-		return -EDEADLK;
 
 	mutex_lock(&mgr->lock);
 	if (!WARN_ON_ONCE(!tx->open)) {
@@ -1574,9 +1525,6 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	struct dbdev_device *dev, *tmp;
 	LIST_HEAD(dead);
 	LIST_HEAD(gone);
-
-	if (WARN_ON_ONCE(dbdev_in_callback()))
-		return;
 
 	mutex_lock(&mgr->lock);
 	if (mgr->tx.open) {

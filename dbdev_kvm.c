@@ -207,7 +207,7 @@ enum dbdev_kvm_served {
  * goes through a buffer of ours: the kvm_run area is the VMM's to write
  * too, and a device must not see it change under its feet.
  */
-static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_manager *mgr,
+static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_caller *caller,
 					      struct dbdev_kvm_run *arg,
 					      enum dbdev_bus bus, u64 addr,
 					      void *data, unsigned int len,
@@ -218,7 +218,7 @@ static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_manager *mgr,
 
 	if (write)
 		memcpy(buf, data, len);
-	err = dbdev_dispatch(mgr, bus, addr, buf, len, write, &result);
+	err = dbdev_dispatch(caller, bus, addr, buf, len, write, &result);
 	if (err == -ENODEV && !done)
 		return DBDEV_KVM_UNOWNED;
 	if (!err && !result) {
@@ -232,7 +232,7 @@ static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_manager *mgr,
 	return DBDEV_KVM_FAILED;
 }
 
-static enum dbdev_kvm_served dbdev_kvm_pio(struct dbdev_manager *mgr,
+static enum dbdev_kvm_served dbdev_kvm_pio(struct dbdev_caller *caller,
 					   struct dbdev_kvm_vcpu *v,
 					   struct dbdev_kvm_run *arg)
 {
@@ -251,7 +251,7 @@ static enum dbdev_kvm_served dbdev_kvm_pio(struct dbdev_manager *mgr,
 	if (!data || !count)
 		return DBDEV_KVM_NOT_OURS;
 	for (i = 0; i < count; i++) {
-		ret = dbdev_kvm_access(mgr, arg, DBDEV_BUS_PIO, port,
+		ret = dbdev_kvm_access(caller, arg, DBDEV_BUS_PIO, port,
 				       data + i * size, size, write, i);
 		if (ret != DBDEV_KVM_SERVED)
 			return ret;
@@ -259,7 +259,7 @@ static enum dbdev_kvm_served dbdev_kvm_pio(struct dbdev_manager *mgr,
 	return DBDEV_KVM_SERVED;
 }
 
-static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_manager *mgr,
+static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_caller *caller,
 					    struct dbdev_kvm_vcpu *v,
 					    struct dbdev_kvm_run *arg)
 {
@@ -267,7 +267,7 @@ static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_manager *mgr,
 
 	if (!len || len > sizeof(v->run->mmio.data))
 		return DBDEV_KVM_NOT_OURS;
-	return dbdev_kvm_access(mgr, arg, DBDEV_BUS_MMIO,
+	return dbdev_kvm_access(caller, arg, DBDEV_BUS_MMIO,
 				READ_ONCE(v->run->mmio.phys_addr),
 				v->run->mmio.data, len,
 				READ_ONCE(v->run->mmio.is_write), 0);
@@ -306,6 +306,7 @@ static long dbdev_kvm_errno(long err)
 int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		  struct dbdev_kvm_run *arg)
 {
+	struct dbdev_caller caller = DBDEV_CALLER_INIT(mgr);
 	enum dbdev_kvm_served ret = DBDEV_KVM_SERVED;
 	u64 served[DBDEV_NR_BUSES] = {};
 	struct dbdev_kvm_vcpu v;
@@ -322,11 +323,11 @@ int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 			break;
 		switch (READ_ONCE(v.run->exit_reason)) {
 		case KVM_EXIT_IO:
-			ret = dbdev_kvm_pio(mgr, &v, arg);
+			ret = dbdev_kvm_pio(&caller, &v, arg);
 			served[DBDEV_BUS_PIO] += ret == DBDEV_KVM_SERVED;
 			break;
 		case KVM_EXIT_MMIO:
-			ret = dbdev_kvm_mmio(mgr, &v, arg);
+			ret = dbdev_kvm_mmio(&caller, &v, arg);
 			served[DBDEV_BUS_MMIO] += ret == DBDEV_KVM_SERVED;
 			break;
 		default:

@@ -94,28 +94,32 @@ static int dbdev_testdev_access(struct dbdev_device *dev, u8 bus, u8 dir,
 	return 0;
 }
 
-static int dbdev_testdev_read(struct dbdev_device *dev, u64 base, u64 offset,
+static int dbdev_testdev_read(struct dbdev_caller *caller,
+			      struct dbdev_device *dev, u64 base, u64 offset,
 			      void *data, unsigned int len)
 {
 	return dbdev_testdev_access(dev, DBDEV_IO_MMIO, DBDEV_IO_READ, base,
 				    offset, data, len);
 }
 
-static int dbdev_testdev_write(struct dbdev_device *dev, u64 base,
-			       u64 offset, const void *data, unsigned int len)
+static int dbdev_testdev_write(struct dbdev_caller *caller,
+			       struct dbdev_device *dev, u64 base, u64 offset,
+			       const void *data, unsigned int len)
 {
 	return dbdev_testdev_access(dev, DBDEV_IO_MMIO, DBDEV_IO_WRITE, base,
 				    offset, (void *)data, len);
 }
 
-static int dbdev_testdev_pio_read(struct dbdev_device *dev, u16 base,
+static int dbdev_testdev_pio_read(struct dbdev_caller *caller,
+				  struct dbdev_device *dev, u16 base,
 				  u16 offset, void *data, unsigned int len)
 {
 	return dbdev_testdev_access(dev, DBDEV_IO_PIO, DBDEV_IO_READ, base,
 				    offset, data, len);
 }
 
-static int dbdev_testdev_pio_write(struct dbdev_device *dev, u16 base,
+static int dbdev_testdev_pio_write(struct dbdev_caller *caller,
+				   struct dbdev_device *dev, u16 base,
 				   u16 offset, const void *data,
 				   unsigned int len)
 {

@@ -356,6 +356,7 @@ struct dbdev_device;
 struct dbdev_manager;
 struct dbdev_binding;
 struct dbdev_io_stats;
+struct dbdev_caller;
 
 /**
  * struct dbdev_device_ops - what a device does
@@ -373,21 +374,22 @@ struct dbdev_io_stats;
  * is little-endian, as the guest sees it.  A callback returns 0 or a negative
  * errno, which the dispatcher returns to its caller.  Callbacks run in
  * process context and may sleep; without %DBDEV_DEVICE_SERIALIZED they may
- * run on several CPUs at once.  The task stays on its CPU until the
- * callback returns (that is how re-entry is caught), so a callback should
- * not sleep for long: it would hold up taking that CPU offline.  A device
- * with a port-I/O range must have both port-I/O callbacks, one with an MMIO
- * range both MMIO callbacks.
+ * run on several CPUs at once.  @caller is the dispatching thread's
+ * (struct dbdev_caller): a callback that accesses a bus itself does so
+ * through it, which is how the core catches re-entry.  A device with a
+ * port-I/O range must have both port-I/O callbacks, one with an MMIO range
+ * both MMIO callbacks.
  */
 struct dbdev_device_ops {
-	int (*read)(struct dbdev_device *dev, u64 base, u64 offset,
-		    void *data, unsigned int len);
-	int (*write)(struct dbdev_device *dev, u64 base, u64 offset,
-		     const void *data, unsigned int len);
-	int (*pio_read)(struct dbdev_device *dev, u16 base, u16 offset,
-			void *data, unsigned int len);
-	int (*pio_write)(struct dbdev_device *dev, u16 base, u16 offset,
-			 const void *data, unsigned int len);
+	int (*read)(struct dbdev_caller *caller, struct dbdev_device *dev,
+		    u64 base, u64 offset, void *data, unsigned int len);
+	int (*write)(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, const void *data, unsigned int len);
+	int (*pio_read)(struct dbdev_caller *caller, struct dbdev_device *dev,
+			u16 base, u16 offset, void *data, unsigned int len);
+	int (*pio_write)(struct dbdev_caller *caller, struct dbdev_device *dev,
+			 u16 base, u16 offset, const void *data,
+			 unsigned int len);
 	void (*release)(struct dbdev_device *dev);
 };
 
@@ -481,6 +483,43 @@ void dbdev_notify(struct dbdev_device *dev);
  */
 #define DBDEV_MAX_NESTING	4
 
+/**
+ * struct dbdev_caller - a thread that dispatches, and the callbacks it is in
+ * @mgr: the manager whose buses its accesses go to
+ * @depth: how many device callbacks it is inside
+ * @inside: those devices, outermost first
+ *
+ * The dispatcher owns it, as KVM's exit handlers own their vCPU: a vCPU
+ * run loop keeps one per vCPU, an ioctl one on its stack.  Set it up with
+ * %DBDEV_CALLER_INIT or dbdev_caller_init(); one thread uses it at a time.
+ * Each callback receives the caller of its access and accesses a bus
+ * through it, so the core sees a callback re-enter its own device
+ * (-EDEADLK) by looking at @inside, without per-CPU or per-task state and
+ * without keeping the task on its CPU.  @depth and @inside are the core's.
+ */
+struct dbdev_caller {
+	struct dbdev_manager *mgr;
+	unsigned int depth;
+	const struct dbdev_device *inside[DBDEV_MAX_NESTING];
+};
+
+/**
+ * DBDEV_CALLER_INIT - initialiser of a struct dbdev_caller
+ * @manager: the manager its accesses go to
+ */
+#define DBDEV_CALLER_INIT(manager)	{ .mgr = (manager) }
+
+/**
+ * dbdev_caller_init() - set up a dispatching thread's caller
+ * @caller: the caller
+ * @mgr: the manager its accesses go to
+ */
+static inline void dbdev_caller_init(struct dbdev_caller *caller,
+				     struct dbdev_manager *mgr)
+{
+	*caller = (struct dbdev_caller)DBDEV_CALLER_INIT(mgr);
+}
+
 struct dbdev_manager *dbdev_manager_create(void);
 void dbdev_manager_destroy(struct dbdev_manager *mgr);
 
@@ -547,8 +586,8 @@ void dbdev_device_io_stats(const struct dbdev_device *dev,
  *   -EINVAL   @len is 0 or more than DBDEV_MAX_ACCESS;
  *   -ENODEV   no registered range contains @addr;
  *   -ERANGE   the access starts inside a range but runs past its end;
- *   -EDEADLK  the access would re-enter a device whose callback is already
- *	       running in this thread, or nest deeper than DBDEV_MAX_NESTING.
+ *   -EDEADLK  the access would re-enter a device whose callback its caller
+ *	       is inside, or nest deeper than DBDEV_MAX_NESTING.
  * In each of these cases no device is called.  Otherwise a device was
  * called and its result counts: 0 or a negative errno down to -MAX_ERRNO
  * (anything else is a driver bug, reported once, and becomes -EIO).
@@ -556,15 +595,15 @@ void dbdev_device_io_stats(const struct dbdev_device *dev,
  * return whichever there is, for callers to whom the difference does not
  * matter.
  */
-int dbdev_dispatch(struct dbdev_manager *mgr, enum dbdev_bus bus, u64 addr,
+int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 		   void *data, unsigned int len, bool write, int *result);
-int dbdev_mmio_read(struct dbdev_manager *mgr, u64 addr, void *data,
+int dbdev_mmio_read(struct dbdev_caller *caller, u64 addr, void *data,
 		    unsigned int len);
-int dbdev_mmio_write(struct dbdev_manager *mgr, u64 addr, const void *data,
+int dbdev_mmio_write(struct dbdev_caller *caller, u64 addr, const void *data,
 		     unsigned int len);
-int dbdev_pio_read(struct dbdev_manager *mgr, u16 port, void *data,
+int dbdev_pio_read(struct dbdev_caller *caller, u16 port, void *data,
 		   unsigned int len);
-int dbdev_pio_write(struct dbdev_manager *mgr, u16 port, const void *data,
+int dbdev_pio_write(struct dbdev_caller *caller, u16 port, const void *data,
 		    unsigned int len);
 
 bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,

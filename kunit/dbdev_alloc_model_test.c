@@ -563,26 +563,29 @@ static void model_set_pools(struct model *m, struct dbdev_pool_config *cfg)
 	KUNIT_ASSERT_EQ(m->test, dbdev_pools_set(m->mgr, cfg), 0);
 }
 
-static int model_dev_read(struct dbdev_device *dev, u64 base, u64 offset,
-			  void *data, unsigned int len)
+static int model_dev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u64 base, u64 offset, void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int model_dev_write(struct dbdev_device *dev, u64 base, u64 offset,
+static int model_dev_write(struct dbdev_caller *caller,
+			   struct dbdev_device *dev, u64 base, u64 offset,
 			   const void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int model_dev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
+static int model_dev_pio_read(struct dbdev_caller *caller,
+			      struct dbdev_device *dev, u16 base, u16 offset,
 			      void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int model_dev_pio_write(struct dbdev_device *dev, u16 base,
-			       u16 offset, const void *data, unsigned int len)
+static int model_dev_pio_write(struct dbdev_caller *caller,
+			       struct dbdev_device *dev, u16 base, u16 offset,
+			       const void *data, unsigned int len)
 {
 	return 0;
 }

@@ -14,6 +14,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 static int alloc_init(struct kunit *test)
 {
 	struct dbdev_manager *mgr = dbdev_manager_create();
@@ -531,26 +534,27 @@ static int adev_note(struct dbdev_device *dev, u64 base, u64 off)
 	return 0;
 }
 
-static int adev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		     void *data, unsigned int len)
+static int adev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, void *data, unsigned int len)
 {
 	return adev_note(dev, base, offset);
 }
 
-static int adev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		      const void *data, unsigned int len)
+static int adev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return adev_note(dev, base, offset);
 }
 
-static int adev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-			 void *data, unsigned int len)
+static int adev_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			 u16 base, u16 offset, void *data, unsigned int len)
 {
 	return adev_note(dev, base, offset);
 }
 
-static int adev_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
-			  const void *data, unsigned int len)
+static int adev_pio_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u16 base, u16 offset, const void *data,
+			  unsigned int len)
 {
 	return adev_note(dev, base, offset);
 }
@@ -601,10 +605,10 @@ static void alloc_register_alloc(struct kunit *test)
 		   mac_res(0x02, 0xdb, 0xde, 0, 0, 0));
 	KUNIT_EXPECT_EQ(test, dbdev_device_trapped(&a->dev).nr, 2U);
 
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 7, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 7, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, a->last_base, 0ULL);
 	KUNIT_EXPECT_EQ(test, a->last_off, 7ULL);
-	KUNIT_EXPECT_EQ(test, dbdev_mmio_write(mgr, 0xd0000ffc, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_write(CALLER(mgr), 0xd0000ffc, buf, 4), 0);
 	KUNIT_EXPECT_EQ(test, a->last_base, 0xd0000000ULL);
 	KUNIT_EXPECT_EQ(test, a->last_off, 0xffcULL);
 	KUNIT_EXPECT_EQ(test, a->calls, 2U);
@@ -621,7 +625,7 @@ static void alloc_register_alloc(struct kunit *test)
 
 	/* unregistering a gives its places back */
 	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, &a->dev), 0);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 7, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 7, buf, 1), -ENODEV);
 	KUNIT_ASSERT_EQ(test, dbdev_register_alloc(mgr, &a->dev, con,
 						   ARRAY_SIZE(con)), 0);
 	list = dbdev_device_resources(&a->dev);
@@ -642,8 +646,8 @@ static void alloc_register_alloc(struct kunit *test)
 	res[1] = DBDEV_PIO(0x200, 4);
 	res[2] = DBDEV_LEGACY_IRQ(5);
 	KUNIT_EXPECT_EQ(test, dbdev_register(mgr, &c->dev, res, 3), -EBUSY);
-	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(mgr, 0x9000, buf, 1), -ENODEV);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x200, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(CALLER(mgr), 0x9000, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x200, buf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, dbdev_device_resources(&c->dev).nr, 0U);
 	KUNIT_EXPECT_EQ(test, c->calls, 0U);
 	alloc_one(test, __LINE__, DBDEV_CON_PIO(8), DBDEV_PIO(0x10, 8));
@@ -676,13 +680,13 @@ static void alloc_in_tx(struct kunit *test)
 	/* taken at once: b gets the next places */
 	KUNIT_EXPECT_EQ(test, dbdev_tx_register_alloc(tx, &a->dev, con, 2), 0);
 	KUNIT_EXPECT_EQ(test, dbdev_tx_register_alloc(tx, &b->dev, con, 2), 0);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0, buf, 1), -ENODEV);
 	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
 	list = dbdev_device_resources(&b->dev);
 	KUNIT_ASSERT_EQ(test, list.nr, 2U);
 	expect_res(test, __LINE__, &list.res[0], DBDEV_PIO(4, 4));
 	expect_res(test, __LINE__, &list.res[1], DBDEV_LEGACY_IRQ(6));
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 5, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 5, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, b->last_base, 4ULL);
 	KUNIT_EXPECT_EQ(test, b->last_off, 1ULL);
 	KUNIT_EXPECT_EQ(test, a->calls, 0U);
@@ -1648,13 +1652,13 @@ tx_constraints_commit(struct kunit *test, struct adev *a, struct adev *b,
 	expect_res(test, __LINE__, &list.res[3], DBDEV_KVM_SLOT(1));
 	expect_res(test, __LINE__, &list.res[4],
 		   DBDEV_MSI(DBDEV_MSI_PCI_MSIX, 27, 2));
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x104, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x104, buf, 1), -ENODEV);
 	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
 
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x104, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x104, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, a->last_base, 0x100ULL);
 	KUNIT_EXPECT_EQ(test, a->last_off, 4ULL);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x10f, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x10f, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, b->last_base, 0x108ULL);
 	KUNIT_EXPECT_EQ(test, b->last_off, 7ULL);
 	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(9), -EBUSY);
@@ -1721,9 +1725,9 @@ tx_constraints_cancel(struct kunit *test, struct adev *a, struct adev *c,
 	list = dbdev_device_resources(&a->dev);
 	KUNIT_ASSERT_EQ(test, list.nr, 5U);
 	expect_res(test, __LINE__, &list.res[1], DBDEV_LEGACY_IRQ(9));
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x101, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x101, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, a->last_off, 1ULL);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x110, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x110, buf, 1), -ENODEV);
 	KUNIT_EXPECT_EQ(test, c->calls + d->calls, 0U);
 	alloc_fail(test, __LINE__, DBDEV_CON_LEGACY_IRQ_AT(9), -EBUSY);
 	alloc_fail(test, __LINE__, DBDEV_CON_KVM_SLOTS_AT(4, 1), -EBUSY);
@@ -1740,7 +1744,7 @@ tx_constraints_cancel(struct kunit *test, struct adev *a, struct adev *c,
 	KUNIT_ASSERT_EQ(test, list.nr, 5U);
 	for (i = 0; i < 5; i++)
 		expect_res(test, __LINE__, &list.res[i], cres[i]);
-	KUNIT_EXPECT_EQ(test, dbdev_pio_read(mgr, 0x112, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(CALLER(mgr), 0x112, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, c->last_base, 0x110ULL);
 }
 

@@ -75,15 +75,15 @@ static struct bench_target bench_target = { .read = bench_target_read };
  * dbdev
  */
 
-static int bench_read(struct dbdev_device *dev, u64 base, u64 offset,
-		      void *data, unsigned int len)
+static int bench_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, void *data, unsigned int len)
 {
 	memset(data, 0, len);
 	return 0;
 }
 
-static int bench_write(struct dbdev_device *dev, u64 base, u64 offset,
-		       const void *data, unsigned int len)
+static int bench_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		       u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return 0;
 }
@@ -345,6 +345,7 @@ struct bench_ctx {
 	bool array_built;
 	bool maple_built;
 	struct dbdev_manager *mgr;
+	struct dbdev_caller caller;
 	struct dbdev_device *devs;
 	struct bench_array array;
 	struct bench_rbtree rbtree;
@@ -396,6 +397,7 @@ static int bench_build(struct bench_ctx *c, unsigned int n,
 	c->mgr = dbdev_manager_create();
 	if (IS_ERR(c->mgr))
 		return PTR_ERR(c->mgr);
+	dbdev_caller_init(&c->caller, c->mgr);
 	for (i = 0; i < n; i++) {
 		const struct dbdev_resource res =
 			DBDEV_MMIO(BENCH_BASE + i * BENCH_PAGE, BENCH_PAGE);
@@ -448,7 +450,7 @@ static int bench_read_one(struct bench_ctx *c, enum bench_impl impl, u64 addr,
 {
 	switch (impl) {
 	case BENCH_DBDEV:
-		return dbdev_mmio_read(c->mgr, addr, data, 4);
+		return dbdev_mmio_read(&c->caller, addr, data, 4);
 	case BENCH_ARRAY:
 		return bench_array_read(&c->array, addr, data, 4);
 	case BENCH_RBTREE:

@@ -27,6 +27,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 /* ------------------------------------------------------------------------
  * A device whose reads answer (id + offset + i) in byte i
  */
@@ -92,26 +95,27 @@ static int cdev_io(struct dbdev_device *dev, bool pio, u64 base, u64 off,
 	return 0;
 }
 
-static int cdev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		     void *data, unsigned int len)
+static int cdev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, void *data, unsigned int len)
 {
 	return cdev_io(dev, false, base, offset, data, len);
 }
 
-static int cdev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		      const void *data, unsigned int len)
+static int cdev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return cdev_io(dev, false, base, offset, NULL, len);
 }
 
-static int cdev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-			 void *data, unsigned int len)
+static int cdev_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			 u16 base, u16 offset, void *data, unsigned int len)
 {
 	return cdev_io(dev, true, base, offset, data, len);
 }
 
-static int cdev_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
-			  const void *data, unsigned int len)
+static int cdev_pio_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u16 base, u16 offset, const void *data,
+			  unsigned int len)
 {
 	return cdev_io(dev, true, base, offset, NULL, len);
 }
@@ -250,9 +254,9 @@ static void worker_dispatch(struct worker *w, u64 off, unsigned int len)
 	int ret;
 
 	if (w->pio)
-		ret = dbdev_pio_read(ctx->mgr, w->addr + off, buf, len);
+		ret = dbdev_pio_read(CALLER(ctx->mgr), w->addr + off, buf, len);
 	else
-		ret = dbdev_mmio_read(ctx->mgr, w->addr + off, buf, len);
+		ret = dbdev_mmio_read(CALLER(ctx->mgr), w->addr + off, buf, len);
 
 	if (ret == -ENODEV) {
 		atomic_inc(&w->enodev);
@@ -487,7 +491,7 @@ static void tx_swap_under_dispatch(struct kunit *test)
 		cur = !cur;
 		/* visible as soon as the commit returns */
 		b = 0;
-		ret = dbdev_mmio_read(ctx->mgr, SWAP_MMIO + 3, &b, 1);
+		ret = dbdev_mmio_read(CALLER(ctx->mgr), SWAP_MMIO + 3, &b, 1);
 		if (ret || b != cdev_byte(dev[cur]->id, 3, 0))
 			bad_after++;
 		/* an odd period, so the workers get either device to see */
@@ -646,14 +650,14 @@ static int bdev_io(struct dbdev_device *dev)
 	return 0;
 }
 
-static int bdev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		     void *data, unsigned int len)
+static int bdev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, void *data, unsigned int len)
 {
 	return bdev_io(dev);
 }
 
-static int bdev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		      const void *data, unsigned int len)
+static int bdev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return bdev_io(dev);
 }
@@ -693,7 +697,7 @@ static int act_dispatch(struct worker *w)
 {
 	u8 buf[4];
 
-	return dbdev_mmio_read(w->mgr, BDEV_BASE, buf, sizeof(buf));
+	return dbdev_mmio_read(CALLER(w->mgr), BDEV_BASE, buf, sizeof(buf));
 }
 
 static int act_unregister(struct worker *w)
@@ -793,7 +797,7 @@ static void run_wait_for_callback(struct kunit *test, enum wait_kind kind,
 		return;
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&b->releases), 0);
-	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(mgr, BDEV_BASE, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(CALLER(mgr), BDEV_BASE, buf, 4), -ENODEV);
 	KUNIT_EXPECT_EQ(test, dbdev_unregister(mgr, &b->dev), -ENOENT);
 }
 

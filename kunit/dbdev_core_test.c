@@ -25,6 +25,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 /* ------------------------------------------------------------------------
  * A test device: a small register file that records every call
  */
@@ -51,8 +54,8 @@ struct tdev {
 	/* what every callback returns */
 	int ret;
 	unsigned int releases;
-	/* re-entry: each callback reads one byte at @nest_addr first */
-	struct dbdev_manager *nest_mgr;
+	/* re-entry: with @nest, each callback reads a byte at @nest_addr first */
+	bool nest;
 	u64 nest_addr;
 	bool nest_pio;
 	int nest_ret;
@@ -66,8 +69,9 @@ static struct tdev *to_tdev(struct dbdev_device *dev)
 	return container_of(dev, struct tdev, dev);
 }
 
-static int tdev_io(struct dbdev_device *dev, enum tdev_op op, u64 base,
-		   u64 off, u8 *rd, const u8 *wr, unsigned int len)
+static int tdev_io(struct dbdev_caller *caller, struct dbdev_device *dev,
+		   enum tdev_op op, u64 base, u64 off, u8 *rd, const u8 *wr,
+		   unsigned int len)
 {
 	struct tdev *t = to_tdev(dev);
 	unsigned int i;
@@ -80,14 +84,14 @@ static int tdev_io(struct dbdev_device *dev, enum tdev_op op, u64 base,
 	if (++t->inside > t->max_inside)
 		t->max_inside = t->inside;
 
-	if (t->nest_mgr) {
+	if (t->nest) {
 		u8 buf[DBDEV_MAX_ACCESS] = { };
 
 		if (t->nest_pio)
-			t->nest_ret = dbdev_pio_read(t->nest_mgr, t->nest_addr,
-						     buf, 1);
+			t->nest_ret = dbdev_pio_read(caller, t->nest_addr, buf,
+						     1);
 		else
-			t->nest_ret = dbdev_mmio_read(t->nest_mgr, t->nest_addr,
+			t->nest_ret = dbdev_mmio_read(caller, t->nest_addr,
 						      buf, 1);
 		t->nest_data = buf[0];
 	}
@@ -102,28 +106,29 @@ static int tdev_io(struct dbdev_device *dev, enum tdev_op op, u64 base,
 	return t->ret;
 }
 
-static int tdev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		     void *data, unsigned int len)
+static int tdev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, void *data, unsigned int len)
 {
-	return tdev_io(dev, TDEV_MMIO_RD, base, offset, data, NULL, len);
+	return tdev_io(caller, dev, TDEV_MMIO_RD, base, offset, data, NULL, len);
 }
 
-static int tdev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		      const void *data, unsigned int len)
+static int tdev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, const void *data, unsigned int len)
 {
-	return tdev_io(dev, TDEV_MMIO_WR, base, offset, NULL, data, len);
+	return tdev_io(caller, dev, TDEV_MMIO_WR, base, offset, NULL, data, len);
 }
 
-static int tdev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-			 void *data, unsigned int len)
+static int tdev_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			 u16 base, u16 offset, void *data, unsigned int len)
 {
-	return tdev_io(dev, TDEV_PIO_RD, base, offset, data, NULL, len);
+	return tdev_io(caller, dev, TDEV_PIO_RD, base, offset, data, NULL, len);
 }
 
-static int tdev_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
-			  const void *data, unsigned int len)
+static int tdev_pio_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u16 base, u16 offset, const void *data,
+			  unsigned int len)
 {
-	return tdev_io(dev, TDEV_PIO_WR, base, offset, NULL, data, len);
+	return tdev_io(caller, dev, TDEV_PIO_WR, base, offset, NULL, data, len);
 }
 
 static void tdev_release(struct dbdev_device *dev)
@@ -215,7 +220,7 @@ static int mmio_rd(struct dbdev_manager *mgr, u64 addr, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 	int ret;
 
-	ret = dbdev_mmio_read(mgr, addr, buf, len);
+	ret = dbdev_mmio_read(CALLER(mgr), addr, buf, len);
 	if (val)
 		*val = get_unaligned_le64(buf);
 	return ret;
@@ -227,7 +232,7 @@ static int mmio_wr(struct dbdev_manager *mgr, u64 addr, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 
 	put_unaligned_le64(val, buf);
-	return dbdev_mmio_write(mgr, addr, buf, len);
+	return dbdev_mmio_write(CALLER(mgr), addr, buf, len);
 }
 
 static int pio_rd(struct dbdev_manager *mgr, u16 port, unsigned int len,
@@ -236,7 +241,7 @@ static int pio_rd(struct dbdev_manager *mgr, u16 port, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 	int ret;
 
-	ret = dbdev_pio_read(mgr, port, buf, len);
+	ret = dbdev_pio_read(CALLER(mgr), port, buf, len);
 	if (val)
 		*val = get_unaligned_le64(buf);
 	return ret;
@@ -248,7 +253,7 @@ static int pio_wr(struct dbdev_manager *mgr, u16 port, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 
 	put_unaligned_le64(val, buf);
-	return dbdev_pio_write(mgr, port, buf, len);
+	return dbdev_pio_write(CALLER(mgr), port, buf, len);
 }
 
 static int reg1(struct dbdev_manager *mgr, struct tdev *t,
@@ -472,7 +477,7 @@ static void dispatch_data_le(struct kunit *test)
 	a->regs[3] = 0x12;
 
 	memset(buf, 0xaa, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(mgr, 0xfed00000, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(CALLER(mgr), 0xfed00000, buf, 4), 0);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(buf), 0x12345678U);
 	/* nothing past @len is touched */
 	KUNIT_EXPECT_EQ(test, buf[4], 0xaa);
@@ -765,11 +770,11 @@ static void dispatch_device_or_core(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(errs); i++) {
 		a->ret = errs[i];
 		result = 1;
-		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1004,
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_MMIO, 0x1004,
 						     buf, 4, false, &result), 0);
 		KUNIT_EXPECT_EQ(test, result, errs[i]);
 		result = 1;
-		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x83,
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_PIO, 0x83,
 						     buf, 1, true, &result), 0);
 		KUNIT_EXPECT_EQ(test, result, errs[i]);
 		KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 8, NULL), errs[i]);
@@ -779,21 +784,21 @@ static void dispatch_device_or_core(struct kunit *test)
 	/* the core's own: no call, *result untouched */
 	a->ret = 0;
 	result = 1;
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x2000, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_MMIO, 0x2000, buf,
 					     4, false, &result), -ENODEV);
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x100e, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_MMIO, 0x100e, buf,
 					     4, false, &result), -ERANGE);
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x80, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_PIO, 0x80, buf,
 					     0, false, &result), -EINVAL);
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_PIO, 0x80, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_PIO, 0x80, buf,
 					     9, true, &result), -EINVAL);
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_NR_BUSES, 0x80, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_NR_BUSES, 0x80, buf,
 					     1, false, &result), -EINVAL);
 	KUNIT_EXPECT_EQ(test, result, 1);
 	KUNIT_EXPECT_EQ(test, a->calls, 3 * ARRAY_SIZE(errs));
 
 	/* and success is a device's 0 */
-	KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1008, buf,
+	KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_MMIO, 0x1008, buf,
 					     2, false, &result), 0);
 	KUNIT_EXPECT_EQ(test, result, 0);
 	check_last(test, __LINE__, a, TDEV_MMIO_RD, 0x1000, 8, 2);
@@ -819,7 +824,7 @@ static void dispatch_bad_result(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		a->ret = bad[i];
 		result = 0;
-		KUNIT_EXPECT_EQ(test, dbdev_dispatch(mgr, DBDEV_BUS_MMIO, 0x1000,
+		KUNIT_EXPECT_EQ(test, dbdev_dispatch(CALLER(mgr), DBDEV_BUS_MMIO, 0x1000,
 						     buf, 4, false, &result), 0);
 		KUNIT_EXPECT_EQ_MSG(test, result, -EIO, "returned %d", bad[i]);
 		KUNIT_EXPECT_EQ(test, mmio_wr(mgr, 0x1000, 4, 0), -EIO);
@@ -1600,7 +1605,7 @@ static void reentry_self(struct kunit *test, unsigned int flags)
 	KUNIT_ASSERT_EQ(test, dbdev_register(mgr, &a->dev, res, 2), 0);
 
 	/* into the same range */
-	a->nest_mgr = mgr;
+	a->nest = true;
 	a->nest_addr = 0x1004;
 	a->nest_ret = 1;
 	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 4, NULL), 0);
@@ -1629,7 +1634,7 @@ static void reentry_self(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_EQ(test, a->max_inside, 1U);
 
 	/* the refusal left nothing behind: plain dispatch still works */
-	a->nest_mgr = NULL;
+	a->nest = false;
 	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1004, 1, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x60, 1, NULL), 0);
 	KUNIT_EXPECT_EQ(test, a->calls, 5U);
@@ -1657,7 +1662,7 @@ static void reentry_other_device(struct kunit *test, unsigned int flags)
 	KUNIT_ASSERT_EQ(test, reg1(mgr, b, DBDEV_PIO(0x80, 0x10)), 0);
 	b->regs[5] = 0xa5;
 
-	a->nest_mgr = mgr;
+	a->nest = true;
 	a->nest_pio = true;
 	a->nest_addr = 0x85;
 	a->nest_ret = 1;
@@ -1684,7 +1689,7 @@ static void reentry_other_device(struct kunit *test, unsigned int flags)
 
 	/* a -> b -> a */
 	a->nest_addr = 0x85;
-	b->nest_mgr = mgr;
+	b->nest = true;
 	b->nest_pio = false;
 	b->nest_addr = 0x100f;
 	b->nest_ret = 1;
@@ -1736,7 +1741,7 @@ static void reentry_nesting_limit(struct kunit *test, unsigned int flags)
 		d[i]->nest_ret = 1;
 	}
 	for (i = 0; i + 1 < CHAIN_LEN; i++) {
-		d[i]->nest_mgr = mgr;
+		d[i]->nest = true;
 		d[i]->nest_addr = 0x10000 * (i + 2) + i;
 	}
 
@@ -1768,7 +1773,7 @@ static void reentry_nesting_limit(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_EQ(test, d[CHAIN_LEN - 1]->calls, 0U);
 
 	/* and a chain of exactly DBDEV_MAX_NESTING callbacks all succeeds */
-	d[DBDEV_MAX_NESTING]->nest_mgr = NULL;
+	d[DBDEV_MAX_NESTING]->nest = false;
 	for (i = 0; i < CHAIN_LEN; i++)
 		d[i]->nest_ret = 1;
 	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x20000, 1, NULL), 0);

@@ -21,6 +21,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 #define MAX_N		1000
 #define FN_MMIO		0xd0000000ULL
 #define FN_PIO		0x3f8
@@ -33,26 +36,27 @@ struct fn_state {
 	int nr;
 };
 
-static int fn_io(struct dbdev_device *dev, u64 base, u64 offset, void *data,
-		 unsigned int len)
+static int fn_io(struct dbdev_caller *caller, struct dbdev_device *dev,
+		 u64 base, u64 offset, void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int fn_write(struct dbdev_device *dev, u64 base, u64 offset,
-		    const void *data, unsigned int len)
+static int fn_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		    u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int fn_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-		       void *data, unsigned int len)
+static int fn_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		       u16 base, u16 offset, void *data, unsigned int len)
 {
 	return 0;
 }
 
-static int fn_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
-			const void *data, unsigned int len)
+static int fn_pio_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+			u16 base, u16 offset, const void *data,
+			unsigned int len)
 {
 	return 0;
 }
@@ -111,8 +115,8 @@ static bool fn_reachable(struct fn_state *s)
 {
 	u8 b;
 
-	return !dbdev_mmio_read(s->mgr, FN_MMIO, &b, 1) ||
-	       !dbdev_pio_read(s->mgr, FN_PIO, &b, 1);
+	return !dbdev_mmio_read(CALLER(s->mgr), FN_MMIO, &b, 1) ||
+	       !dbdev_pio_read(CALLER(s->mgr), FN_PIO, &b, 1);
 }
 
 /* The resources the device got, in a form to compare */

@@ -20,6 +20,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 #define SCALE_DEVS	2000
 #define SCALE_RANGES	50
 #define SCALE_PIO	8
@@ -64,26 +67,27 @@ static int sdev_io(struct dbdev_device *dev, bool pio, u64 base, u64 off,
 	return 0;
 }
 
-static int sdev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		     void *data, unsigned int len)
+static int sdev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		     u64 base, u64 offset, void *data, unsigned int len)
 {
 	return sdev_io(dev, false, base, offset, data, len);
 }
 
-static int sdev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		      const void *data, unsigned int len)
+static int sdev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return sdev_io(dev, false, base, offset, NULL, len);
 }
 
-static int sdev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-			 void *data, unsigned int len)
+static int sdev_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			 u16 base, u16 offset, void *data, unsigned int len)
 {
 	return sdev_io(dev, true, base, offset, data, len);
 }
 
-static int sdev_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
-			  const void *data, unsigned int len)
+static int sdev_pio_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u16 base, u16 offset, const void *data,
+			  unsigned int len)
 {
 	return sdev_io(dev, true, base, offset, NULL, len);
 }
@@ -112,8 +116,8 @@ static int scale_rd(struct scale_ctx *ctx, bool pio, u64 addr,
 	u8 buf[DBDEV_MAX_ACCESS];
 
 	if (pio)
-		return dbdev_pio_read(ctx->mgr, addr, buf, len);
-	return dbdev_mmio_read(ctx->mgr, addr, buf, len);
+		return dbdev_pio_read(CALLER(ctx->mgr), addr, buf, len);
+	return dbdev_mmio_read(CALLER(ctx->mgr), addr, buf, len);
 }
 
 static void scale_report(struct kunit *test, struct scale_ctx *ctx,

@@ -12,6 +12,9 @@
 
 #include "dbdev.h"
 
+/* A caller of its own, for an access made outside any callback */
+#define CALLER(mgr)	(&(struct dbdev_caller)DBDEV_CALLER_INIT(mgr))
+
 /* A device whose reads return its @id in every byte. */
 struct txdev {
 	struct dbdev_device dev;
@@ -41,25 +44,26 @@ static int txdev_io(struct dbdev_device *dev, u64 base, u64 off, u8 *data,
 	return 0;
 }
 
-static int txdev_read(struct dbdev_device *dev, u64 base, u64 offset,
-		      void *data, unsigned int len)
+static int txdev_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+		      u64 base, u64 offset, void *data, unsigned int len)
 {
 	return txdev_io(dev, base, offset, data, len);
 }
 
-static int txdev_write(struct dbdev_device *dev, u64 base, u64 offset,
-		       const void *data, unsigned int len)
+static int txdev_write(struct dbdev_caller *caller, struct dbdev_device *dev,
+		       u64 base, u64 offset, const void *data, unsigned int len)
 {
 	return txdev_io(dev, base, offset, NULL, len);
 }
 
-static int txdev_pio_read(struct dbdev_device *dev, u16 base, u16 offset,
-			  void *data, unsigned int len)
+static int txdev_pio_read(struct dbdev_caller *caller, struct dbdev_device *dev,
+			  u16 base, u16 offset, void *data, unsigned int len)
 {
 	return txdev_io(dev, base, offset, data, len);
 }
 
-static int txdev_pio_write(struct dbdev_device *dev, u16 base, u16 offset,
+static int txdev_pio_write(struct dbdev_caller *caller,
+			   struct dbdev_device *dev, u16 base, u16 offset,
 			   const void *data, unsigned int len)
 {
 	return txdev_io(dev, base, offset, NULL, len);
@@ -100,7 +104,7 @@ static struct txdev *txdev_new(struct kunit *test, u8 id)
 static int who_mmio(struct dbdev_manager *mgr, u64 addr)
 {
 	u8 b = 0;
-	int ret = dbdev_mmio_read(mgr, addr, &b, 1);
+	int ret = dbdev_mmio_read(CALLER(mgr), addr, &b, 1);
 
 	return ret ? ret : b;
 }
@@ -108,7 +112,7 @@ static int who_mmio(struct dbdev_manager *mgr, u64 addr)
 static int who_pio(struct dbdev_manager *mgr, u16 port)
 {
 	u8 b = 0;
-	int ret = dbdev_pio_read(mgr, port, &b, 1);
+	int ret = dbdev_pio_read(CALLER(mgr), port, &b, 1);
 
 	return ret ? ret : b;
 }

@@ -34,7 +34,8 @@ static struct dbdev_regs *to_regs(struct dbdev_device *dev)
 	return container_of(dev, struct dbdev_regs, dev);
 }
 
-static int dbdev_regs_read(struct dbdev_device *dev, u64 base, u64 offset,
+static int dbdev_regs_read(struct dbdev_caller *caller,
+			   struct dbdev_device *dev, u64 base, u64 offset,
 			   void *data, unsigned int len)
 {
 	struct dbdev_regs *r = to_regs(dev);
@@ -68,7 +69,8 @@ static int dbdev_regs_read(struct dbdev_device *dev, u64 base, u64 offset,
 	return 0;
 }
 
-static int dbdev_regs_write(struct dbdev_device *dev, u64 base, u64 offset,
+static int dbdev_regs_write(struct dbdev_caller *caller,
+			    struct dbdev_device *dev, u64 base, u64 offset,
 			    const void *data, unsigned int len)
 {
 	struct dbdev_regs *r = to_regs(dev);

@@ -263,8 +263,9 @@ static void dbdev_uart_write_reg(struct dbdev_uart *u, unsigned int reg, u8 v)
 	}
 }
 
-static int dbdev_uart_pio_read(struct dbdev_device *dev, u16 base,
-			       u16 offset, void *data, unsigned int len)
+static int dbdev_uart_pio_read(struct dbdev_caller *caller,
+			       struct dbdev_device *dev, u16 base, u16 offset,
+			       void *data, unsigned int len)
 {
 	struct dbdev_uart *u = to_uart(dev);
 	u8 *bytes = data;
@@ -278,8 +279,9 @@ static int dbdev_uart_pio_read(struct dbdev_device *dev, u16 base,
 	return 0;
 }
 
-static int dbdev_uart_pio_write(struct dbdev_device *dev, u16 base,
-				u16 offset, const void *data, unsigned int len)
+static int dbdev_uart_pio_write(struct dbdev_caller *caller,
+				struct dbdev_device *dev, u16 base, u16 offset,
+				const void *data, unsigned int len)
 {
 	struct dbdev_uart *u = to_uart(dev);
 	const u8 *bytes = data;
