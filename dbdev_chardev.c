@@ -1107,6 +1107,66 @@ static u8 *dbdev_io_buf(size_t bytes, u8 small[DBDEV_MAX_ACCESS])
 }
 
 /*
+ * Copy an access's data in or out.  Most are one element of 1 to 8 bytes,
+ * which take a single user access, without the set-up of a general copy.
+ */
+static int dbdev_io_copy_in(u8 *to, const void __user *from, size_t bytes)
+{
+	u64 v8;
+	u32 v4;
+	u16 v2;
+	u8 v1;
+
+	switch (bytes) {
+	case 1:
+		if (get_user(v1, (const u8 __user *)from))
+			return -EFAULT;
+		memcpy(to, &v1, 1);
+		return 0;
+	case 2:
+		if (get_user(v2, (const u16 __user *)from))
+			return -EFAULT;
+		memcpy(to, &v2, 2);
+		return 0;
+	case 4:
+		if (get_user(v4, (const u32 __user *)from))
+			return -EFAULT;
+		memcpy(to, &v4, 4);
+		return 0;
+	case 8:
+		if (get_user(v8, (const u64 __user *)from))
+			return -EFAULT;
+		memcpy(to, &v8, 8);
+		return 0;
+	}
+	return copy_from_user(to, from, bytes) ? -EFAULT : 0;
+}
+
+static int dbdev_io_copy_out(void __user *to, const u8 *from, size_t bytes)
+{
+	u64 v8;
+	u32 v4;
+	u16 v2;
+
+	switch (bytes) {
+	case 0:
+		return 0;
+	case 1:
+		return put_user(*from, (u8 __user *)to);
+	case 2:
+		memcpy(&v2, from, 2);
+		return put_user(v2, (u16 __user *)to);
+	case 4:
+		memcpy(&v4, from, 4);
+		return put_user(v4, (u32 __user *)to);
+	case 8:
+		memcpy(&v8, from, 8);
+		return put_user(v8, (u64 __user *)to);
+	}
+	return copy_to_user(to, from, bytes) ? -EFAULT : 0;
+}
+
+/*
  * Run a checked and probed access, with room for its data at @buf; its
  * outcome goes to io->result and io->done.  A read writes back the
  * elements done, nothing else.
@@ -1119,7 +1179,7 @@ static int dbdev_io_run(struct dbdev_caller *caller, struct dbdev_io *io,
 	unsigned int i;
 
 	memset(buf, 0, bytes);
-	if (io->dir == DBDEV_IO_WRITE && copy_from_user(buf, udata, bytes))
+	if (io->dir == DBDEV_IO_WRITE && dbdev_io_copy_in(buf, udata, bytes))
 		return -EFAULT;
 
 	io->result = 0;
@@ -1132,7 +1192,7 @@ static int dbdev_io_run(struct dbdev_caller *caller, struct dbdev_io *io,
 	}
 	io->done = io->result ? i - 1 : i;
 	if (io->dir == DBDEV_IO_READ &&
-	    copy_to_user(udata, buf, (size_t)io->done * io->size))
+	    dbdev_io_copy_out(udata, buf, (size_t)io->done * io->size))
 		return -EFAULT;
 	return 0;
 }
