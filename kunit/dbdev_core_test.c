@@ -11,8 +11,9 @@
  *   dbdev_register  - registration and unregistration: overlap in every
  *		       shape, failures leaving no trace, every errno;
  *		       assigned and trapped resources;
- *   dbdev_reentry   - callbacks dispatching again: into themselves, into
- *		       other devices, and past DBDEV_MAX_NESTING;
+ *   dbdev_reentry   - callbacks dispatching again through their caller:
+ *		       into themselves, into other devices, past
+ *		       DBDEV_MAX_NESTING; the caller's state throughout;
  *   dbdev_teardown  - dbdev_manager_destroy() and ->release().
  */
 #include <kunit/test.h>
@@ -62,6 +63,9 @@ struct tdev {
 	u8 nest_data;
 	unsigned int inside;
 	unsigned int max_inside;
+	/* the caller as the last callback found it */
+	unsigned int seen_depth;
+	const struct dbdev_device *seen_outer;
 };
 
 static struct tdev *to_tdev(struct dbdev_device *dev)
@@ -83,6 +87,8 @@ static int tdev_io(struct dbdev_caller *caller, struct dbdev_device *dev,
 	t->last_len = len;
 	if (++t->inside > t->max_inside)
 		t->max_inside = t->inside;
+	t->seen_depth = caller->depth;
+	t->seen_outer = caller->inside[0];
 
 	if (t->nest) {
 		u8 buf[DBDEV_MAX_ACCESS] = { };
@@ -1711,6 +1717,59 @@ static void reentry_other_device(struct kunit *test, unsigned int flags)
 	KUNIT_EXPECT_EQ(test, b->calls, 4U);
 }
 
+/*
+ * A caller lists the callbacks its thread is inside while they run, and is
+ * back where it was after every access, served or refused: one caller
+ * serves any number of accesses, as a vCPU's does.
+ */
+static void reentry_caller_state(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new_ops(test, &tdev_ops, 0);
+	struct tdev *b = tdev_new_ops(test, &tdev_ops, DBDEV_DEVICE_SERIALIZED);
+	struct dbdev_caller c = DBDEV_CALLER_INIT(mgr);
+	u8 buf[DBDEV_MAX_ACCESS];
+
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x10)), 0);
+	KUNIT_ASSERT_EQ(test, reg1(mgr, b, DBDEV_PIO(0x80, 0x10)), 0);
+
+	/* a -> b: each callback sees the chain up to itself */
+	a->nest = true;
+	a->nest_pio = true;
+	a->nest_addr = 0x81;
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1000, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, a->nest_ret, 0);
+	KUNIT_EXPECT_EQ(test, a->seen_depth, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, a->seen_outer, &a->dev);
+	KUNIT_EXPECT_EQ(test, b->seen_depth, 2U);
+	KUNIT_EXPECT_PTR_EQ(test, b->seen_outer, &a->dev);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+
+	/* a -> b -> a refused; the caller unwinds all of it */
+	b->nest = true;
+	b->nest_pio = false;
+	b->nest_addr = 0x1004;
+	b->nest_ret = 1;
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_write(&c, 0x1008, buf, 8), 0);
+	KUNIT_EXPECT_EQ(test, b->nest_ret, -EDEADLK);
+	KUNIT_EXPECT_EQ(test, a->calls, 2U);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+
+	/* the same caller then reaches b first, and b reaches a */
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x88, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, b->seen_depth, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, b->seen_outer, &b->dev);
+	KUNIT_EXPECT_EQ(test, b->nest_ret, 0);
+	KUNIT_EXPECT_EQ(test, a->calls, 3U);
+	KUNIT_EXPECT_EQ(test, a->seen_depth, 2U);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+
+	/* the core's refusals leave it as it was too */
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x5000, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x8f, buf, 2), -ERANGE);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+}
+
 static void reentry_other_plain(struct kunit *test)
 {
 	reentry_other_device(test, 0);
@@ -1798,6 +1857,7 @@ static struct kunit_case dbdev_reentry_cases[] = {
 	KUNIT_CASE(reentry_self_plain),
 	KUNIT_CASE(reentry_self_serialized),
 	KUNIT_CASE(reentry_other_plain),
+	KUNIT_CASE(reentry_caller_state),
 	KUNIT_CASE(reentry_other_serialized),
 	KUNIT_CASE(reentry_nesting_plain),
 	KUNIT_CASE(reentry_nesting_serialized),
