@@ -56,8 +56,14 @@ mkdir -p /tmp/rules
 cp "$root/usr/lib/udev/rules.d/65-dbdev.rules" /tmp/rules/
 mount --bind /tmp/rules /etc/udev/rules.d
 /lib/systemd/systemd-udevd --daemon 2>/dev/null
-udevadm trigger --action=add /sys/class/misc/dbdev
-udevadm settle
+# the daemon answers before it is sent the event, which it has handled when
+# trigger returns; a few seconds more for a loaded machine all the same
+udevadm control --ping --timeout=30
+udevadm trigger --settle --action=add /sys/class/misc/dbdev
+for i in $(seq 50); do
+	[ "$(stat -c '%a %G' /dev/dbdev)" = "660 kvm" ] && break
+	sleep 0.1
+done
 kvm=$(getent group kvm | cut -d: -f3)
 [ "$(stat -c '%a %G' /dev/dbdev)" = "660 kvm" ] && say rule ok ||
 	say rule FAIL "$(stat -c '%a %G' /dev/dbdev)"
