@@ -60,6 +60,28 @@ static struct dbdev_range *dbdev_tree_floor(const struct rb_root *root,
 	return best;
 }
 
+/*
+ * The range of one copy that contains @addr, or %NULL.  Ranges never
+ * overlap, so the walk stops at the first range that contains @addr.
+ */
+static struct dbdev_range *dbdev_tree_find(const struct rb_root *root,
+					   enum dbdev_copy copy, u64 addr)
+{
+	struct rb_node *node = READ_ONCE(root->rb_node);
+
+	while (node) {
+		struct dbdev_range *r = dbdev_range_of(node, copy);
+
+		if (addr < r->base)
+			node = READ_ONCE(node->rb_left);
+		else if (addr > r->last)
+			node = READ_ONCE(node->rb_right);
+		else
+			return r;
+	}
+	return NULL;
+}
+
 void dbdev_buses_init(struct dbdev_buses *b)
 {
 	enum dbdev_bus bus;
@@ -89,10 +111,10 @@ const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
 
 	do {
 		seq = raw_read_seqcount_latch(&b->seq);
-		r = dbdev_tree_floor(&b->root[bus][seq & 1], seq & 1, addr);
+		r = dbdev_tree_find(&b->root[bus][seq & 1], seq & 1, addr);
 	} while (raw_read_seqcount_latch_retry(&b->seq, seq));
 
-	return r && addr <= r->last ? r : NULL;
+	return r;
 }
 
 /**
