@@ -37,7 +37,9 @@
 static inline struct dbdev_range *dbdev_range_of(const struct rb_node *node,
 						 enum dbdev_copy copy)
 {
-	return container_of(node, struct dbdev_range, rb[copy]);
+	return copy == DBDEV_COPY_PUBLISHED ?
+	       container_of(node, struct dbdev_range, published) :
+	       container_of(node, struct dbdev_range, staged);
 }
 
 /* The range with the greatest base not above @addr, or %NULL. */
@@ -152,7 +154,7 @@ void dbdev_buses_insert(struct dbdev_buses *b, enum dbdev_copy copy,
 {
 	struct rb_root *root = &b->root[r->bus][copy];
 	struct rb_node **link = &root->rb_node, *parent = NULL;
-	struct rb_node *node = &r->rb[copy], *unused;
+	struct rb_node *node = dbdev_range_node(r, copy), *unused;
 
 	while (*link) {
 		parent = *link;
@@ -182,7 +184,7 @@ void dbdev_buses_insert(struct dbdev_buses *b, enum dbdev_copy copy,
 void dbdev_buses_erase(struct dbdev_buses *b, enum dbdev_copy copy,
 		       struct dbdev_range *r)
 {
-	rb_erase(&r->rb[copy], &b->root[r->bus][copy]);
+	rb_erase(dbdev_range_node(r, copy), &b->root[r->bus][copy]);
 }
 
 /**

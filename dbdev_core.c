@@ -86,11 +86,11 @@ static void dbdev_count(struct dbdev_device *dev, enum dbdev_bus bus,
  * thread-local, list: nothing is shared, nothing pins the task to a CPU.
  */
 static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
-		      u64 offset, void *data, unsigned int len, bool write,
-		      int *result)
+		      enum dbdev_bus bus, u64 offset, void *data,
+		      unsigned int len, bool write, int *result)
 {
 	struct dbdev_device *dev = r->dev;
-	const struct dbdev_device_ops *ops = dev->ops;
+	const struct dbdev_device_ops *ops = r->ops;
 	unsigned int depth = caller->depth, i;
 	const void *callback;
 	int ret;
@@ -105,10 +105,10 @@ static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
 	caller->inside[depth] = dev;
 	caller->depth = depth + 1;
 
-	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
-		mutex_lock_nested(&dev->io_lock, depth);
+	if (r->io_lock)
+		mutex_lock_nested(r->io_lock, depth);
 
-	if (r->bus == DBDEV_BUS_PIO) {
+	if (bus == DBDEV_BUS_PIO) {
 		callback = write ? (void *)ops->pio_write : (void *)ops->pio_read;
 		ret = write ?
 		      ops->pio_write(caller, dev, r->base, offset, data, len) :
@@ -119,12 +119,12 @@ static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
 			      ops->read(caller, dev, r->base, offset, data, len);
 	}
 
-	if (dev->flags & DBDEV_DEVICE_SERIALIZED)
-		mutex_unlock(&dev->io_lock);
+	if (r->io_lock)
+		mutex_unlock(r->io_lock);
 
 	caller->depth = depth;
 	*result = dbdev_callback_result(callback, ret);
-	dbdev_count(dev, r->bus, write, *result);
+	dbdev_count(dev, bus, write, *result);
 	return 0;
 }
 
@@ -179,8 +179,8 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 	else if (len - 1 > r->last - addr)
 		ret = -ERANGE;
 	else
-		ret = dbdev_call(caller, r, addr - r->base, data, len, write,
-				 result);
+		ret = dbdev_call(caller, r, bus, addr - r->base, data, len,
+				 write, result);
 	if (trace_dbdev_io_enabled())
 		dbdev_trace_io(mgr, bus, addr, data, len, write, r, ret ?: *result);
 	srcu_read_unlock(&dbdev_srcu, idx);
@@ -445,7 +445,8 @@ static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 	struct dbdev_binding *b;
 	unsigned int i;
 
-	static_assert(offsetofend(struct dbdev_range, rb) <= SMP_CACHE_BYTES);
+	static_assert(offsetofend(struct dbdev_range, io_lock) <=
+		      SMP_CACHE_BYTES);
 	b = kzalloc(sizeof(*b) + nr * 2 * sizeof(*res) +
 		    nr_ext * sizeof(*b->ext), GFP_KERNEL_ACCOUNT);
 	if (!b)
@@ -503,6 +504,9 @@ static int dbdev_binding_index(struct dbdev_binding *b)
 		r->base = res[i].range.base;
 		r->last = res[i].range.base + res[i].range.size - 1;
 		r->dev = b->dev;
+		r->ops = b->dev->ops;
+		r->io_lock = b->dev->flags & DBDEV_DEVICE_SERIALIZED ?
+			     &b->dev->io_lock : NULL;
 		r->bus = res[i].type == DBDEV_RES_PIO ? DBDEV_BUS_PIO :
 							DBDEV_BUS_MMIO;
 	}

@@ -26,22 +26,37 @@ enum dbdev_copy {
  * struct dbdev_range - one registered range on one bus
  * @base: first address
  * @last: last address (inclusive, so a range may end at U64_MAX)
- * @rb: node in the published and in the staged tree of @bus
+ * @published: node in the published tree of @bus
  * @dev: the device that owns it
+ * @ops: @dev's callbacks
+ * @io_lock: @dev's mutex if it is serialised, else %NULL
+ * @staged: node in the staged tree of @bus
  * @bus: the bus it is on
  *
- * What a lookup reads at each level of a tree, the bounds and the node of
- * its copy, fills the first cache line of the range, which starts one:
- * a level costs one line.  Immutable once inserted; freed only after an
- * SRCU grace period.
+ * Everything a dispatch reads of a range outside a commit, at each level
+ * of the walk (the bounds and the published node) and then to call the
+ * device, fills the first cache line of the range, which starts one: a
+ * lookup touches one line per level and no other line of the range, nor
+ * the device's.  The staged node, read only while a commit flips
+ * dispatchers over, is in the second line.  Immutable once inserted;
+ * freed only after an SRCU grace period.
  */
 struct dbdev_range {
 	u64 base;
 	u64 last;
-	struct rb_node rb[DBDEV_NR_COPIES];
+	struct rb_node published;
 	struct dbdev_device *dev;
+	const struct dbdev_device_ops *ops;
+	struct mutex *io_lock;	/* taken around its callbacks, see dbdev_core.c */
+	struct rb_node staged;
 	enum dbdev_bus bus;
 } ____cacheline_aligned;
+
+static inline struct rb_node *dbdev_range_node(struct dbdev_range *r,
+					       enum dbdev_copy copy)
+{
+	return copy == DBDEV_COPY_PUBLISHED ? &r->published : &r->staged;
+}
 
 /**
  * struct dbdev_buses - the PIO and MMIO buses of one manager

@@ -706,7 +706,7 @@ static int bench_lookups(void)
 			bench_n[i], mem[i][BENCH_DBDEV], mem[i][BENCH_ARRAY],
 			mem[i][BENCH_RBTREE], mem[i][BENCH_MAPLE]);
 	}
-	pr_info("dbdev-bench: of which dbdev's lookup index: %zu bytes per range (struct dbdev_range: bounds, device, the nodes of both tree copies)\n",
+	pr_info("dbdev-bench: of which dbdev's lookup index: %zu bytes per range (struct dbdev_range: bounds, the nodes of both tree copies, device, its ops and lock)\n",
 		sizeof(struct dbdev_range));
 	return 0;
 }
