@@ -168,7 +168,8 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 	const struct dbdev_range *r;
 	int idx, ret;
 
-	might_sleep();
+	/* the check of might_sleep(), without its preemption point */
+	__might_sleep(__FILE__, __LINE__);
 	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
 		return -EINVAL;
 
