@@ -13,8 +13,8 @@
  *			for it (an expedited grace period) only after
  *			dropping mgr->lock, so a callback may register
  *			devices; it must not unregister or commit, which
- *			would wait for itself (lockdep reports that, as any
- *			synchronize_srcu() inside its own read side).  One
+ *			would wait for itself (with lockdep, which tracks
+ *			the read side per task, they refuse: -EDEADLK).  One
  *			SRCU for every manager: an
  *			srcu_struct's per-CPU data is not charged to any
  *			memory cgroup, so one per VM would be memory a
@@ -30,6 +30,7 @@
  * dbdev_caller, which no other thread touches: a dispatch neither pins its
  * task to a CPU nor disables preemption.
  */
+#include <linux/debug_locks.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/module.h>
@@ -43,6 +44,22 @@
 #include "dbdev_trace.h"
 
 DEFINE_STATIC_SRCU(dbdev_srcu);
+
+/*
+ * Is current inside a dispatch, in a callback?  Only lockdep can tell: it
+ * tracks the SRCU read side per task.  Without it, a callback that
+ * unregisters, commits or dispatches through a caller of its own is the
+ * driver bug the documentation forbids, and not caught.
+ */
+static bool dbdev_in_dispatch(void)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	/* a lockdep that turned itself off answers "held" for everything */
+	return debug_locks && lock_is_held(&dbdev_srcu.dep_map);
+#else
+	return false;
+#endif
+}
 
 /*
  * A callback's result must be 0 or an errno.  Anything else is a driver
@@ -172,6 +189,9 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 	__might_sleep(__FILE__, __LINE__);
 	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
 		return -EINVAL;
+	/* a callback that did not pass on the caller it received */
+	if (!caller->depth && dbdev_in_dispatch())
+		return -EDEADLK;
 
 	idx = srcu_read_lock(&dbdev_srcu);
 	r = dbdev_buses_lookup(&mgr->buses, bus, addr);
@@ -1042,10 +1062,10 @@ EXPORT_SYMBOL_NS_GPL(dbdev_register_alloc, DBDEV_NS);
  * @dev is running and none will start: the driver may free it.
  *
  * Context: process context, not from a device callback, which would wait
- * for itself (lockdep reports it); sleeps for an expedited SRCU grace
- * period.
+ * for itself; sleeps for an expedited SRCU grace period.
  * Return: 0; -ENOENT if @dev is not registered with @mgr; -EBUSY if a
- * transaction is open.
+ * transaction is open; -EDEADLK from a device callback, on a kernel with
+ * lockdep, the only one that can tell (without, the call never returns).
  */
 int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 {
@@ -1053,6 +1073,9 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 	LIST_HEAD(dead);
 	LIST_HEAD(ops);
 	int err;
+
+	if (dbdev_in_dispatch())
+		return -EDEADLK;
 
 	mutex_lock(&mgr->lock);
 	op.b = dev->mgr == mgr ? dev->binding : NULL;
@@ -1213,14 +1236,17 @@ EXPORT_SYMBOL_NS_GPL(dbdev_tx_unregister, DBDEV_NS);
  * device unregistered in @tx is running or will start.
  *
  * Context: process context, not from a device callback, which would wait
- * for itself (lockdep reports it); may sleep for an expedited SRCU grace
- * period.
- * Return: 0.
+ * for itself; may sleep for an expedited SRCU grace period.
+ * Return: 0; -EDEADLK from a device callback, on a kernel with lockdep,
+ * the only one that can tell (the transaction stays open).
  */
 int dbdev_tx_commit(struct dbdev_tx *tx)
 {
 	struct dbdev_manager *mgr = dbdev_tx_manager(tx);
 	LIST_HEAD(dead);
+
+	if (dbdev_in_dispatch())
+		return -EDEADLK;
 
 	mutex_lock(&mgr->lock);
 	if (!WARN_ON_ONCE(!tx->open)) {
@@ -1530,6 +1556,9 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	struct dbdev_device *dev, *tmp;
 	LIST_HEAD(dead);
 	LIST_HEAD(gone);
+
+	if (WARN_ON_ONCE(dbdev_in_dispatch()))
+		return;
 
 	mutex_lock(&mgr->lock);
 	if (mgr->tx.open) {

@@ -14,6 +14,7 @@
  *   dbdev_reentry   - callbacks dispatching again through their caller:
  *		       into themselves, into other devices, past
  *		       DBDEV_MAX_NESTING; the caller's state throughout;
+ *		       what a callback must not do, refused under lockdep;
  *   dbdev_teardown  - dbdev_manager_destroy() and ->release().
  */
 #include <kunit/test.h>
@@ -66,6 +67,11 @@ struct tdev {
 	/* the caller as the last callback found it */
 	unsigned int seen_depth;
 	const struct dbdev_device *seen_outer;
+	/* with @hook, each callback calls it first, its result in @hook_ret */
+	int (*hook)(struct tdev *t);
+	int hook_ret;
+	struct dbdev_manager *hook_mgr;
+	struct tdev *hook_other;
 };
 
 static struct tdev *to_tdev(struct dbdev_device *dev)
@@ -89,6 +95,8 @@ static int tdev_io(struct dbdev_caller *caller, struct dbdev_device *dev,
 		t->max_inside = t->inside;
 	t->seen_depth = caller->depth;
 	t->seen_outer = caller->inside[0];
+	if (t->hook)
+		t->hook_ret = t->hook(t);
 
 	if (t->nest) {
 		u8 buf[DBDEV_MAX_ACCESS] = { };
@@ -1755,11 +1763,13 @@ static void reentry_caller_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->calls, 2U);
 	KUNIT_EXPECT_EQ(test, c.depth, 0U);
 
-	/* the same caller then reaches b first, and b reaches a */
+	/* the same caller then reaches b first, b reaches a, a refused b */
+	a->nest_ret = 1;
 	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x88, buf, 1), 0);
 	KUNIT_EXPECT_EQ(test, b->seen_depth, 1U);
 	KUNIT_EXPECT_PTR_EQ(test, b->seen_outer, &b->dev);
 	KUNIT_EXPECT_EQ(test, b->nest_ret, 0);
+	KUNIT_EXPECT_EQ(test, a->nest_ret, -EDEADLK);
 	KUNIT_EXPECT_EQ(test, a->calls, 3U);
 	KUNIT_EXPECT_EQ(test, a->seen_depth, 2U);
 	KUNIT_EXPECT_EQ(test, c.depth, 0U);
@@ -1768,6 +1778,80 @@ static void reentry_caller_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x5000, buf, 4), -ENODEV);
 	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x8f, buf, 2), -ERANGE);
 	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+}
+
+/* What a callback must not do, each as a tdev hook */
+static int hook_unregister(struct tdev *t)
+{
+	return dbdev_unregister(t->hook_mgr, &t->hook_other->dev);
+}
+
+static int hook_commit(struct tdev *t)
+{
+	struct dbdev_tx *tx = dbdev_tx_begin(t->hook_mgr);
+	int ret;
+
+	if (IS_ERR(tx))
+		return PTR_ERR(tx);
+	ret = dbdev_tx_unregister(tx, &t->hook_other->dev) ?:
+	      dbdev_tx_commit(tx);
+	if (ret)
+		dbdev_tx_cancel(tx);
+	return ret;
+}
+
+static int hook_own_caller(struct tdev *t)
+{
+	struct dbdev_caller c = DBDEV_CALLER_INIT(t->hook_mgr);
+	u8 b;
+
+	return dbdev_pio_read(&c, 0x80, &b, 1);
+}
+
+/*
+ * A callback that unregisters or commits would wait for itself, and one
+ * that dispatches through a caller of its own would hide re-entry.  Only
+ * lockdep, which tracks the SRCU read side per task, can tell such a
+ * call from a callback: there each is refused with -EDEADLK and changes
+ * nothing.
+ */
+static void reentry_forbidden(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new_ops(test, &tdev_ops, 0);
+	struct tdev *b = tdev_new_ops(test, &tdev_ops, 0);
+
+	if (!IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
+		kunit_skip(test, "only lockdep tells a callback from its caller");
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x10)), 0);
+	KUNIT_ASSERT_EQ(test, reg1(mgr, b, DBDEV_PIO(0x80, 0x10)), 0);
+	a->hook_mgr = mgr;
+	a->hook_other = b;
+
+	a->hook = hook_unregister;
+	a->hook_ret = 1;
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 4, NULL), 0);
+	KUNIT_EXPECT_EQ(test, a->hook_ret, -EDEADLK);
+
+	a->hook = hook_commit;
+	a->hook_ret = 1;
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 4, NULL), 0);
+	KUNIT_EXPECT_EQ(test, a->hook_ret, -EDEADLK);
+
+	a->hook = hook_own_caller;
+	a->hook_ret = 1;
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0x1000, 4, NULL), 0);
+	KUNIT_EXPECT_EQ(test, a->hook_ret, -EDEADLK);
+	KUNIT_EXPECT_EQ(test, b->calls, 0U);
+
+	/* b is still there, and outside a callback all of it works */
+	a->hook = NULL;
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x80, 1, NULL), 0);
+	KUNIT_EXPECT_EQ(test, b->calls, 1U);
+	KUNIT_EXPECT_EQ(test, hook_own_caller(a), 0);
+	KUNIT_EXPECT_EQ(test, hook_commit(a), 0);
+	KUNIT_EXPECT_EQ(test, pio_rd(mgr, 0x80, 1, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, b->calls, 2U);
 }
 
 static void reentry_other_plain(struct kunit *test)
@@ -1857,8 +1941,9 @@ static struct kunit_case dbdev_reentry_cases[] = {
 	KUNIT_CASE(reentry_self_plain),
 	KUNIT_CASE(reentry_self_serialized),
 	KUNIT_CASE(reentry_other_plain),
-	KUNIT_CASE(reentry_caller_state),
 	KUNIT_CASE(reentry_other_serialized),
+	KUNIT_CASE(reentry_caller_state),
+	KUNIT_CASE(reentry_forbidden),
 	KUNIT_CASE(reentry_nesting_plain),
 	KUNIT_CASE(reentry_nesting_serialized),
 	{}
