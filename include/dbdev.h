@@ -401,7 +401,8 @@ struct dbdev_device_ops {
  * dispatches to another serialised device holds both; two threads doing
  * that in opposite directions (A to B while B to A) deadlock as with any
  * pair of mutexes, so such devices must agree on an order.  Re-entering
- * the same device from its own callback is caught (-EDEADLK).
+ * the same device from its own callback, through the caller the callback
+ * received, is caught (-EDEADLK).
  */
 #define DBDEV_DEVICE_SERIALIZED	BIT(0)
 
@@ -441,7 +442,9 @@ struct dbdev_irq_stats {
  *	      dbdev_device_io_stats())
  *
  * Initialise with dbdev_device_init().  Everything but @ops and @flags
- * belongs to the core, under the manager's lock.
+ * belongs to the core, under the manager's lock; those two are the
+ * driver's to set before it registers the device, and stay as they are
+ * while it is registered (the core keeps a copy with each range).
  */
 struct dbdev_device {
 	const struct dbdev_device_ops *ops;
