@@ -2156,6 +2156,8 @@ static int dbdev_ioctl_copy_in(const struct dbdev_ioctl_desc *desc,
 		return -E2BIG;
 	uc->size = desc->size;
 	uc->arg = karg;
+	if (uc->user_size == desc->min_size && desc->size == desc->min_size)
+		return 0;	/* the usual call: all copied already */
 	return copy_struct_from_user(kbuf + desc->min_size,
 				     desc->size - desc->min_size,
 				     uc->uarg + desc->min_size,
