@@ -1108,8 +1108,15 @@ static u8 *dbdev_io_buf(size_t bytes, u8 small[DBDEV_MAX_ACCESS])
 
 /*
  * Copy an access's data in or out.  Most are one element of 1 to 8 bytes,
- * which take a single user access, without the set-up of a general copy.
+ * which take a single user access, without the set-up of a general copy
+ * (where the CPU minds alignment, only at an aligned address).
  */
+static bool dbdev_io_one_access(const void __user *p, size_t bytes)
+{
+	return IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) ||
+	       IS_ALIGNED((unsigned long)p, bytes);
+}
+
 static int dbdev_io_copy_in(u8 *to, const void __user *from, size_t bytes)
 {
 	u64 v8;
@@ -1117,7 +1124,7 @@ static int dbdev_io_copy_in(u8 *to, const void __user *from, size_t bytes)
 	u16 v2;
 	u8 v1;
 
-	switch (bytes) {
+	switch (dbdev_io_one_access(from, bytes) ? bytes : 0) {
 	case 1:
 		if (get_user(v1, (const u8 __user *)from))
 			return -EFAULT;
@@ -1148,9 +1155,9 @@ static int dbdev_io_copy_out(void __user *to, const u8 *from, size_t bytes)
 	u32 v4;
 	u16 v2;
 
-	switch (bytes) {
-	case 0:
+	if (!bytes)
 		return 0;
+	switch (dbdev_io_one_access(to, bytes) ? bytes : 0) {
 	case 1:
 		return put_user(*from, (u8 __user *)to);
 	case 2:
