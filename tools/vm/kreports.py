@@ -25,6 +25,10 @@ START = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
                    r'Unable to handle|Internal error)')
 CLOSE = re.compile(r'^(=+|-+\[ end .*\]-+)\s*$')
 TRACE = re.compile(r'^(Call Trace:|stack backtrace:)')
+# The registers of an interrupted context, which an exception stack's
+# trace prints unindented in the middle of it (after </#DB>, <TASK>, ...)
+REGS = re.compile(r'^(RIP|RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2|DR[0-9]|PKRU|'
+                  r'Code): ')
 PANIC = re.compile(r'Kernel panic - not syncing')
 
 
@@ -49,7 +53,7 @@ def reports(lines):
                 block = None
                 continue
             if traced and line and not line[0].isspace() \
-                    and not START.match(line):
+                    and not START.match(line) and not REGS.match(line):
                 yield block
                 block = None
             elif not START.match(line) or 'cut here' in block[0]:
