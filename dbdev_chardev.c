@@ -1155,8 +1155,6 @@ static int dbdev_io_copy_out(void __user *to, const u8 *from, size_t bytes)
 	u32 v4;
 	u16 v2;
 
-	if (!bytes)
-		return 0;
 	switch (dbdev_io_one_access(to, bytes) ? bytes : 0) {
 	case 1:
 		return put_user(*from, (u8 __user *)to);
