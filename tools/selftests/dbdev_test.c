@@ -345,6 +345,47 @@ static void test_io_basic(void)
 	close(fd);
 }
 
+/*
+ * An access's data at every size and every misalignment of the caller's
+ * buffer, both ways: the bytes arrive as they were, in order, and the
+ * bytes around them stay as they were.
+ */
+static void test_io_sizes(void)
+{
+	static const int sizes[] = { 1, 2, 3, 4, 8 };
+	uint8_t buf[32], back[32];
+	unsigned int s, mis, i;
+	struct dbdev_io io;
+	uint32_t id;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_std(fd, &id), 0);
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		for (mis = 0; mis < 8; mis++) {
+			int size = sizes[s];
+			uint64_t addr = TEST_MMIO + 0x100 + mis * 8;
+
+			for (i = 0; i < sizeof(buf); i++)
+				buf[i] = 0x11 * (s + 1) + 7 * mis + i;
+			REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, size,
+				      1, addr, buf + mis, &io), 0);
+			CHECK(io.result, 0);
+			memset(back, 0xee, sizeof(back));
+			REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, size,
+				      1, addr, back + mis, &io), 0);
+			CHECK(io.result, 0);
+			CHECK(io.done, 1);
+			for (i = 0; i < sizeof(back); i++) {
+				int inside = i >= mis && i < mis + size;
+
+				CHECK(back[i], inside ? buf[i] : 0xee);
+			}
+		}
+	}
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 4. Accesses nobody serves, or that run past a range
  */
@@ -4355,6 +4396,7 @@ static const struct test tests[] = {
 	T(create_constraints),
 	T(create_window),
 	T(io_basic),
+	T(io_sizes),
 	T(io_errors),
 	T(io_string),
 	T(io_malformed),
