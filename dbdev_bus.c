@@ -2,97 +2,153 @@
 /*
  * dbdev buses: lock-free lookup of the range that contains an address.
  *
- * Each bus is an rbtree of non-overlapping ranges keyed by base.  A plain
- * rbtree cannot be walked safely while a writer rotates it, so every range
- * sits in two trees at once (two rb_nodes per range): the published copy
- * and the staged copy, chosen by the low bit of a latch sequence count.
- * The writer changes only the copy that dispatchers are not reading:
+ * Each bus is a B+tree of non-overlapping ranges keyed by base, wide so that
+ * a lookup touches few cache lines: inner nodes of up to 14 children, leaves
+ * of up to 7 ranges, each node 256 bytes with the keys a lookup compares at
+ * its front.  A leaf holds all a dispatch needs of a range (its bounds, its
+ * device, the device's ops), so a lookup reads nothing of the range's
+ * binding nor of the device.
  *
- *	even count:  dispatchers read copy 0; the writer stages changes in
- *		     copy 1, as many as a transaction has;
- *	flip (odd):  dispatchers move to copy 1, which already holds the whole
- *		     new state; the writer replays the same changes on copy 0;
- *	flip (even): dispatchers are back on copy 0, now equal to copy 1.
+ * Dispatchers never see a node change: the trees are copy-on-write.  A
+ * writer copies each node it changes, and the copies, sharing every node
+ * that did not change, form the next state.  A view holds the root of each
+ * bus; the next view stays the writer's until one pointer store publishes
+ * it, which moves every bus at once:
  *
- * So a dispatcher sees the entire old set or the entire new set, never a
- * mix, however many devices a transaction adds and removes.  A dispatcher
- * that raced with a flip may have walked a tree under change; the sequence
- * count tells it so and it walks again.  lib/rbtree.c orders its pointer
- * stores so that such a walk ends, and ranges are freed only after an SRCU
- * grace period, so what it touched stays valid memory.
+ *	published view:  root -> A -> B, C		(what dispatch reads)
+ *	next view:       root'-> A'-> B', C		(A and B changed)
  *
- * Lookup is O(log n) with no lock, no atomic and no store.  Insertion and
- * removal are O(log n) per copy.  The alternative, a sorted array copied on
- * every change (KVM's kvm_io_bus), costs O(n) per update: 100,000 single
- * registrations would copy 5 * 10^9 entries.
+ * A transaction stages all its changes into one next view (a node that is
+ * a copy already, stamped with the current generation, is changed in
+ * place), and its commit publishes it with rcu_assign_pointer(): a
+ * dispatcher sees the whole old state or the whole new one.  Cancelling
+ * frees the copies, which only the writer ever saw.  The nodes a published
+ * view replaced (A and B) are chained on the view it replaced and freed with
+ * it, after an SRCU grace period.
  *
- * Locking: dbdev_buses_lookup() needs only the caller's SRCU read lock.
- * Everything else is a writer and runs under the manager's lock, which
- * the caller holds.
+ * Neither publishing nor cancelling allocates, nor does a change once it has
+ * started: it takes its nodes from a reserve filled before it changes
+ * anything, so that -ENOMEM leaves the state as it was.  On a tree of
+ * height h an insertion needs at most 2h + 3 nodes (a copy and a split at
+ * each level, and a new root), an erasure h + 1 copies: a node it empties
+ * leaves its parent, and a root left with one child gives way to it.
+ * Nodes are not merged: lookups stay O(height), and the height only grows
+ * when a full root splits.
+ *
+ * Lookup is O(log n) with no lock, no atomic and no store.  A change copies
+ * O(log n) nodes.  The alternative, a sorted array copied on every change
+ * (KVM's kvm_io_bus), costs O(n) per update.
+ *
+ * Locking: dbdev_buses_lookup() needs only the dbdev_srcu read side, which
+ * keeps what it returns valid.  Every other function is the writer's and
+ * runs under the manager's lock.
  */
-#include <linux/rbtree.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "dbdev_internal.h"
 
-static inline struct dbdev_range *dbdev_range_of(const struct rb_node *node,
-						 enum dbdev_copy copy)
-{
-	return copy == DBDEV_COPY_PUBLISHED ?
-	       container_of(node, struct dbdev_range, published) :
-	       container_of(node, struct dbdev_range, staged);
-}
+#define DBDEV_LEAF_SLOTS	7
+#define DBDEV_INNER_SLOTS	14
+/* beyond any number of ranges memory holds: each level is 7 times wider */
+#define DBDEV_BUS_MAX_HEIGHT	20
 
-/* The range with the greatest base not above @addr, or %NULL. */
-static struct dbdev_range *dbdev_tree_floor(const struct rb_root *root,
-					    enum dbdev_copy copy, u64 addr)
-{
-	struct rb_node *node = READ_ONCE(root->rb_node);
-	struct dbdev_range *best = NULL;
+/* The writer's part of a node, at the same place in leaves and inner nodes. */
+struct dbdev_bnode_meta {
+	u64 gen;			/* the generation that made it */
+	union dbdev_bnode *link;	/* in the reserve, or retired */
+	unsigned int level;		/* 0 for a leaf */
+};
 
-	while (node) {
-		struct dbdev_range *r = dbdev_range_of(node, copy);
+struct dbdev_leaf {
+	u64 base[DBDEV_LEAF_SLOTS];
+	unsigned int nr;
+	struct dbdev_slot slot[DBDEV_LEAF_SLOTS];
+	struct dbdev_bnode_meta meta;
+};
 
-		if (addr < r->base) {
-			node = READ_ONCE(node->rb_left);
-		} else {
-			best = r;
-			node = READ_ONCE(node->rb_right);
-		}
-	}
-	return best;
-}
+struct dbdev_inner {
+	u64 key[DBDEV_INNER_SLOTS];	/* the lowest base under each child */
+	unsigned int nr;
+	union dbdev_bnode *child[DBDEV_INNER_SLOTS];
+	struct dbdev_bnode_meta meta;
+};
 
-/*
- * The range of one copy that contains @addr, or %NULL.  Ranges never
- * overlap, so the walk stops at the first range that contains @addr.
+union dbdev_bnode {
+	struct dbdev_leaf leaf;
+	struct dbdev_inner inner;
+};
+
+static_assert(offsetof(struct dbdev_leaf, meta) ==
+	      offsetof(struct dbdev_inner, meta));
+/* a kmalloc of a power of two is aligned to it: a node starts a line */
+static_assert(sizeof(union dbdev_bnode) == 256);
+
+/**
+ * struct dbdev_view - one state of both buses
+ * @root: each bus's tree, or %NULL
+ * @height: each tree's number of inner levels
+ * @nodes: how many nodes the trees have
+ * @retired: once replaced, the nodes the view that replaced it no longer
+ *	     uses, freed with it
+ * @rcu: frees it after a grace period
  */
-static struct dbdev_range *dbdev_tree_find(const struct rb_root *root,
-					   enum dbdev_copy copy, u64 addr)
+struct dbdev_view {
+	union dbdev_bnode *root[DBDEV_NR_BUSES];
+	unsigned int height[DBDEV_NR_BUSES];
+	unsigned long nodes;
+	union dbdev_bnode *retired;
+	struct rcu_head rcu;
+};
+
+static struct dbdev_manager *dbdev_buses_mgr(struct dbdev_buses *b)
 {
-	struct rb_node *node = READ_ONCE(root->rb_node);
-
-	while (node) {
-		struct dbdev_range *r = dbdev_range_of(node, copy);
-
-		if (addr < r->base)
-			node = READ_ONCE(node->rb_left);
-		else if (addr > r->last)
-			node = READ_ONCE(node->rb_right);
-		else
-			return r;
-	}
-	return NULL;
+	return container_of(b, struct dbdev_manager, buses);
 }
 
-void dbdev_buses_init(struct dbdev_buses *b)
+static struct dbdev_view *dbdev_view_published(struct dbdev_buses *b)
 {
-	enum dbdev_bus bus;
-	enum dbdev_copy copy;
+	return rcu_dereference_protected(b->view,
+					 lockdep_is_held(&dbdev_buses_mgr(b)->lock));
+}
 
-	seqcount_latch_init(&b->seq);
-	for (bus = 0; bus < DBDEV_NR_BUSES; bus++)
-		for (copy = 0; copy < DBDEV_NR_COPIES; copy++)
-			b->root[bus][copy] = RB_ROOT;
+/* What the writer changes: the next view, else the published one. */
+static struct dbdev_view *dbdev_view_staged(struct dbdev_buses *b)
+{
+	return b->next ?: dbdev_view_published(b);
+}
+
+/* How many of @nr keys are not above @x: one more than the floor's index. */
+static unsigned int dbdev_rank(const u64 *key, unsigned int nr, u64 x)
+{
+	unsigned int i = 0;
+
+	while (i < nr && key[i] <= x)
+		i++;
+	return i;
+}
+
+/* The range of @v with the greatest base not above @addr, or %NULL. */
+static const struct dbdev_slot *dbdev_view_floor(const struct dbdev_view *v,
+						 enum dbdev_bus bus, u64 addr,
+						 u64 *base)
+{
+	const union dbdev_bnode *n = v->root[bus];
+	unsigned int h = v->height[bus], i;
+
+	if (!n)
+		return NULL;
+	for (; h; h--) {
+		i = dbdev_rank(n->inner.key, n->inner.nr, addr);
+		if (!i)
+			return NULL;
+		n = n->inner.child[i - 1];
+	}
+	i = dbdev_rank(n->leaf.base, n->leaf.nr, addr);
+	if (!i)
+		return NULL;
+	*base = n->leaf.base[i - 1];
+	return &n->leaf.slot[i - 1];
 }
 
 /**
@@ -100,120 +156,555 @@ void dbdev_buses_init(struct dbdev_buses *b)
  * @b: the buses
  * @bus: which bus
  * @addr: the address
+ * @base: set to the range's base
  *
- * Context: under the manager's SRCU read lock, which keeps the result
- * valid; no other lock.
- * Return: the range, or %NULL if no range contains @addr.
+ * Context: under the dbdev_srcu read side, which keeps the result valid; no
+ * other lock.
+ * Return: the range's slot, or %NULL if no range contains @addr.
  */
-const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
-					     enum dbdev_bus bus, u64 addr)
+const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
+					    enum dbdev_bus bus, u64 addr,
+					    u64 *base)
 {
-	const struct dbdev_range *r;
-	unsigned int seq;
+	const struct dbdev_slot *s;
 
-	do {
-		seq = raw_read_seqcount_latch(&b->seq);
-		r = dbdev_tree_find(&b->root[bus][seq & 1], seq & 1, addr);
-	} while (raw_read_seqcount_latch_retry(&b->seq, seq));
-
-	return r;
+	s = dbdev_view_floor(srcu_dereference(b->view, &dbdev_srcu), bus, addr,
+			     base);
+	return s && addr <= s->last ? s : NULL;
 }
 
 /**
- * dbdev_buses_conflict() - find a range of one copy overlapping [base, last]
+ * dbdev_buses_conflict() - find a staged range overlapping [base, last]
  * @b: the buses
- * @copy: which copy
  * @bus: which bus
  * @base: first address
  * @last: last address, inclusive
+ * @hit_base: set to the base of the range found
  *
  * Ranges on a bus never overlap, so only the one with the greatest base not
  * above @last can reach into [@base, @last].
  *
- * Return: an overlapping range, or %NULL.
+ * Return: the overlapping range's slot, or %NULL.
  */
-struct dbdev_range *dbdev_buses_conflict(const struct dbdev_buses *b,
-					 enum dbdev_copy copy,
-					 enum dbdev_bus bus,
-					 u64 base, u64 last)
+const struct dbdev_slot *dbdev_buses_conflict(struct dbdev_buses *b,
+					      enum dbdev_bus bus, u64 base,
+					      u64 last, u64 *hit_base)
 {
-	struct dbdev_range *r = dbdev_tree_floor(&b->root[bus][copy], copy,
-						 last);
+	const struct dbdev_slot *s;
 
-	return r && r->last >= base ? r : NULL;
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	s = dbdev_view_floor(dbdev_view_staged(b), bus, last, hit_base);
+	return s && s->last >= base ? s : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Nodes: the reserve, copies, and the two kinds seen as one
+ */
+
+static unsigned int dbdev_bnode_level(const union dbdev_bnode *n)
+{
+	return n->leaf.meta.level;
+}
+
+static bool dbdev_bnode_fresh(const struct dbdev_buses *b,
+			      const union dbdev_bnode *n)
+{
+	return n->leaf.meta.gen == b->gen;
+}
+
+/* The reserve: free nodes chained through their link. */
+static void dbdev_bnode_push(union dbdev_bnode **list, union dbdev_bnode *n)
+{
+	n->leaf.meta.link = *list;
+	*list = n;
+}
+
+static union dbdev_bnode *dbdev_bnode_pop(union dbdev_bnode **list)
+{
+	union dbdev_bnode *n = *list;
+
+	if (n)
+		*list = n->leaf.meta.link;
+	return n;
+}
+
+/* A node for @v from the reserve, which the caller filled. */
+static union dbdev_bnode *dbdev_bnode_take(struct dbdev_buses *b,
+					   struct dbdev_view *v,
+					   unsigned int level)
+{
+	union dbdev_bnode *n = dbdev_bnode_pop(&b->spare);
+
+	b->nr_spare--;
+	n->leaf.meta.gen = b->gen;
+	n->leaf.meta.level = level;
+	v->nodes++;
+	return n;
+}
+
+/*
+ * @v no longer uses @n: back to the reserve if @v made it, else retired,
+ * for dispatchers may read it until a grace period after the publish.
+ */
+static void dbdev_bnode_drop(struct dbdev_buses *b, struct dbdev_view *v,
+			     union dbdev_bnode *n)
+{
+	if (dbdev_bnode_fresh(b, n)) {
+		dbdev_bnode_push(&b->spare, n);
+		b->nr_spare++;
+	} else {
+		dbdev_bnode_push(&v->retired, n);
+	}
+	v->nodes--;
+}
+
+/* @n, changeable: itself if @v made it, else a copy that replaces it. */
+static union dbdev_bnode *dbdev_bnode_own(struct dbdev_buses *b,
+					  struct dbdev_view *v,
+					  union dbdev_bnode *n)
+{
+	union dbdev_bnode *copy;
+
+	if (dbdev_bnode_fresh(b, n))
+		return n;
+	copy = dbdev_bnode_take(b, v, dbdev_bnode_level(n));
+	memcpy(copy, n, offsetof(union dbdev_bnode, leaf.meta));
+	dbdev_bnode_drop(b, v, n);
+	return copy;
+}
+
+/* Both kinds of node, as keys and fixed-size values. */
+struct dbdev_bnode_arrays {
+	u64 *key;
+	u8 *val;
+	size_t size;
+	unsigned int *nr;
+	unsigned int max;
+};
+
+static struct dbdev_bnode_arrays dbdev_bnode_arrays(union dbdev_bnode *n)
+{
+	if (dbdev_bnode_level(n))
+		return (struct dbdev_bnode_arrays){
+			n->inner.key, (u8 *)n->inner.child,
+			sizeof(n->inner.child[0]), &n->inner.nr,
+			DBDEV_INNER_SLOTS };
+	return (struct dbdev_bnode_arrays){
+		n->leaf.base, (u8 *)n->leaf.slot, sizeof(n->leaf.slot[0]),
+		&n->leaf.nr, DBDEV_LEAF_SLOTS };
+}
+
+/* The lowest base under @n, which is not empty. */
+static u64 dbdev_bnode_min(const union dbdev_bnode *n)
+{
+	return dbdev_bnode_level(n) ? n->inner.key[0] : n->leaf.base[0];
+}
+
+/*
+ * Put @key and the value at @val at @pos of @n, a node of @v's own.  A full
+ * node splits: the new right sibling, which the caller links into the
+ * parent, is returned.  At the right edge of the tree, where ranges
+ * registered in order of address arrive, an entry that goes last moves
+ * alone, leaving the full node full; elsewhere the node splits in halves.
+ */
+static union dbdev_bnode *dbdev_bnode_add(struct dbdev_buses *b,
+					  struct dbdev_view *v,
+					  union dbdev_bnode *n, unsigned int pos,
+					  u64 key, const void *val, bool edge)
+{
+	struct dbdev_bnode_arrays a = dbdev_bnode_arrays(n), s;
+	union dbdev_bnode *sib = NULL;
+	unsigned int split;
+
+	if (*a.nr == a.max) {
+		split = edge && pos == a.max ? a.max : (a.max + 1) / 2;
+		sib = dbdev_bnode_take(b, v, dbdev_bnode_level(n));
+		s = dbdev_bnode_arrays(sib);
+		*s.nr = a.max - split;
+		memcpy(s.key, a.key + split, *s.nr * sizeof(u64));
+		memcpy(s.val, a.val + split * a.size, *s.nr * a.size);
+		*a.nr = split;
+		if (pos >= split) {
+			pos -= split;
+			a = s;
+		}
+	}
+	memmove(a.key + pos + 1, a.key + pos, (*a.nr - pos) * sizeof(u64));
+	memmove(a.val + (pos + 1) * a.size, a.val + pos * a.size,
+		(*a.nr - pos) * a.size);
+	a.key[pos] = key;
+	memcpy(a.val + pos * a.size, val, a.size);
+	(*a.nr)++;
+	return sib;
+}
+
+/* Take entry @pos out of @n, a node of @v's own. */
+static void dbdev_bnode_del(union dbdev_bnode *n, unsigned int pos)
+{
+	struct dbdev_bnode_arrays a = dbdev_bnode_arrays(n);
+
+	(*a.nr)--;
+	memmove(a.key + pos, a.key + pos + 1, (*a.nr - pos) * sizeof(u64));
+	memmove(a.val + pos * a.size, a.val + (pos + 1) * a.size,
+		(*a.nr - pos) * a.size);
+}
+
+/* ------------------------------------------------------------------------
+ * Changes
+ */
+
+/*
+ * Have at least @nodes nodes in the reserve, and a view to stage into.
+ * Return: 0, or -ENOMEM with nothing staged changed.
+ */
+static int dbdev_buses_reserve(struct dbdev_buses *b, unsigned int nodes,
+			       gfp_t gfp)
+{
+	union dbdev_bnode *n;
+
+	if (!b->next && !b->spare_view) {
+		b->spare_view = kmalloc(sizeof(*b->spare_view), gfp);
+		if (!b->spare_view)
+			return -ENOMEM;
+	}
+	while (b->nr_spare < nodes) {
+		n = kmalloc(sizeof(*n), gfp);
+		if (!n)
+			return -ENOMEM;
+		dbdev_bnode_push(&b->spare, n);
+		b->nr_spare++;
+	}
+	return 0;
+}
+
+/* The tallest staged tree's height. */
+static unsigned int dbdev_buses_height(struct dbdev_buses *b)
+{
+	const struct dbdev_view *v = dbdev_view_staged(b);
+
+	return max(v->height[DBDEV_BUS_PIO], v->height[DBDEV_BUS_MMIO]);
+}
+
+/* Keep what one insertion may need, no more, once a change is over. */
+static void dbdev_buses_trim(struct dbdev_buses *b)
+{
+	unsigned int keep = 2 * dbdev_buses_height(b) + 3;
+
+	while (b->nr_spare > keep) {
+		kfree(dbdev_bnode_pop(&b->spare));
+		b->nr_spare--;
+	}
+}
+
+/* The view changes are staged into, started from the published one. */
+static struct dbdev_view *dbdev_view_next(struct dbdev_buses *b)
+{
+	struct dbdev_view *v = b->next;
+
+	if (!v) {
+		v = b->spare_view;
+		b->spare_view = NULL;
+		*v = *dbdev_view_published(b);
+		v->retired = NULL;
+		b->next = v;
+	}
+	return v;
 }
 
 /**
- * dbdev_buses_insert() - add a range to one copy of its bus
+ * dbdev_buses_insert() - stage a range
  * @b: the buses
- * @copy: which copy
- * @r: the range, which overlaps nothing in that copy
+ * @r: the range, which overlaps no staged range of its bus
+ * @dev: its device
+ *
+ * Return: 0; -ENOMEM or, for a tree at its greatest height, -ENOSPC, and
+ * nothing changed.
  */
-void dbdev_buses_insert(struct dbdev_buses *b, enum dbdev_copy copy,
-			struct dbdev_range *r)
+int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
+		       struct dbdev_device *dev)
 {
-	struct rb_root *root = &b->root[r->bus][copy];
-	struct rb_node **link = &root->rb_node, *parent = NULL;
-	struct rb_node *node = dbdev_range_node(r, copy), *unused;
+	union dbdev_bnode *path[DBDEV_BUS_MAX_HEIGHT], *n, *sib;
+	unsigned int at[DBDEV_BUS_MAX_HEIGHT], h, l, i;
+	bool edge[DBDEV_BUS_MAX_HEIGHT + 1];
+	struct dbdev_slot slot = {
+		.last = r->last,
+		.dev = (unsigned long)dev |
+		       (dev->flags & DBDEV_DEVICE_SERIALIZED ?
+			DBDEV_SLOT_SERIALIZED : 0),
+		.ops = dev->ops,
+	};
+	struct dbdev_view *v;
+	int err;
 
-	while (*link) {
-		parent = *link;
-		if (r->base < dbdev_range_of(parent, copy)->base)
-			link = &parent->rb_left;
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	h = dbdev_view_staged(b)->height[r->bus];
+	if (h + 1 >= DBDEV_BUS_MAX_HEIGHT)
+		return -ENOSPC;
+	err = dbdev_buses_reserve(b, 2 * h + 3, GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err;
+	v = dbdev_view_next(b);
+
+	if (!v->root[r->bus]) {
+		n = dbdev_bnode_take(b, v, 0);
+		n->leaf.nr = 0;
+		dbdev_bnode_add(b, v, n, 0, r->base, &slot, false);
+		v->root[r->bus] = n;
+		return 0;
+	}
+
+	/* copy the path down to the leaf; a new lowest base lowers its keys */
+	n = dbdev_bnode_own(b, v, v->root[r->bus]);
+	v->root[r->bus] = n;
+	edge[h] = true;
+	for (l = h; l; l--) {
+		i = dbdev_rank(n->inner.key, n->inner.nr, r->base);
+		i = i ? i - 1 : 0;
+		n->inner.key[i] = min(n->inner.key[i], r->base);
+		edge[l - 1] = edge[l] && i == n->inner.nr - 1;
+		path[l] = n;
+		at[l] = i;
+		n = dbdev_bnode_own(b, v, n->inner.child[i]);
+		path[l]->inner.child[i] = n;
+	}
+
+	/* add to the leaf; each split adds the new sibling one level up */
+	i = dbdev_rank(n->leaf.base, n->leaf.nr, r->base);
+	sib = dbdev_bnode_add(b, v, n, i, r->base, &slot, edge[0]);
+	for (l = 1; sib && l <= h; l++)
+		sib = dbdev_bnode_add(b, v, path[l], at[l] + 1,
+				      dbdev_bnode_min(sib), &sib, edge[l]);
+	if (sib) {
+		n = dbdev_bnode_take(b, v, h + 1);
+		n->inner.nr = 0;
+		dbdev_bnode_add(b, v, n, 0, dbdev_bnode_min(sib), &sib, false);
+		dbdev_bnode_add(b, v, n, 0, dbdev_bnode_min(v->root[r->bus]),
+				&v->root[r->bus], false);
+		v->root[r->bus] = n;
+		v->height[r->bus] = h + 1;
+	}
+	return 0;
+}
+
+/**
+ * dbdev_buses_reserve_erase() - make sure that erasing @nr ranges cannot fail
+ * @b: the buses
+ * @nr: how many ranges dbdev_buses_erase() will take off
+ * @gfp: how to allocate
+ *
+ * Return: 0, or -ENOMEM with nothing staged changed.
+ */
+int dbdev_buses_reserve_erase(struct dbdev_buses *b, unsigned int nr,
+			      gfp_t gfp)
+{
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	return dbdev_buses_reserve(b, nr * (dbdev_buses_height(b) + 1), gfp);
+}
+
+/**
+ * dbdev_buses_erase() - stage the removal of a range
+ * @b: the buses
+ * @r: a staged range
+ *
+ * Cannot fail: the nodes it copies come from dbdev_buses_reserve_erase(),
+ * unless @r was inserted since the last publish, which left its path the
+ * writer's own.
+ */
+void dbdev_buses_erase(struct dbdev_buses *b, const struct dbdev_range *r)
+{
+	union dbdev_bnode *path[DBDEV_BUS_MAX_HEIGHT], *n, *parent;
+	unsigned int at[DBDEV_BUS_MAX_HEIGHT], h, l, i;
+	struct dbdev_view *v;
+
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	v = dbdev_view_next(b);
+	h = v->height[r->bus];
+	n = dbdev_bnode_own(b, v, v->root[r->bus]);
+	for (l = h; l; l--) {
+		i = dbdev_rank(n->inner.key, n->inner.nr, r->base) - 1;
+		path[l] = n;
+		at[l] = i;
+		n = dbdev_bnode_own(b, v, n->inner.child[i]);
+		path[l]->inner.child[i] = n;
+	}
+	i = dbdev_rank(n->leaf.base, n->leaf.nr, r->base) - 1;
+	WARN_ON_ONCE(n->leaf.base[i] != r->base);
+	dbdev_bnode_del(n, i);
+
+	/* upwards: an empty node leaves its parent, else gives it its low key */
+	for (l = 0; l < h; l++) {
+		parent = path[l + 1];
+		if (!*dbdev_bnode_arrays(n).nr) {
+			dbdev_bnode_drop(b, v, n);
+			dbdev_bnode_del(parent, at[l + 1]);
+		} else {
+			parent->inner.key[at[l + 1]] = dbdev_bnode_min(n);
+		}
+		n = parent;
+	}
+	if (!*dbdev_bnode_arrays(n).nr) {
+		dbdev_bnode_drop(b, v, n);
+		n = NULL;
+		h = 0;
+	}
+	/* a root with one child gives way to it */
+	for (; h && n->inner.nr == 1; h--) {
+		parent = n;
+		n = n->inner.child[0];
+		dbdev_bnode_drop(b, v, parent);
+	}
+	v->root[r->bus] = n;
+	v->height[r->bus] = h;
+}
+
+/* Free a tree's nodes, all of them or, with @b, only @b's next view's. */
+static void dbdev_tree_free(struct dbdev_buses *b, struct dbdev_view *v,
+			    union dbdev_bnode *root)
+{
+	union dbdev_bnode *todo = NULL, *n;
+	unsigned int i;
+
+	if (root && (!b || dbdev_bnode_fresh(b, root)))
+		dbdev_bnode_push(&todo, root);
+	while ((n = dbdev_bnode_pop(&todo))) {
+		for (i = 0; dbdev_bnode_level(n) && i < n->inner.nr; i++)
+			if (!b || dbdev_bnode_fresh(b, n->inner.child[i]))
+				dbdev_bnode_push(&todo, n->inner.child[i]);
+		if (b)
+			dbdev_bnode_drop(b, v, n);
 		else
-			link = &parent->rb_right;
+			kfree(n);
 	}
-	/*
-	 * Initialise the node, then link it with release semantics, so that
-	 * a dispatcher walking this copy with a stale sequence count never
-	 * follows a half-built node.  That is rb_link_node_rcu(), whose
-	 * __rcu cast of a plain pointer sparse rejects.
-	 */
-	rb_link_node(node, parent, &unused);
-	/* pairs with the READ_ONCE() address dependency of the walk */
-	smp_store_release(link, node);
-	rb_insert_color(node, root);
 }
 
 /**
- * dbdev_buses_erase() - remove a range from one copy of its bus
- * @b: the buses
- * @copy: which copy
- * @r: the range
- */
-void dbdev_buses_erase(struct dbdev_buses *b, enum dbdev_copy copy,
-		       struct dbdev_range *r)
-{
-	rb_erase(dbdev_range_node(r, copy), &b->root[r->bus][copy]);
-}
-
-/**
- * dbdev_buses_flip() - move dispatchers to the other copy
+ * dbdev_buses_publish() - make the staged state the one dispatch sees
  * @b: the buses
  *
- * The first flip of a commit publishes the staged copy; the second one
- * returns dispatchers to copy 0 once it has caught up.
+ * Return: the view it replaced, with the nodes no longer used, for
+ * dbdev_buses_free_view() after a grace period; %NULL if nothing was
+ * staged.
  */
-void dbdev_buses_flip(struct dbdev_buses *b)
+struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b)
 {
-	raw_write_seqcount_latch(&b->seq);
+	struct dbdev_view *old = dbdev_view_published(b);
+
+	if (!b->next)
+		return NULL;
+	old->retired = b->next->retired;
+	b->next->retired = NULL;
+	rcu_assign_pointer(b->view, b->next);
+	b->next = NULL;
+	b->gen++;
+	dbdev_buses_trim(b);
+	return old;
 }
 
 /**
- * dbdev_buses_clear() - empty every bus, both copies, in O(1)
+ * dbdev_buses_cancel() - drop everything staged since the last publish
  * @b: the buses
- *
- * The ranges are left as they are; a dispatcher may still be walking them
- * until an SRCU grace period has passed.
  */
-void dbdev_buses_clear(struct dbdev_buses *b)
+void dbdev_buses_cancel(struct dbdev_buses *b)
 {
+	struct dbdev_view *v = b->next;
 	enum dbdev_bus bus;
-	enum dbdev_copy copy;
 
-	for (copy = 0; copy < DBDEV_NR_COPIES; copy++) {
-		dbdev_buses_flip(b);
-		for (bus = 0; bus < DBDEV_NR_BUSES; bus++)
-			WRITE_ONCE(b->root[bus][copy].rb_node, NULL);
-	}
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	if (!v)
+		return;
+	for (bus = 0; bus < DBDEV_NR_BUSES; bus++)
+		dbdev_tree_free(b, v, v->root[bus]);
+	b->spare_view = v;
+	b->next = NULL;
+	b->gen++;
+	dbdev_buses_trim(b);
 }
+
+/**
+ * dbdev_buses_free_view() - free a view that publishing replaced
+ * @v: the view, or %NULL
+ *
+ * Context: a grace period after the publish.
+ */
+void dbdev_buses_free_view(struct dbdev_view *v)
+{
+	union dbdev_bnode *n;
+
+	if (!v)
+		return;
+	while ((n = dbdev_bnode_pop(&v->retired)))
+		kfree(n);
+	kfree(v);
+}
+
+static void dbdev_buses_free_view_rcu(struct rcu_head *head)
+{
+	dbdev_buses_free_view(container_of(head, struct dbdev_view, rcu));
+}
+
+/**
+ * dbdev_buses_free_view_later() - dbdev_buses_free_view() after a grace period
+ * @v: the view, or %NULL
+ */
+void dbdev_buses_free_view_later(struct dbdev_view *v)
+{
+	if (v)
+		call_srcu(&dbdev_srcu, &v->rcu, dbdev_buses_free_view_rcu);
+}
+
+/**
+ * dbdev_buses_index_bytes() - the memory of the published lookup index
+ * @b: the buses
+ *
+ * Return: bytes of the published trees' nodes and their view.
+ */
+size_t dbdev_buses_index_bytes(struct dbdev_buses *b)
+{
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	return dbdev_view_published(b)->nodes * sizeof(union dbdev_bnode) +
+	       sizeof(struct dbdev_view);
+}
+
+/**
+ * dbdev_buses_init() - empty buses
+ * @b: the buses, zeroed
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dbdev_buses_init(struct dbdev_buses *b)
+{
+	struct dbdev_view *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+
+	if (!v)
+		return -ENOMEM;
+	RCU_INIT_POINTER(b->view, v);
+	b->gen = 1;
+	return 0;
+}
+
+/**
+ * dbdev_buses_destroy() - free the buses, whatever they hold
+ * @b: the buses
+ *
+ * Context: nothing is staged, and no dispatcher can be reading them any
+ * more.
+ */
+void dbdev_buses_destroy(struct dbdev_buses *b)
+{
+	/* no dispatcher, and the manager's last writer is gone */
+	struct dbdev_view *v = rcu_dereference_protected(b->view, true);
+	union dbdev_bnode *n;
+	enum dbdev_bus bus;
+
+	WARN_ON_ONCE(b->next);
+	for (bus = 0; bus < DBDEV_NR_BUSES; bus++)
+		dbdev_tree_free(NULL, v, v->root[bus]);
+	kfree(v);
+	while ((n = dbdev_bnode_pop(&b->spare)))
+		kfree(n);
+	kfree(b->spare_view);
+}
+
+#if IS_ENABLED(CONFIG_DBDEV_KUNIT_TEST)
+#include "kunit/dbdev_bus_test.c"
+#endif

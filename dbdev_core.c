@@ -43,7 +43,7 @@
 #define CREATE_TRACE_POINTS
 #include "dbdev_trace.h"
 
-DEFINE_STATIC_SRCU(dbdev_srcu);
+DEFINE_SRCU(dbdev_srcu);
 
 /*
  * Is current inside a dispatch, in a callback?  Only lockdep can tell: it
@@ -97,17 +97,19 @@ static void dbdev_count(struct dbdev_device *dev, enum dbdev_bus bus,
 }
 
 /*
- * Call @r's device for an access at @offset: 0 with the callback's result
- * in *@result, or -EDEADLK without a call (re-entry, or nested too deep).
- * Whether @caller is inside the device already is a look at its own,
- * thread-local, list: nothing is shared, nothing pins the task to a CPU.
+ * Call the device of @s, the range at @base, for an access at @offset: 0
+ * with the callback's result in *@result, or -EDEADLK without a call
+ * (re-entry, or nested too deep).  Whether @caller is inside the device
+ * already is a look at its own, thread-local, list: nothing is shared,
+ * nothing pins the task to a CPU.
  */
-static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
-		      enum dbdev_bus bus, u64 offset, void *data,
+static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_slot *s,
+		      u64 base, enum dbdev_bus bus, u64 offset, void *data,
 		      unsigned int len, bool write, int *result)
 {
-	struct dbdev_device *dev = r->dev;
-	const struct dbdev_device_ops *ops = r->ops;
+	struct dbdev_device *dev = dbdev_slot_dev(s);
+	const struct dbdev_device_ops *ops = s->ops;
+	struct mutex *io_lock = dbdev_slot_lock(s);
 	unsigned int depth = caller->depth, i;
 	const void *callback;
 	int ret;
@@ -122,22 +124,22 @@ static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
 	caller->inside[depth] = dev;
 	caller->depth = depth + 1;
 
-	if (r->io_lock)
-		mutex_lock_nested(r->io_lock, depth);
+	if (io_lock)
+		mutex_lock_nested(io_lock, depth);
 
 	if (bus == DBDEV_BUS_PIO) {
 		callback = write ? (void *)ops->pio_write : (void *)ops->pio_read;
 		ret = write ?
-		      ops->pio_write(caller, dev, r->base, offset, data, len) :
-		      ops->pio_read(caller, dev, r->base, offset, data, len);
+		      ops->pio_write(caller, dev, base, offset, data, len) :
+		      ops->pio_read(caller, dev, base, offset, data, len);
 	} else {
 		callback = write ? (void *)ops->write : (void *)ops->read;
-		ret = write ? ops->write(caller, dev, r->base, offset, data, len) :
-			      ops->read(caller, dev, r->base, offset, data, len);
+		ret = write ? ops->write(caller, dev, base, offset, data, len) :
+			      ops->read(caller, dev, base, offset, data, len);
 	}
 
-	if (r->io_lock)
-		mutex_unlock(r->io_lock);
+	if (io_lock)
+		mutex_unlock(io_lock);
 
 	caller->depth = depth;
 	*result = dbdev_callback_result(callback, ret);
@@ -148,14 +150,15 @@ static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_range *r,
 /* The dbdev_io event; a read's data only if the device filled it. */
 static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
 			   u64 addr, const void *data, unsigned int len,
-			   bool write, const struct dbdev_range *r, int err)
+			   bool write, const struct dbdev_slot *s, u64 base,
+			   int err)
 {
 	u64 val = 0;
 
 	if (write || !err)
 		memcpy(&val, data, min_t(unsigned int, len, sizeof(val)));
-	trace_dbdev_io(mgr, bus, write, addr, len, val, r ? r->dev : NULL,
-		       r ? r->base : 0, err);
+	trace_dbdev_io(mgr, bus, write, addr, len, val,
+		       s ? dbdev_slot_dev(s) : NULL, s ? base : 0, err);
 }
 
 /**
@@ -182,8 +185,9 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 		   void *data, unsigned int len, bool write, int *result)
 {
 	struct dbdev_manager *mgr = caller->mgr;
-	const struct dbdev_range *r;
+	const struct dbdev_slot *s;
 	int idx, ret;
+	u64 base;
 
 	/* the check of might_sleep(), without its preemption point */
 	__might_sleep(__FILE__, __LINE__);
@@ -194,16 +198,17 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 		return -EDEADLK;
 
 	idx = srcu_read_lock(&dbdev_srcu);
-	r = dbdev_buses_lookup(&mgr->buses, bus, addr);
-	if (!r)
+	s = dbdev_buses_lookup(&mgr->buses, bus, addr, &base);
+	if (!s)
 		ret = -ENODEV;
-	else if (len - 1 > r->last - addr)
+	else if (len - 1 > s->last - addr)
 		ret = -ERANGE;
 	else
-		ret = dbdev_call(caller, r, bus, addr - r->base, data, len,
+		ret = dbdev_call(caller, s, base, bus, addr - base, data, len,
 				 write, result);
 	if (trace_dbdev_io_enabled())
-		dbdev_trace_io(mgr, bus, addr, data, len, write, r, ret ?: *result);
+		dbdev_trace_io(mgr, bus, addr, data, len, write, s, base,
+			       ret ?: *result);
 	srcu_read_unlock(&dbdev_srcu, idx);
 	return ret;
 }
@@ -454,9 +459,7 @@ static int dbdev_check_constraints(const struct dbdev_device *dev,
 /*
  * A binding has room for @nr resources and @nr_ext pool extents, laid out
  * after the structure: extents, assigned, trapped; and, for a device, for
- * @nr bus entries.  Those are allocated apart, in whole cache lines (a
- * power-of-two kmalloc of them is aligned to its size), so that a lookup
- * walks ranges and nothing else.
+ * @nr bus ranges, allocated apart.
  */
 static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 						 unsigned int nr,
@@ -466,8 +469,6 @@ static struct dbdev_binding *dbdev_binding_alloc(struct dbdev_device *dev,
 	struct dbdev_binding *b;
 	unsigned int i;
 
-	static_assert(offsetofend(struct dbdev_range, io_lock) <=
-		      SMP_CACHE_BYTES);
 	b = kzalloc(sizeof(*b) + nr * 2 * sizeof(*res) +
 		    nr_ext * sizeof(*b->ext), GFP_KERNEL_ACCOUNT);
 	if (!b)
@@ -524,10 +525,6 @@ static int dbdev_binding_index(struct dbdev_binding *b)
 		trapped[n++] = res[i];
 		r->base = res[i].range.base;
 		r->last = res[i].range.base + res[i].range.size - 1;
-		r->dev = b->dev;
-		r->ops = b->dev->ops;
-		r->io_lock = b->dev->flags & DBDEV_DEVICE_SERIALIZED ?
-			     &b->dev->io_lock : NULL;
 		r->bus = res[i].type == DBDEV_RES_PIO ? DBDEV_BUS_PIO :
 							DBDEV_BUS_MMIO;
 	}
@@ -695,10 +692,10 @@ static void dbdev_grant_drop(struct dbdev_manager *mgr, struct dbdev_binding *g)
 /* ------------------------------------------------------------------------
  * Staging and publishing changes
  *
- * Every change is first made in the staged copy of the buses and in the
+ * Every change is first made in the staged state of the buses and in the
  * pools, where the checks of later steps see it, and recorded as a step.
- * Publishing flips dispatchers onto the staged copy and replays the steps
- * on the other one; cancelling undoes them, newest first.
+ * Publishing switches dispatchers to the staged state of the buses at once;
+ * cancelling drops it, and undoes the steps in the pools, newest first.
  */
 
 /*
@@ -713,31 +710,49 @@ struct dbdev_tx_op {
 	bool add;
 };
 
-static void dbdev_apply(struct dbdev_manager *mgr, enum dbdev_copy copy,
-			struct dbdev_binding *b, bool add)
+/* Stage @b's ranges on the buses: all, or none and -ENOMEM. */
+static int dbdev_bus_add(struct dbdev_manager *mgr, struct dbdev_binding *b)
 {
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < b->trapped.nr; i++) {
-		struct dbdev_range *r = &b->ranges[i];
-
-		if (add)
-			dbdev_buses_insert(&mgr->buses, copy, r);
-		else
-			dbdev_buses_erase(&mgr->buses, copy, r);
+		err = dbdev_buses_insert(&mgr->buses, &b->ranges[i], b->dev);
+		if (err) {
+			while (i--)
+				dbdev_buses_erase(&mgr->buses, &b->ranges[i]);
+			return err;
+		}
 	}
+	return 0;
+}
+
+/* Stage the removal of @b's ranges: all, or with @gfp that may fail none. */
+static int dbdev_bus_remove(struct dbdev_manager *mgr, struct dbdev_binding *b,
+			    gfp_t gfp)
+{
+	unsigned int i;
+	int err;
+
+	err = dbdev_buses_reserve_erase(&mgr->buses, b->trapped.nr, gfp);
+	if (err)
+		return err;
+	for (i = 0; i < b->trapped.nr; i++)
+		dbdev_buses_erase(&mgr->buses, &b->ranges[i]);
+	return 0;
 }
 
 static int dbdev_bus_conflicts(struct dbdev_manager *mgr,
 			       const struct dbdev_binding *b)
 {
 	unsigned int i;
+	u64 hit;
 
 	for (i = 0; i < b->trapped.nr; i++) {
 		const struct dbdev_range *r = &b->ranges[i];
 
-		if (dbdev_buses_conflict(&mgr->buses, DBDEV_COPY_STAGED,
-					 r->bus, r->base, r->last))
+		if (dbdev_buses_conflict(&mgr->buses, r->bus, r->base, r->last,
+					 &hit))
 			return -EEXIST;
 	}
 	return 0;
@@ -800,12 +815,18 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 		err = dbdev_bus_conflicts(mgr, b) ?:
 		      dbdev_binding_reserve(mgr, b);
 	}
+	if (!err) {
+		err = dbdev_bus_add(mgr, b);
+		if (err) {
+			dbdev_binding_release(b);
+			dbdev_binding_giveback(b);
+		}
+	}
 	if (err) {
 		free_percpu(stats);
 		return err;
 	}
 
-	dbdev_apply(mgr, DBDEV_COPY_STAGED, b, true);
 	if (!dev->mgr) {
 		dev->mgr = mgr;
 		dev->io_stats = stats;
@@ -815,13 +836,18 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 	return 0;
 }
 
+/* With @gfp that may not fail, neither does this but for -ENOENT. */
 static int dbdev_stage_unregister(struct dbdev_manager *mgr,
-				  struct dbdev_device *dev)
+				  struct dbdev_device *dev, gfp_t gfp)
 {
+	int err;
+
 	lockdep_assert_held(&mgr->lock);
 	if (dev->mgr != mgr || !dev->binding)
 		return -ENOENT;
-	dbdev_apply(mgr, DBDEV_COPY_STAGED, dev->binding, false);
+	err = dbdev_bus_remove(mgr, dev->binding, gfp);
+	if (err)
+		return err;
 	dbdev_binding_release(dev->binding);
 	/*
 	 * Until the removal is published the device answers I/O: its lines
@@ -889,23 +915,24 @@ static void dbdev_grants_settle(struct dbdev_manager *mgr,
 /*
  * Make the staged state of @ops visible at once; queue the bindings they
  * removed on @dead.
+ * Return: the buses' view it replaced, to free as @dead is.
  */
-static void dbdev_publish(struct dbdev_manager *mgr, struct list_head *ops,
-			  struct list_head *dead)
+static struct dbdev_view *dbdev_publish(struct dbdev_manager *mgr,
+					struct list_head *ops,
+					struct list_head *dead)
 {
+	struct dbdev_view *old;
 	struct dbdev_tx_op *op;
 
 	lockdep_assert_held(&mgr->lock);
-	dbdev_buses_flip(&mgr->buses);
-	list_for_each_entry(op, ops, node)
-		dbdev_apply(mgr, DBDEV_COPY_PUBLISHED, op->b, op->add);
-	dbdev_buses_flip(&mgr->buses);
+	old = dbdev_buses_publish(&mgr->buses);
 
 	list_for_each_entry(op, ops, node)
 		if (!op->add)
 			list_add_tail(&op->b->link, dead);
 	dbdev_grants_settle(mgr, ops);
 	dbdev_detach_unbound(ops, false);
+	return old;
 }
 
 /* Undo @ops, newest first; queue the bindings they added on @dead. */
@@ -915,14 +942,13 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 	struct dbdev_tx_op *op;
 
 	lockdep_assert_held(&mgr->lock);
+	dbdev_buses_cancel(&mgr->buses);
 	list_for_each_entry_reverse(op, ops, node) {
 		if (op->add) {
-			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, false);
 			dbdev_binding_release(op->b);
 			dbdev_binding_giveback(op->b);
 		} else {
 			dbdev_binding_restore(op->b);
-			dbdev_apply(mgr, DBDEV_COPY_STAGED, op->b, true);
 		}
 		dbdev_set_binding(op->dev, op->add ? NULL : op->b);
 	}
@@ -934,19 +960,20 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 }
 
 /*
- * Free the bindings on @dead.  With @wait, first wait until no dispatch can
- * still be inside their devices; callers drop mgr->lock before.  The wait
- * is an expedited grace period, as KVM's for its buses: an unregistration
- * returns in microseconds, not the milliseconds of a normal one, and SRCU
- * expedites without interrupting other CPUs.
+ * Free the bindings on @dead and the buses' view @old (either may be
+ * none).  With @wait and bindings to free, first wait until no dispatch
+ * can still be inside their devices; callers drop mgr->lock before.  The
+ * wait is an expedited grace period, as KVM's for its buses: an
+ * unregistration returns in microseconds, not the milliseconds of a normal
+ * one, and SRCU expedites without interrupting other CPUs.  Else they are
+ * freed after a grace period, without waiting for it.
  */
-static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
+static void dbdev_reap(struct list_head *dead, struct dbdev_view *old,
 		       bool wait)
 {
 	struct dbdev_binding *b, *tmp;
 
-	if (list_empty(dead))
-		return;
+	wait = wait && !list_empty(dead);
 	if (wait)
 		synchronize_srcu_expedited(&dbdev_srcu);
 	list_for_each_entry_safe(b, tmp, dead, link) {
@@ -955,6 +982,10 @@ static void dbdev_reap(struct dbdev_manager *mgr, struct list_head *dead,
 		else
 			call_srcu(&dbdev_srcu, &b->rcu, dbdev_binding_free_rcu);
 	}
+	if (wait)
+		dbdev_buses_free_view(old);
+	else
+		dbdev_buses_free_view_later(old);
 }
 
 static void dbdev_tx_close(struct dbdev_tx *tx)
@@ -978,18 +1009,26 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 				  unsigned int nr_con)
 {
 	struct dbdev_tx_op op = { .dev = b->dev, .b = b, .add = true };
+	struct dbdev_view *old = NULL;
 	LIST_HEAD(ops);
 	int err;
 
 	mutex_lock(&mgr->lock);
-	err = mgr->tx.open ? -EBUSY : dbdev_stage_register(mgr, b, con, nr_con);
-	if (!err) {
-		list_add(&op.node, &ops);
-		dbdev_publish(mgr, &ops, NULL);
+	if (mgr->tx.open) {
+		err = -EBUSY;
+	} else {
+		err = dbdev_stage_register(mgr, b, con, nr_con);
+		if (!err) {
+			list_add(&op.node, &ops);
+			old = dbdev_publish(mgr, &ops, NULL);
+		} else {
+			dbdev_buses_cancel(&mgr->buses);
+		}
 	}
 	trace_dbdev_update(mgr, op.dev, true, false, err);
 	mutex_unlock(&mgr->lock);
 
+	dbdev_buses_free_view_later(old);
 	if (err)
 		dbdev_binding_free(b);
 	return err;
@@ -1070,6 +1109,7 @@ EXPORT_SYMBOL_NS_GPL(dbdev_register_alloc, DBDEV_NS);
 int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 {
 	struct dbdev_tx_op op = { .dev = dev, .add = false };
+	struct dbdev_view *old = NULL;
 	LIST_HEAD(dead);
 	LIST_HEAD(ops);
 	int err;
@@ -1079,15 +1119,18 @@ int dbdev_unregister(struct dbdev_manager *mgr, struct dbdev_device *dev)
 
 	mutex_lock(&mgr->lock);
 	op.b = dev->mgr == mgr ? dev->binding : NULL;
-	err = mgr->tx.open ? -EBUSY : dbdev_stage_unregister(mgr, dev);
+	/* the few nodes the buses need must not fail a removal */
+	err = mgr->tx.open ? -EBUSY :
+	      dbdev_stage_unregister(mgr, dev,
+				     GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
 	if (!err) {
 		list_add(&op.node, &ops);
-		dbdev_publish(mgr, &ops, &dead);
+		old = dbdev_publish(mgr, &ops, &dead);
 	}
 	trace_dbdev_update(mgr, dev, false, false, err);
 	mutex_unlock(&mgr->lock);
 
-	dbdev_reap(mgr, &dead, true);
+	dbdev_reap(&dead, old, true);
 	return err;
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_unregister, DBDEV_NS);
@@ -1149,7 +1192,7 @@ static int dbdev_tx_step(struct dbdev_tx *tx, struct dbdev_device *dev,
 	else if (b)
 		err = dbdev_stage_register(mgr, b, con, nr_con);
 	else
-		err = dbdev_stage_unregister(mgr, dev);
+		err = dbdev_stage_unregister(mgr, dev, GFP_KERNEL_ACCOUNT);
 	if (!err)
 		list_add_tail(&op->node, &tx->ops);
 	trace_dbdev_update(mgr, dev, !!b, true, err);
@@ -1243,6 +1286,7 @@ EXPORT_SYMBOL_NS_GPL(dbdev_tx_unregister, DBDEV_NS);
 int dbdev_tx_commit(struct dbdev_tx *tx)
 {
 	struct dbdev_manager *mgr = dbdev_tx_manager(tx);
+	struct dbdev_view *old = NULL;
 	LIST_HEAD(dead);
 
 	if (dbdev_in_dispatch())
@@ -1250,13 +1294,13 @@ int dbdev_tx_commit(struct dbdev_tx *tx)
 
 	mutex_lock(&mgr->lock);
 	if (!WARN_ON_ONCE(!tx->open)) {
-		dbdev_publish(mgr, &tx->ops, &dead);
+		old = dbdev_publish(mgr, &tx->ops, &dead);
 		dbdev_tx_close(tx);
 		trace_dbdev_tx_end(mgr, true);
 	}
 	mutex_unlock(&mgr->lock);
 
-	dbdev_reap(mgr, &dead, true);
+	dbdev_reap(&dead, old, true);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_tx_commit, DBDEV_NS);
@@ -1284,7 +1328,7 @@ void dbdev_tx_cancel(struct dbdev_tx *tx)
 	}
 	mutex_unlock(&mgr->lock);
 
-	dbdev_reap(mgr, &dead, false);
+	dbdev_reap(&dead, NULL, false);
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_tx_cancel, DBDEV_NS);
 
@@ -1482,22 +1526,24 @@ EXPORT_SYMBOL_NS_GPL(dbdev_pools_set, DBDEV_NS);
 bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 		    struct dbdev_resource *hit, struct dbdev_device **owner)
 {
-	const struct dbdev_range *r = NULL;
+	const struct dbdev_slot *s = NULL;
 	struct dbdev_extent *e = NULL;
+	u64 base;
 
 	if (dbdev_resource_validate(res))
 		return false;
 
 	mutex_lock(&mgr->lock);
 	if (res->type == DBDEV_RES_PIO || res->type == DBDEV_RES_MMIO)
-		r = dbdev_buses_conflict(&mgr->buses, DBDEV_COPY_STAGED,
+		s = dbdev_buses_conflict(&mgr->buses,
 					 res->type == DBDEV_RES_PIO ?
 					 DBDEV_BUS_PIO : DBDEV_BUS_MMIO,
 					 res->range.base,
-					 res->range.base + res->range.size - 1);
-	if (r) {
-		*hit = DBDEV_RES_RANGE(res->type, r->base, r->last - r->base + 1);
-		*owner = r->dev;
+					 res->range.base + res->range.size - 1,
+					 &base);
+	if (s) {
+		*hit = DBDEV_RES_RANGE(res->type, base, s->last - base + 1);
+		*owner = dbdev_slot_dev(s);
 	} else {
 		e = dbdev_pools_overlap(&mgr->pools, res);
 		if (e) {
@@ -1506,7 +1552,7 @@ bool dbdev_conflict(struct dbdev_manager *mgr, const struct dbdev_resource *res,
 		}
 	}
 	mutex_unlock(&mgr->lock);
-	return r || e;
+	return s || e;
 }
 EXPORT_SYMBOL_NS_GPL(dbdev_conflict, DBDEV_NS);
 
@@ -1529,7 +1575,10 @@ struct dbdev_manager *dbdev_manager_create(void)
 	mgr = kzalloc(sizeof(*mgr), GFP_KERNEL_ACCOUNT);
 	if (!mgr)
 		return ERR_PTR(-ENOMEM);
-	dbdev_buses_init(&mgr->buses);
+	if (dbdev_buses_init(&mgr->buses)) {
+		kfree(mgr);
+		return ERR_PTR(-ENOMEM);
+	}
 	mutex_init(&mgr->lock);
 	INIT_LIST_HEAD(&mgr->devices);
 	INIT_LIST_HEAD(&mgr->grants);
@@ -1565,7 +1614,6 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 		dbdev_unstage(mgr, &mgr->tx.ops, &dead);
 		dbdev_tx_close(&mgr->tx);
 	}
-	dbdev_buses_clear(&mgr->buses);
 	list_for_each_entry_safe(dev, tmp, &mgr->devices, node) {
 		list_add_tail(&dev->binding->link, &dead);
 		dbdev_device_leave(dev, dev->binding);
@@ -1574,7 +1622,8 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	list_splice_init(&mgr->grants, &dead);
 	mutex_unlock(&mgr->lock);
 
-	dbdev_reap(mgr, &dead, true);
+	dbdev_reap(&dead, NULL, true);
+	dbdev_buses_destroy(&mgr->buses);
 	list_for_each_entry_safe(dev, tmp, &gone, node) {
 		list_del_init(&dev->node);
 		if (dev->ops->release)

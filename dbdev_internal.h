@@ -6,81 +6,95 @@
 #define _DBDEV_INTERNAL_H
 
 #include <linux/rbtree.h>
-#include <linux/seqlock.h>
 #include <linux/srcu.h>
 
 #include "dbdev.h"
 
-/*
- * Every bus tree exists twice (see dbdev_bus.c).  Outside a commit the
- * sequence count is even and dispatchers read the published copy; the
- * staged copy belongs to the writer, which builds the next state there.
- */
-enum dbdev_copy {
-	DBDEV_COPY_PUBLISHED,
-	DBDEV_COPY_STAGED,
-	DBDEV_NR_COPIES,
-};
+extern struct srcu_struct dbdev_srcu;
 
 /**
- * struct dbdev_range - one registered range on one bus
+ * struct dbdev_range - one range of a binding, as the binding keeps it
  * @base: first address
  * @last: last address (inclusive, so a range may end at U64_MAX)
- * @published: node in the published tree of @bus
- * @dev: the device that owns it
- * @ops: @dev's callbacks
- * @io_lock: @dev's mutex if it is serialised, else %NULL
- * @staged: node in the staged tree of @bus
  * @bus: the bus it is on
  *
- * Everything a dispatch reads of a range outside a commit, at each level
- * of the walk (the bounds and the published node) and then to call the
- * device, fills the first cache line of the range, which starts one: a
- * lookup touches one line per level and no other line of the range, nor
- * the device's.  The staged node, read only while a commit flips
- * dispatchers over, is in the second line.  Immutable once inserted;
- * freed only after an SRCU grace period.
+ * The writer's record of what to put on, or take off, a bus.  Dispatch
+ * never reads it: it finds what it needs in the bus's leaves.
  */
 struct dbdev_range {
 	u64 base;
 	u64 last;
-	struct rb_node published;
-	struct dbdev_device *dev;
-	const struct dbdev_device_ops *ops;
-	struct mutex *io_lock;	/* taken around its callbacks, see dbdev_core.c */
-	struct rb_node staged;
 	enum dbdev_bus bus;
-} ____cacheline_aligned;
+};
 
-static inline struct rb_node *dbdev_range_node(struct dbdev_range *r,
-					       enum dbdev_copy copy)
+/**
+ * struct dbdev_slot - what a dispatch finds for a range, in a bus leaf
+ * @last: last address of the range; its base is the leaf's key
+ * @dev: the device, with %DBDEV_SLOT_SERIALIZED set if the core takes its
+ *	 io_lock around each callback
+ * @ops: the device's callbacks
+ */
+struct dbdev_slot {
+	u64 last;
+	unsigned long dev;
+	const struct dbdev_device_ops *ops;
+};
+
+#define DBDEV_SLOT_SERIALIZED	1UL
+
+static inline struct dbdev_device *dbdev_slot_dev(const struct dbdev_slot *s)
 {
-	return copy == DBDEV_COPY_PUBLISHED ? &r->published : &r->staged;
+	return (struct dbdev_device *)(s->dev & ~DBDEV_SLOT_SERIALIZED);
 }
+
+static inline struct mutex *dbdev_slot_lock(const struct dbdev_slot *s)
+{
+	return s->dev & DBDEV_SLOT_SERIALIZED ? &dbdev_slot_dev(s)->io_lock :
+						NULL;
+}
+
+struct dbdev_view;
+union dbdev_bnode;
 
 /**
  * struct dbdev_buses - the PIO and MMIO buses of one manager
- * @seq: latch sequence count: its low bit picks the copy dispatchers read
- * @root: per bus, the published and the staged tree
+ * @view: what dispatch reads: the root of each bus's tree, published
+ * @next: the state being staged, or %NULL while it equals @view
+ * @gen: nodes stamped with it belong to @next and may change in place
+ * @spare: free nodes, reserved so that a change in progress cannot fail
+ * @nr_spare: how many
+ * @spare_view: a free view, for the next change to stage into
+ *
+ * See dbdev_bus.c.
  */
 struct dbdev_buses {
-	seqcount_latch_t seq;
-	struct rb_root root[DBDEV_NR_BUSES][DBDEV_NR_COPIES];
+	struct dbdev_view __rcu *view;
+	struct dbdev_view *next;
+	u64 gen;
+	union dbdev_bnode *spare;
+	unsigned int nr_spare;
+	struct dbdev_view *spare_view;
 };
 
-void dbdev_buses_init(struct dbdev_buses *b);
-const struct dbdev_range *dbdev_buses_lookup(const struct dbdev_buses *b,
-					     enum dbdev_bus bus, u64 addr);
-struct dbdev_range *dbdev_buses_conflict(const struct dbdev_buses *b,
-					 enum dbdev_copy copy,
-					 enum dbdev_bus bus,
-					 u64 base, u64 last);
-void dbdev_buses_insert(struct dbdev_buses *b, enum dbdev_copy copy,
-			struct dbdev_range *r);
-void dbdev_buses_erase(struct dbdev_buses *b, enum dbdev_copy copy,
-		       struct dbdev_range *r);
-void dbdev_buses_flip(struct dbdev_buses *b);
-void dbdev_buses_clear(struct dbdev_buses *b);
+int dbdev_buses_init(struct dbdev_buses *b);
+void dbdev_buses_destroy(struct dbdev_buses *b);
+const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
+					    enum dbdev_bus bus, u64 addr,
+					    u64 *base);
+const struct dbdev_slot *dbdev_buses_conflict(struct dbdev_buses *b,
+					      enum dbdev_bus bus, u64 base,
+					      u64 last, u64 *hit_base);
+int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
+		       struct dbdev_device *dev);
+void dbdev_buses_uninsert(struct dbdev_buses *b, const struct dbdev_range *r);
+int dbdev_buses_reserve_erase(struct dbdev_buses *b, unsigned int nr,
+			      gfp_t gfp);
+void dbdev_buses_erase(struct dbdev_buses *b, const struct dbdev_range *r);
+struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b);
+void dbdev_buses_cancel(struct dbdev_buses *b);
+void dbdev_buses_free_view(struct dbdev_view *v);
+void dbdev_buses_free_view_later(struct dbdev_view *v);
+size_t dbdev_buses_index_bytes(struct dbdev_buses *b);
 
 /*
  * Resource pools (dbdev_alloc.c).  The MMIO pools are consecutive, one per
