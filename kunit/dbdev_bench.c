@@ -361,6 +361,15 @@ static u64 bench_kernel_bytes(void)
 {
 	return 0;
 }
+
+static u64 bench_index_bytes(struct dbdev_manager *mgr)
+{
+	return 0;
+}
+
+static void bench_settle(void)
+{
+}
 #else
 static const bool bench_memory = true;
 
@@ -372,14 +381,36 @@ static u64 bench_kernel_bytes(void)
 	       global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) * PAGE_SIZE +
 	       (pcpu_nr_pages() + vmalloc_nr_pages()) * PAGE_SIZE;
 }
+
+/*
+ * Let the memory that registrations left for after a grace period (each
+ * replaced a few nodes of the bus index) go, before it is counted and
+ * before updates are timed, which would pay for freeing it.
+ */
+static void bench_settle(void)
+{
+	srcu_barrier(&dbdev_srcu);
+}
+
+/* The memory of @mgr's lookup index, of all the bytes it takes. */
+static u64 bench_index_bytes(struct dbdev_manager *mgr)
+{
+	size_t bytes;
+
+	mutex_lock(&mgr->lock);
+	bytes = dbdev_buses_index_bytes(&mgr->buses);
+	mutex_unlock(&mgr->lock);
+	return bytes;
+}
 #endif
 
 /*
  * Build the four with @n ranges, and the memory each took per range in
- * @bytes (kernel memory grown while building it, divided by @n).
+ * @bytes (kernel memory grown while building it, divided by @n), of which
+ * dbdev's lookup index in *@index.
  */
 static int bench_build(struct bench_ctx *c, unsigned int n,
-		       u64 bytes[BENCH_NR_IMPLS])
+		       u64 bytes[BENCH_NR_IMPLS], u64 *index)
 {
 	unsigned int i;
 	u64 before;
@@ -407,7 +438,9 @@ static int bench_build(struct bench_ctx *c, unsigned int n,
 		if (err)
 			return err;
 	}
+	bench_settle();
 	bytes[BENCH_DBDEV] = div_u64(bench_kernel_bytes() - before, n);
+	*index = div_u64(bench_index_bytes(c->mgr), n);
 
 	before = bench_kernel_bytes();
 	err = bench_array_init(&c->array, n);
@@ -662,7 +695,7 @@ static int bench_updates(struct bench_ctx *c, u64 ns[BENCH_NR_IMPLS],
 static int bench_lookups(void)
 {
 	u64 upd[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS], med[ARRAY_SIZE(bench_n)];
-	u64 mem[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS];
+	u64 mem[ARRAY_SIZE(bench_n)][BENCH_NR_IMPLS], idx[ARRAY_SIZE(bench_n)];
 	struct bench_ctx *c;
 	unsigned int i;
 	int err = 0;
@@ -676,7 +709,7 @@ static int bench_lookups(void)
 		"pattern", "mode", "dbdev", "array", "rbtree", "maple",
 		"/best", "/array");
 	for (i = 0; i < ARRAY_SIZE(bench_n) && !err; i++) {
-		err = bench_build(c, bench_n[i], mem[i]) ?:
+		err = bench_build(c, bench_n[i], mem[i], &idx[i]) ?:
 		      bench_dispatch(c) ?: bench_updates(c, upd[i], &med[i]);
 		bench_teardown(c);
 	}
@@ -697,17 +730,17 @@ static int bench_lookups(void)
 	if (!bench_memory)
 		return 0;
 	pr_info("dbdev-bench: kernel memory per range, bytes (slab, per-CPU and vmalloc growth over n; dbdev's includes its bookkeeping of each device)\n");
-	pr_info("dbdev-bench: %6s %10s %10s %10s %10s\n", "n", "dbdev",
-		"array", "rbtree", "maple");
+	pr_info("dbdev-bench: %6s %10s %10s %10s %10s %10s\n", "n", "dbdev",
+		"index", "array", "rbtree", "maple");
 	for (i = 0; i < ARRAY_SIZE(bench_n); i++) {
 		if (bench_n[i] < 1000)	/* too few to rise above the noise */
 			continue;
-		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu\n",
-			bench_n[i], mem[i][BENCH_DBDEV], mem[i][BENCH_ARRAY],
-			mem[i][BENCH_RBTREE], mem[i][BENCH_MAPLE]);
+		pr_info("dbdev-bench: %6u %10llu %10llu %10llu %10llu %10llu\n",
+			bench_n[i], mem[i][BENCH_DBDEV], idx[i],
+			mem[i][BENCH_ARRAY], mem[i][BENCH_RBTREE],
+			mem[i][BENCH_MAPLE]);
 	}
-	pr_info("dbdev-bench: of which dbdev's lookup index: %zu bytes per range (struct dbdev_range: bounds, the nodes of both tree copies, device, its ops and lock)\n",
-		sizeof(struct dbdev_range));
+	pr_info("dbdev-bench: index: of dbdev's, its lookup index (the nodes of the bus trees, whose leaves hold each range's bounds, device and ops)\n");
 	return 0;
 }
 
