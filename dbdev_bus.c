@@ -705,6 +705,6 @@ void dbdev_buses_destroy(struct dbdev_buses *b)
 	kfree(b->spare_view);
 }
 
-#if IS_ENABLED(CONFIG_DBDEV_KUNIT_TEST)
+#ifdef DBDEV_BUS_KUNIT_TEST
 #include "kunit/dbdev_bus_test.c"
 #endif

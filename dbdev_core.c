@@ -1056,7 +1056,8 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
  * callbacks to serve it; -E2BIG for more than %DBDEV_MAX_RESOURCES; -EEXIST
  * if a range overlaps another on the same bus; -EBUSY if @dev is already
  * registered, a transaction is open, or a resource is already used in its
- * pool; -ENOMEM.  On error nothing changed.
+ * pool; -ENOMEM; -ENOSPC if a bus's index is as deep as it may grow.  On
+ * error nothing changed.
  */
 int dbdev_register(struct dbdev_manager *mgr, struct dbdev_device *dev,
 		   const struct dbdev_resource *res, unsigned int nr)
