@@ -43,8 +43,10 @@
  * keeps what it returns valid.  Every other function is the writer's and
  * runs under the manager's lock.
  */
+#include <linux/llist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "dbdev_internal.h"
 
@@ -91,14 +93,18 @@ static_assert(sizeof(union dbdev_bnode) == 256);
  * @nodes: how many nodes the trees have
  * @retired: once replaced, the nodes the view that replaced it no longer
  *	     uses, freed with it
- * @rcu: frees it after a grace period
+ * @gp: once replaced, the grace period after which it may be freed
+ * @dead: once replaced, on its buses' list of views to free
+ * @reclaim: or on the reclaim worker's
  */
 struct dbdev_view {
 	union dbdev_bnode *root[DBDEV_NR_BUSES];
 	unsigned int height[DBDEV_NR_BUSES];
 	unsigned long nodes;
 	union dbdev_bnode *retired;
-	struct rcu_head rcu;
+	unsigned long gp;
+	struct list_head dead;
+	struct llist_node reclaim;
 };
 
 static struct dbdev_manager *dbdev_buses_mgr(struct dbdev_buses *b)
@@ -578,12 +584,121 @@ static void dbdev_tree_free(struct dbdev_buses *b, struct dbdev_view *v,
 }
 
 /**
+ * dbdev_buses_free_view() - free a view that publishing replaced
+ * @v: the view, or %NULL
+ *
+ * Context: a grace period after the publish.
+ */
+void dbdev_buses_free_view(struct dbdev_view *v)
+{
+	union dbdev_bnode *n;
+
+	if (!v)
+		return;
+	while ((n = dbdev_bnode_pop(&v->retired)))
+		kfree(n);
+	kfree(v);
+}
+
+/*
+ * A view replaced by a change that does not wait for its readers (a
+ * registration, which a callback may make) waits on its buses' list for a
+ * grace period that something else starts, usually the next
+ * unregistration's, and is freed at the next publish after it.  None of
+ * them starts one: an unregistration that asks for an expedited grace
+ * period while a normal one runs (call_srcu()'s) waits for both,
+ * milliseconds rather than microseconds, and one behind another (a
+ * worker's) for both too.  Only when DBDEV_DEAD_MAX views wait does a
+ * worker take them, to free after a grace period of its own.
+ */
+#define DBDEV_DEAD_MAX	32
+
+static LLIST_HEAD(dbdev_views_reclaim_list);
+
+static void dbdev_views_reclaim(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&dbdev_views_reclaim_list);
+	struct dbdev_view *v, *tmp;
+
+	if (!list)
+		return;
+	synchronize_srcu_expedited(&dbdev_srcu);
+	llist_for_each_entry_safe(v, tmp, list, reclaim)
+		dbdev_buses_free_view(v);
+}
+
+static DECLARE_WORK(dbdev_views_reclaim_work, dbdev_views_reclaim);
+
+/* Free the replaced views whose grace period is over. */
+static void dbdev_buses_free_dead(struct dbdev_buses *b)
+{
+	struct dbdev_view *v, *tmp;
+
+	list_for_each_entry_safe(v, tmp, &b->dead, dead) {
+		if (!poll_state_synchronize_srcu(&dbdev_srcu, v->gp))
+			break;
+		list_del(&v->dead);
+		b->nr_dead--;
+		dbdev_buses_free_view(v);
+	}
+}
+
+/**
+ * dbdev_buses_release_dead() - have a worker free the replaced views
+ * @b: the buses
+ */
+void dbdev_buses_release_dead(struct dbdev_buses *b)
+{
+	struct dbdev_view *v, *tmp;
+
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	if (list_empty(&b->dead))
+		return;
+	list_for_each_entry_safe(v, tmp, &b->dead, dead) {
+		list_del(&v->dead);
+		llist_add(&v->reclaim, &dbdev_views_reclaim_list);
+	}
+	b->nr_dead = 0;
+	queue_work(system_unbound_wq, &dbdev_views_reclaim_work);
+}
+
+/**
+ * dbdev_buses_retire() - free a view that publishing replaced, when no
+ *			  dispatcher can read it any more
+ * @b: the buses
+ * @v: the view, or %NULL
+ *
+ * For a change that does not wait for a grace period itself; does not
+ * wait, so a device callback may make it.
+ */
+void dbdev_buses_retire(struct dbdev_buses *b, struct dbdev_view *v)
+{
+	lockdep_assert_held(&dbdev_buses_mgr(b)->lock);
+	if (!v)
+		return;
+	v->gp = get_state_synchronize_srcu(&dbdev_srcu);
+	list_add_tail(&v->dead, &b->dead);
+	if (++b->nr_dead > DBDEV_DEAD_MAX)
+		dbdev_buses_release_dead(b);
+}
+
+/**
+ * dbdev_buses_reclaim_flush() - free every view handed to the worker
+ *
+ * Context: may sleep for a grace period; not from a device callback.
+ */
+void dbdev_buses_reclaim_flush(void)
+{
+	flush_work(&dbdev_views_reclaim_work);
+}
+
+/**
  * dbdev_buses_publish() - make the staged state the one dispatch sees
  * @b: the buses
  *
  * Return: the view it replaced, with the nodes no longer used, for
- * dbdev_buses_free_view() after a grace period; %NULL if nothing was
- * staged.
+ * dbdev_buses_free_view() after a grace period or for
+ * dbdev_buses_retire(); %NULL if nothing was staged.
  */
 struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b)
 {
@@ -591,6 +706,7 @@ struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b)
 
 	if (!b->next)
 		return NULL;
+	dbdev_buses_free_dead(b);
 	old->retired = b->next->retired;
 	b->next->retired = NULL;
 	rcu_assign_pointer(b->view, b->next);
@@ -621,38 +737,6 @@ void dbdev_buses_cancel(struct dbdev_buses *b)
 }
 
 /**
- * dbdev_buses_free_view() - free a view that publishing replaced
- * @v: the view, or %NULL
- *
- * Context: a grace period after the publish.
- */
-void dbdev_buses_free_view(struct dbdev_view *v)
-{
-	union dbdev_bnode *n;
-
-	if (!v)
-		return;
-	while ((n = dbdev_bnode_pop(&v->retired)))
-		kfree(n);
-	kfree(v);
-}
-
-static void dbdev_buses_free_view_rcu(struct rcu_head *head)
-{
-	dbdev_buses_free_view(container_of(head, struct dbdev_view, rcu));
-}
-
-/**
- * dbdev_buses_free_view_later() - dbdev_buses_free_view() after a grace period
- * @v: the view, or %NULL
- */
-void dbdev_buses_free_view_later(struct dbdev_view *v)
-{
-	if (v)
-		call_srcu(&dbdev_srcu, &v->rcu, dbdev_buses_free_view_rcu);
-}
-
-/**
  * dbdev_buses_index_bytes() - the memory of the published lookup index
  * @b: the buses
  *
@@ -679,6 +763,7 @@ int dbdev_buses_init(struct dbdev_buses *b)
 		return -ENOMEM;
 	RCU_INIT_POINTER(b->view, v);
 	b->gen = 1;
+	INIT_LIST_HEAD(&b->dead);
 	return 0;
 }
 
@@ -686,17 +771,17 @@ int dbdev_buses_init(struct dbdev_buses *b)
  * dbdev_buses_destroy() - free the buses, whatever they hold
  * @b: the buses
  *
- * Context: nothing is staged, and no dispatcher can be reading them any
- * more.
+ * Context: under the manager's lock; nothing is staged, and no dispatcher
+ * can be reading them any more.
  */
 void dbdev_buses_destroy(struct dbdev_buses *b)
 {
-	/* no dispatcher, and the manager's last writer is gone */
-	struct dbdev_view *v = rcu_dereference_protected(b->view, true);
+	struct dbdev_view *v = dbdev_view_published(b);
 	union dbdev_bnode *n;
 	enum dbdev_bus bus;
 
 	WARN_ON_ONCE(b->next);
+	dbdev_buses_release_dead(b);
 	for (bus = 0; bus < DBDEV_NR_BUSES; bus++)
 		dbdev_tree_free(NULL, v, v->root[bus]);
 	kfree(v);

@@ -914,8 +914,11 @@ static void dbdev_grants_settle(struct dbdev_manager *mgr,
 
 /*
  * Make the staged state of @ops visible at once; queue the bindings they
- * removed on @dead.
- * Return: the buses' view it replaced, to free as @dead is.
+ * removed on @dead, which the caller frees after waiting for a grace
+ * period.
+ * Return: the buses' view it replaced, to free with @dead, or %NULL if
+ * there is nothing on @dead to wait for: then the buses keep it until a
+ * grace period has passed.
  */
 static struct dbdev_view *dbdev_publish(struct dbdev_manager *mgr,
 					struct list_head *ops,
@@ -932,6 +935,10 @@ static struct dbdev_view *dbdev_publish(struct dbdev_manager *mgr,
 			list_add_tail(&op->b->link, dead);
 	dbdev_grants_settle(mgr, ops);
 	dbdev_detach_unbound(ops, false);
+	if (!dead || list_empty(dead)) {
+		dbdev_buses_retire(&mgr->buses, old);
+		old = NULL;
+	}
 	return old;
 }
 
@@ -960,20 +967,21 @@ static void dbdev_unstage(struct dbdev_manager *mgr, struct list_head *ops,
 }
 
 /*
- * Free the bindings on @dead and the buses' view @old (either may be
- * none).  With @wait and bindings to free, first wait until no dispatch
- * can still be inside their devices; callers drop mgr->lock before.  The
- * wait is an expedited grace period, as KVM's for its buses: an
- * unregistration returns in microseconds, not the milliseconds of a normal
- * one, and SRCU expedites without interrupting other CPUs.  Else they are
- * freed after a grace period, without waiting for it.
+ * Free the bindings on @dead, and with @wait the buses' view @old that
+ * dbdev_publish() returned.  With @wait, first wait until no dispatch can
+ * still be inside their devices; callers drop mgr->lock before.  The wait
+ * is an expedited grace period, as KVM's for its buses: an unregistration
+ * returns in microseconds, not the milliseconds of a normal one, and SRCU
+ * expedites without interrupting other CPUs.  Else the bindings are freed
+ * after a grace period, without waiting for it.
  */
 static void dbdev_reap(struct list_head *dead, struct dbdev_view *old,
 		       bool wait)
 {
 	struct dbdev_binding *b, *tmp;
 
-	wait = wait && !list_empty(dead);
+	if (list_empty(dead))
+		return;
 	if (wait)
 		synchronize_srcu_expedited(&dbdev_srcu);
 	list_for_each_entry_safe(b, tmp, dead, link) {
@@ -984,8 +992,6 @@ static void dbdev_reap(struct list_head *dead, struct dbdev_view *old,
 	}
 	if (wait)
 		dbdev_buses_free_view(old);
-	else
-		dbdev_buses_free_view_later(old);
 }
 
 static void dbdev_tx_close(struct dbdev_tx *tx)
@@ -1009,7 +1015,6 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 				  unsigned int nr_con)
 {
 	struct dbdev_tx_op op = { .dev = b->dev, .b = b, .add = true };
-	struct dbdev_view *old = NULL;
 	LIST_HEAD(ops);
 	int err;
 
@@ -1020,7 +1025,7 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 		err = dbdev_stage_register(mgr, b, con, nr_con);
 		if (!err) {
 			list_add(&op.node, &ops);
-			old = dbdev_publish(mgr, &ops, NULL);
+			dbdev_publish(mgr, &ops, NULL);
 		} else {
 			dbdev_buses_cancel(&mgr->buses);
 		}
@@ -1028,7 +1033,6 @@ static int dbdev_register_binding(struct dbdev_manager *mgr,
 	trace_dbdev_update(mgr, op.dev, true, false, err);
 	mutex_unlock(&mgr->lock);
 
-	dbdev_buses_free_view_later(old);
 	if (err)
 		dbdev_binding_free(b);
 	return err;
@@ -1624,7 +1628,9 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	mutex_unlock(&mgr->lock);
 
 	dbdev_reap(&dead, NULL, true);
+	mutex_lock(&mgr->lock);
 	dbdev_buses_destroy(&mgr->buses);
+	mutex_unlock(&mgr->lock);
 	list_for_each_entry_safe(dev, tmp, &gone, node) {
 		list_del_init(&dev->node);
 		if (dev->ops->release)
@@ -1644,7 +1650,8 @@ module_init(dbdev_init);
 static void __exit dbdev_exit(void)
 {
 	dbdev_chardev_exit();
-	/* bindings freed after a grace period, by code of this module */
+	/* what is freed after a grace period, by code of this module */
+	dbdev_buses_reclaim_flush();
 	srcu_barrier(&dbdev_srcu);
 }
 module_exit(dbdev_exit);

@@ -64,6 +64,8 @@ union dbdev_bnode;
  * @spare: free nodes, reserved so that a change in progress cannot fail
  * @nr_spare: how many
  * @spare_view: a free view, for the next change to stage into
+ * @dead: replaced views waiting for a grace period, oldest first
+ * @nr_dead: how many
  *
  * See dbdev_bus.c.
  */
@@ -74,6 +76,8 @@ struct dbdev_buses {
 	union dbdev_bnode *spare;
 	unsigned int nr_spare;
 	struct dbdev_view *spare_view;
+	struct list_head dead;
+	unsigned int nr_dead;
 };
 
 int dbdev_buses_init(struct dbdev_buses *b);
@@ -93,7 +97,9 @@ void dbdev_buses_erase(struct dbdev_buses *b, const struct dbdev_range *r);
 struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b);
 void dbdev_buses_cancel(struct dbdev_buses *b);
 void dbdev_buses_free_view(struct dbdev_view *v);
-void dbdev_buses_free_view_later(struct dbdev_view *v);
+void dbdev_buses_retire(struct dbdev_buses *b, struct dbdev_view *v);
+void dbdev_buses_release_dead(struct dbdev_buses *b);
+void dbdev_buses_reclaim_flush(void);
 size_t dbdev_buses_index_bytes(struct dbdev_buses *b);
 
 /*

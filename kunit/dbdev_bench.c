@@ -367,7 +367,7 @@ static u64 bench_index_bytes(struct dbdev_manager *mgr)
 	return 0;
 }
 
-static void bench_settle(void)
+static void bench_settle(struct dbdev_manager *mgr)
 {
 }
 #else
@@ -387,9 +387,12 @@ static u64 bench_kernel_bytes(void)
  * replaced a few nodes of the bus index) go, before it is counted and
  * before updates are timed, which would pay for freeing it.
  */
-static void bench_settle(void)
+static void bench_settle(struct dbdev_manager *mgr)
 {
-	srcu_barrier(&dbdev_srcu);
+	mutex_lock(&mgr->lock);
+	dbdev_buses_release_dead(&mgr->buses);
+	mutex_unlock(&mgr->lock);
+	dbdev_buses_reclaim_flush();
 }
 
 /* The memory of @mgr's lookup index, of all the bytes it takes. */
@@ -438,7 +441,7 @@ static int bench_build(struct bench_ctx *c, unsigned int n,
 		if (err)
 			return err;
 	}
-	bench_settle();
+	bench_settle(c->mgr);
 	bytes[BENCH_DBDEV] = div_u64(bench_kernel_bytes() - before, n);
 	*index = div_u64(bench_index_bytes(c->mgr), n);
 

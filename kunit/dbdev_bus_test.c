@@ -388,7 +388,7 @@ static void bus_index_size(struct kunit *test)
 			KUNIT_ASSERT_EQ(test,
 					dbdev_buses_insert(t->b, &r, &t->dev[0]),
 					0);
-			dbdev_buses_free_view_later(dbdev_buses_publish(t->b));
+			dbdev_buses_retire(t->b, dbdev_buses_publish(t->b));
 		}
 		bytes = dbdev_buses_index_bytes(t->b);
 		if (order == 0)
