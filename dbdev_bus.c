@@ -4,10 +4,10 @@
  *
  * Each bus is a B+tree of non-overlapping ranges keyed by base, wide so that
  * a lookup touches few cache lines: inner nodes of up to 14 children, leaves
- * of up to 7 ranges, each node 256 bytes with the keys a lookup compares at
+ * of up to 5 ranges, each node 256 bytes with the keys a lookup compares at
  * its front.  A leaf holds all a dispatch needs of a range (its bounds, its
- * device, the device's ops), so a lookup reads nothing of the range's
- * binding nor of the device.
+ * device, the device's ops and I/O counters), so a lookup reads nothing of
+ * the range's binding nor of the device.
  *
  * Dispatchers never see a node change: the trees are copy-on-write.  A
  * writer copies each node it changes, and the copies, sharing every node
@@ -50,9 +50,9 @@
 
 #include "dbdev_internal.h"
 
-#define DBDEV_LEAF_SLOTS	7
+#define DBDEV_LEAF_SLOTS	5
 #define DBDEV_INNER_SLOTS	14
-/* beyond any number of ranges memory holds: each level is 7 times wider */
+/* beyond any number of ranges memory holds */
 #define DBDEV_BUS_MAX_HEIGHT	20
 
 /* The writer's part of a node, at the same place in leaves and inner nodes. */
@@ -66,6 +66,7 @@ struct dbdev_leaf {
 	u64 base[DBDEV_LEAF_SLOTS];
 	unsigned int nr;
 	struct dbdev_slot slot[DBDEV_LEAF_SLOTS];
+	u8 unused[24];		/* the meta sits where an inner node's does */
 	struct dbdev_bnode_meta meta;
 };
 
@@ -422,12 +423,14 @@ static struct dbdev_view *dbdev_view_next(struct dbdev_buses *b)
  * @b: the buses
  * @r: the range, which overlaps no staged range of its bus
  * @dev: its device
+ * @stats: the device's I/O counters
  *
  * Return: 0; -ENOMEM or, for a tree at its greatest height, -ENOSPC, and
  * nothing changed.
  */
 int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
-		       struct dbdev_device *dev)
+		       struct dbdev_device *dev,
+		       struct dbdev_io_stats __percpu *stats)
 {
 	union dbdev_bnode *path[DBDEV_BUS_MAX_HEIGHT], *n, *sib;
 	unsigned int at[DBDEV_BUS_MAX_HEIGHT], h, l, i;
@@ -438,6 +441,7 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 		       (dev->flags & DBDEV_DEVICE_SERIALIZED ?
 			DBDEV_SLOT_SERIALIZED : 0),
 		.ops = dev->ops,
+		.stats = stats,
 	};
 	struct dbdev_view *v;
 	int err;

@@ -76,18 +76,17 @@ static int dbdev_callback_result(const void *callback, int ret)
 }
 
 /*
- * Count an access @dev served.  The counters are per CPU: no cache line
- * is shared with another dispatcher.  A device that is leaving its manager
- * may have none any more (they wait, with its last binding, for the
- * dispatchers that still found it).
+ * Count an access the device of @s served.  The counters are per CPU: no
+ * cache line is shared with another dispatcher.  The bus leaf has them, so
+ * the device's own lines are not read; when the device leaves its manager
+ * they wait, with its last binding, for the dispatchers that still found
+ * it.
  */
-static void dbdev_count(struct dbdev_device *dev, enum dbdev_bus bus,
+static void dbdev_count(const struct dbdev_slot *s, enum dbdev_bus bus,
 			bool write, int result)
 {
-	struct dbdev_io_stats __percpu *st = READ_ONCE(dev->io_stats);
+	struct dbdev_io_stats __percpu *st = s->stats;
 
-	if (unlikely(!st))
-		return;
 	if (write)
 		this_cpu_inc(st->writes[bus]);
 	else
@@ -143,7 +142,7 @@ static int dbdev_call(struct dbdev_caller *caller, const struct dbdev_slot *s,
 
 	caller->depth = depth;
 	*result = dbdev_callback_result(callback, ret);
-	dbdev_count(dev, bus, write, *result);
+	dbdev_count(s, bus, write, *result);
 	return 0;
 }
 
@@ -710,14 +709,19 @@ struct dbdev_tx_op {
 	bool add;
 };
 
-/* Stage @b's ranges on the buses: all, or none and -ENOMEM. */
-static int dbdev_bus_add(struct dbdev_manager *mgr, struct dbdev_binding *b)
+/*
+ * Stage @b's ranges on the buses, counting into @stats: all, or none and
+ * -ENOMEM.
+ */
+static int dbdev_bus_add(struct dbdev_manager *mgr, struct dbdev_binding *b,
+			 struct dbdev_io_stats __percpu *stats)
 {
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < b->trapped.nr; i++) {
-		err = dbdev_buses_insert(&mgr->buses, &b->ranges[i], b->dev);
+		err = dbdev_buses_insert(&mgr->buses, &b->ranges[i], b->dev,
+					 stats);
 		if (err) {
 			while (i--)
 				dbdev_buses_erase(&mgr->buses, &b->ranges[i]);
@@ -816,7 +820,7 @@ static int dbdev_stage_register(struct dbdev_manager *mgr,
 		      dbdev_binding_reserve(mgr, b);
 	}
 	if (!err) {
-		err = dbdev_bus_add(mgr, b);
+		err = dbdev_bus_add(mgr, b, dev->mgr ? dev->io_stats : stats);
 		if (err) {
 			dbdev_binding_release(b);
 			dbdev_binding_giveback(b);

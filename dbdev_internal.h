@@ -33,11 +33,16 @@ struct dbdev_range {
  * @dev: the device, with %DBDEV_SLOT_SERIALIZED set if the core takes its
  *	 io_lock around each callback
  * @ops: the device's callbacks
+ * @stats: the device's I/O counters
+ *
+ * All a dispatch reads of a range and of its device but the counters
+ * themselves, so that it touches no line of the device's own.
  */
 struct dbdev_slot {
 	u64 last;
 	unsigned long dev;
 	const struct dbdev_device_ops *ops;
+	struct dbdev_io_stats __percpu *stats;
 };
 
 #define DBDEV_SLOT_SERIALIZED	1UL
@@ -89,7 +94,8 @@ const struct dbdev_slot *dbdev_buses_conflict(struct dbdev_buses *b,
 					      enum dbdev_bus bus, u64 base,
 					      u64 last, u64 *hit_base);
 int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
-		       struct dbdev_device *dev);
+		       struct dbdev_device *dev,
+		       struct dbdev_io_stats __percpu *stats);
 void dbdev_buses_uninsert(struct dbdev_buses *b, const struct dbdev_range *r);
 int dbdev_buses_reserve_erase(struct dbdev_buses *b, unsigned int nr,
 			      gfp_t gfp);

@@ -29,6 +29,7 @@ struct bus_test {
 	struct dbdev_manager *mgr;
 	struct dbdev_buses *b;
 	struct dbdev_device dev[BUS_DEVS];
+	struct dbdev_io_stats __percpu *stats[BUS_DEVS];
 	struct bus_model pub[DBDEV_NR_BUSES];
 	struct bus_model staged[DBDEV_NR_BUSES];
 };
@@ -63,15 +64,29 @@ static struct bus_test *bus_test_init(struct kunit *test)
 	t->mgr = dbdev_manager_create();
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t->mgr));
 	t->b = &t->mgr->buses;
-	for (i = 0; i < BUS_DEVS; i++)	/* odd ones serialised: a tagged slot */
+	for (i = 0; i < BUS_DEVS; i++) {
+		/* odd ones serialised: a tagged slot */
 		dbdev_device_init(&t->dev[i], &bus_test_ops,
 				  i & 1 ? DBDEV_DEVICE_SERIALIZED : 0);
+		t->stats[i] = alloc_percpu(struct dbdev_io_stats);
+		KUNIT_ASSERT_TRUE(test, t->stats[i] != NULL);
+	}
 	return t;
 }
 
 static void bus_test_exit(struct bus_test *t)
 {
+	unsigned int i;
+
 	dbdev_manager_destroy(t->mgr);
+	for (i = 0; i < BUS_DEVS; i++)
+		free_percpu(t->stats[i]);
+}
+
+static int bus_insert(struct bus_test *t, const struct dbdev_range *r,
+		      unsigned int dev)
+{
+	return dbdev_buses_insert(t->b, r, &t->dev[dev], t->stats[dev]);
 }
 
 /* The model's index of the range with the greatest base not above @addr. */
@@ -129,6 +144,7 @@ static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 		KUNIT_EXPECT_PTR_EQ(test, dbdev_slot_dev(s), &t->dev[r->dev]);
 		KUNIT_EXPECT_PTR_EQ(test, dbdev_slot_lock(s), r->dev & 1 ?
 				    &t->dev[r->dev].io_lock : NULL);
+		KUNIT_EXPECT_TRUE(test, s->stats == t->stats[r->dev]);
 	}
 	return n->leaf.base[0];
 }
@@ -250,7 +266,7 @@ static void bus_try_insert(struct kunit *test, struct bus_test *t,
 	KUNIT_ASSERT_NULL(test, s);
 	if (m->nr == BUS_MODEL_MAX)
 		return;
-	KUNIT_ASSERT_EQ(test, dbdev_buses_insert(t->b, &r, &t->dev[dev]), 0);
+	KUNIT_ASSERT_EQ(test, bus_insert(t, &r, dev), 0);
 	k++;
 	memmove(&m->r[k + 1], &m->r[k], (m->nr - k) * sizeof(m->r[0]));
 	m->r[k] = (struct bus_model_range){ base, last, dev };
@@ -334,8 +350,7 @@ static void bus_undo_needs_no_reserve(struct kunit *test)
 	for (i = 0; i < 40; i++) {
 		r.base = i * 12 * 16 + 8;
 		r.last = r.base + 3;
-		KUNIT_ASSERT_EQ(test, dbdev_buses_insert(t->b, &r, &t->dev[1]),
-				0);
+		KUNIT_ASSERT_EQ(test, bus_insert(t, &r, 1), 0);
 		/* an erasure that took a node would now find none */
 		while ((n = dbdev_bnode_pop(&t->b->spare))) {
 			kfree(n);
@@ -385,9 +400,7 @@ static void bus_index_size(struct kunit *test)
 			    (i * 7919) % n;
 			r.base = (u64)k * 4096;
 			r.last = r.base + 4095;
-			KUNIT_ASSERT_EQ(test,
-					dbdev_buses_insert(t->b, &r, &t->dev[0]),
-					0);
+			KUNIT_ASSERT_EQ(test, bus_insert(t, &r, 0), 0);
 			dbdev_buses_retire(t->b, dbdev_buses_publish(t->b));
 		}
 		bytes = dbdev_buses_index_bytes(t->b);
