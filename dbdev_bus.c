@@ -307,31 +307,47 @@ static u64 dbdev_bnode_min(const union dbdev_bnode *n)
 	return dbdev_bnode_level(n) ? n->inner.key[0] : n->leaf.base[0];
 }
 
+/* Is a node on the left or right edge of its tree (or both)? */
+#define DBDEV_EDGE_LEFT		1U
+#define DBDEV_EDGE_RIGHT	2U
+
 /*
  * Put @key and the value at @val at @pos of @n, a node of @v's own.  A full
  * node splits: the new right sibling, which the caller links into the
- * parent, is returned.  At the right edge of the tree, where ranges
- * registered in order of address arrive, an entry that goes last moves
- * alone, leaving the full node full; elsewhere the node splits in halves.
+ * parent, is returned.  At an edge of the tree, where ranges registered in
+ * order of address arrive (up or down), the node keeps full what lies
+ * inward of the new entry, so that such ranges fill nodes; elsewhere it
+ * splits in halves.
  */
 static union dbdev_bnode *dbdev_bnode_add(struct dbdev_buses *b,
 					  struct dbdev_view *v,
 					  union dbdev_bnode *n, unsigned int pos,
-					  u64 key, const void *val, bool edge)
+					  u64 key, const void *val,
+					  unsigned int edge)
 {
 	struct dbdev_bnode_arrays a = dbdev_bnode_arrays(n), s;
+	unsigned int split, half = (a.max + 1) / 2;
 	union dbdev_bnode *sib = NULL;
-	unsigned int split;
+	bool left;
 
 	if (*a.nr == a.max) {
-		split = edge && pos == a.max ? a.max : (a.max + 1) / 2;
+		if ((edge & DBDEV_EDGE_RIGHT) && pos == a.max) {
+			split = a.max;
+			left = false;
+		} else if ((edge & DBDEV_EDGE_LEFT) && pos < half) {
+			split = pos;
+			left = true;
+		} else {
+			split = half;
+			left = pos < half;
+		}
 		sib = dbdev_bnode_take(b, v, dbdev_bnode_level(n));
 		s = dbdev_bnode_arrays(sib);
 		*s.nr = a.max - split;
 		memcpy(s.key, a.key + split, *s.nr * sizeof(u64));
 		memcpy(s.val, a.val + split * a.size, *s.nr * a.size);
 		*a.nr = split;
-		if (pos >= split) {
+		if (!left) {
 			pos -= split;
 			a = s;
 		}
@@ -434,7 +450,7 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 {
 	union dbdev_bnode *path[DBDEV_BUS_MAX_HEIGHT], *n, *sib;
 	unsigned int at[DBDEV_BUS_MAX_HEIGHT], h, l, i;
-	bool edge[DBDEV_BUS_MAX_HEIGHT + 1];
+	unsigned int edge[DBDEV_BUS_MAX_HEIGHT + 1];
 	struct dbdev_slot slot = {
 		.last = r->last,
 		.dev = (unsigned long)dev |
@@ -458,7 +474,7 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 	if (!v->root[r->bus]) {
 		n = dbdev_bnode_take(b, v, 0);
 		n->leaf.nr = 0;
-		dbdev_bnode_add(b, v, n, 0, r->base, &slot, false);
+		dbdev_bnode_add(b, v, n, 0, r->base, &slot, 0);
 		v->root[r->bus] = n;
 		return 0;
 	}
@@ -466,12 +482,14 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 	/* copy the path down to the leaf; a new lowest base lowers its keys */
 	n = dbdev_bnode_own(b, v, v->root[r->bus]);
 	v->root[r->bus] = n;
-	edge[h] = true;
+	edge[h] = DBDEV_EDGE_LEFT | DBDEV_EDGE_RIGHT;
 	for (l = h; l; l--) {
 		i = dbdev_rank(n->inner.key, n->inner.nr, r->base);
 		i = i ? i - 1 : 0;
 		n->inner.key[i] = min(n->inner.key[i], r->base);
-		edge[l - 1] = edge[l] && i == n->inner.nr - 1;
+		edge[l - 1] = edge[l] &
+			      ((i ? 0 : DBDEV_EDGE_LEFT) |
+			       (i == n->inner.nr - 1 ? DBDEV_EDGE_RIGHT : 0));
 		path[l] = n;
 		at[l] = i;
 		n = dbdev_bnode_own(b, v, n->inner.child[i]);
@@ -487,9 +505,9 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 	if (sib) {
 		n = dbdev_bnode_take(b, v, h + 1);
 		n->inner.nr = 0;
-		dbdev_bnode_add(b, v, n, 0, dbdev_bnode_min(sib), &sib, false);
+		dbdev_bnode_add(b, v, n, 0, dbdev_bnode_min(sib), &sib, 0);
 		dbdev_bnode_add(b, v, n, 0, dbdev_bnode_min(v->root[r->bus]),
-				&v->root[r->bus], false);
+				&v->root[r->bus], 0);
 		v->root[r->bus] = n;
 		v->height[r->bus] = h + 1;
 	}
