@@ -96,7 +96,6 @@ const struct dbdev_slot *dbdev_buses_conflict(struct dbdev_buses *b,
 int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 		       struct dbdev_device *dev,
 		       struct dbdev_io_stats __percpu *stats);
-void dbdev_buses_uninsert(struct dbdev_buses *b, const struct dbdev_range *r);
 int dbdev_buses_reserve_erase(struct dbdev_buses *b, unsigned int nr,
 			      gfp_t gfp);
 void dbdev_buses_erase(struct dbdev_buses *b, const struct dbdev_range *r);
