@@ -16,15 +16,15 @@
  * it, which moves every bus at once:
  *
  *	published view:  root -> A -> B, C		(what dispatch reads)
- *	next view:       root'-> A'-> B', C		(A and B changed)
+ *	next view:       root'-> A'-> B', C		(B changed: its path)
  *
  * A transaction stages all its changes into one next view (a node that is
  * a copy already, stamped with the current generation, is changed in
  * place), and its commit publishes it with rcu_assign_pointer(): a
  * dispatcher sees the whole old state or the whole new one.  Cancelling
  * frees the copies, which only the writer ever saw.  The nodes a published
- * view replaced (A and B) are chained on the view it replaced and freed with
- * it, after an SRCU grace period.
+ * view replaced (root, A and B) are chained on the view it replaced and
+ * freed with it, after an SRCU grace period.
  *
  * Neither publishing nor cancelling allocates, nor does a change once it has
  * started: it takes its nodes from a reserve filled before it changes
@@ -40,8 +40,9 @@
  * (KVM's kvm_io_bus), costs O(n) per update.
  *
  * Locking: dbdev_buses_lookup() needs only the dbdev_srcu read side, which
- * keeps what it returns valid.  Every other function is the writer's and
- * runs under the manager's lock.
+ * keeps what it returns valid.  The others are the writer's and run under
+ * the manager's lock, but for those that create the buses and free what a
+ * grace period released.
  */
 #include <linux/llist.h>
 #include <linux/slab.h>
@@ -335,8 +336,9 @@ static union dbdev_bnode *dbdev_bnode_add(struct dbdev_buses *b,
 			split = a.max;
 			left = false;
 		} else if ((edge & DBDEV_EDGE_LEFT) && pos < half) {
+			/* the new entry joins the full part, unless it is first */
 			split = pos;
-			left = true;
+			left = !pos;
 		} else {
 			split = half;
 			left = pos < half;

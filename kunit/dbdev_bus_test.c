@@ -105,9 +105,19 @@ static int bus_model_floor(const struct bus_model *m, u64 addr)
 	return lo - 1;
 }
 
+static bool bus_on_list(const union dbdev_bnode *n,
+			const union dbdev_bnode *list)
+{
+	for (; list; list = list->leaf.meta.link)
+		if (list == n)
+			return true;
+	return false;
+}
+
 /*
  * Check the subtree @n of @v at @level against the model's ranges from
- * *@next on; return its lowest base.
+ * *@next on; return its lowest base.  A node a tree still uses is neither
+ * in the reserve nor, in the next view, retired.
  */
 static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 			  const union dbdev_bnode *n, unsigned int level,
@@ -120,6 +130,9 @@ static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 	KUNIT_EXPECT_EQ(test, n->leaf.meta.level, level);
 	if (published)
 		KUNIT_EXPECT_LT(test, n->leaf.meta.gen, t->b->gen);
+	KUNIT_EXPECT_FALSE(test, bus_on_list(n, t->b->spare));
+	if (!published && t->b->next)
+		KUNIT_EXPECT_FALSE(test, bus_on_list(n, t->b->next->retired));
 	if (level) {
 		KUNIT_ASSERT_GE(test, n->inner.nr, 1U);
 		KUNIT_ASSERT_LE(test, n->inner.nr, (unsigned int)DBDEV_INNER_SLOTS);
@@ -176,6 +189,7 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 	const struct dbdev_view *pub = dbdev_view_published(t->b);
 	const struct dbdev_view *staged = dbdev_view_staged(t->b);
 	unsigned long nodes[2] = { 0, 0 };
+	const union dbdev_bnode *n;
 	enum dbdev_bus bus;
 	unsigned int i;
 
@@ -187,6 +201,9 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 	}
 	KUNIT_EXPECT_EQ(test, nodes[0], pub->nodes);
 	KUNIT_EXPECT_EQ(test, nodes[1], staged->nodes);
+	for (i = 0, n = t->b->spare; n; n = n->leaf.meta.link)
+		i++;
+	KUNIT_EXPECT_EQ(test, i, t->b->nr_spare);
 	if (!t->b->next)
 		KUNIT_EXPECT_PTR_EQ(test, staged, pub);
 
@@ -339,24 +356,36 @@ static void bus_random_model(struct kunit *test)
 static void bus_undo_needs_no_reserve(struct kunit *test)
 {
 	struct bus_test *t = bus_test_init(test);
-	struct dbdev_range r = { .bus = DBDEV_BUS_MMIO };
-	union dbdev_bnode *n;
-	unsigned int i;
+	struct dbdev_range r[8];
+	union dbdev_bnode *n, *sentinel;
+	unsigned int i, k;
 
 	mutex_lock(&t->mgr->lock);
 	for (i = 0; i < 500; i++)
 		bus_try_insert(test, t, DBDEV_BUS_MMIO, i * 16, i * 16 + 7, 0);
 	bus_publish(t);
 	for (i = 0; i < 40; i++) {
-		r.base = i * 12 * 16 + 8;
-		r.last = r.base + 3;
-		KUNIT_ASSERT_EQ(test, bus_insert(t, &r, 1), 0);
-		/* an erasure that took a node would now find none */
+		/* a registration of 8 ranges on both buses, then undone */
+		for (k = 0; k < ARRAY_SIZE(r); k++) {
+			r[k].bus = k & 1 ? DBDEV_BUS_PIO : DBDEV_BUS_MMIO;
+			r[k].base = (i * 12 + k * 61) * 16 + 8;
+			r[k].last = r[k].base + 3;
+			KUNIT_ASSERT_EQ(test, bus_insert(t, &r[k], 1), 0);
+		}
+		/* one node left in the reserve: an erasure that took it... */
 		while ((n = dbdev_bnode_pop(&t->b->spare))) {
 			kfree(n);
 			t->b->nr_spare--;
 		}
-		dbdev_buses_erase(t->b, &r);
+		sentinel = kmalloc(sizeof(*sentinel), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, sentinel);
+		dbdev_bnode_push(&t->b->spare, sentinel);
+		t->b->nr_spare++;
+		while (k--)
+			dbdev_buses_erase(t->b, &r[k]);
+		/* ...would have taken it off the top */
+		KUNIT_EXPECT_TRUE(test, bus_on_list(sentinel, t->b->spare));
+		bus_check(test, t, false);
 	}
 	bus_check(test, t, true);
 	bus_cancel(t);
@@ -379,9 +408,9 @@ static unsigned long bus_nodes_in_order(unsigned long n)
 }
 
 /*
- * The index's size: ranges registered in order of address fill every node
- * but the last of each level; in any order it stays under 128 bytes a
- * range, the most the performance issue allows.
+ * The index's size: ranges registered in order of address, up or down,
+ * fill every node but one of each level; in any order it stays under 128
+ * bytes a range, the most the performance issue allows.
  */
 static void bus_index_size(struct kunit *test)
 {
@@ -404,7 +433,7 @@ static void bus_index_size(struct kunit *test)
 			dbdev_buses_retire(t->b, dbdev_buses_publish(t->b));
 		}
 		bytes = dbdev_buses_index_bytes(t->b);
-		if (order == 0)
+		if (order < 2)
 			KUNIT_EXPECT_EQ(test, bytes,
 					bus_nodes_in_order(n) * 256 +
 					sizeof(struct dbdev_view));
@@ -416,9 +445,43 @@ static void bus_index_size(struct kunit *test)
 	}
 }
 
+/*
+ * Ranges registered in order, up, down and scattered, where the splits at
+ * the edges of the tree happen at every level: the shape and what dispatch
+ * finds, after each one.
+ */
+static void bus_ordered_shape(struct kunit *test)
+{
+	static const unsigned int n = BUS_MODEL_MAX;
+	unsigned int order, i, k;
+
+	for (order = 0; order < 3; order++) {
+		struct bus_test *t = bus_test_init(test);
+
+		mutex_lock(&t->mgr->lock);
+		for (i = 0; i < n && test->status != KUNIT_FAILURE; i++) {
+			k = order == 0 ? i : order == 1 ? n - 1 - i :
+			    (i * 617) % n;
+			bus_try_insert(test, t, DBDEV_BUS_MMIO, k * 32,
+				       k * 32 + 31, k % BUS_DEVS);
+			if (i % 3 == 0)
+				bus_publish(t);
+			bus_check(test, t, i % 64 == 0);
+		}
+		KUNIT_EXPECT_EQ(test, t->staged[DBDEV_BUS_MMIO].nr, n);
+		KUNIT_EXPECT_GE(test,
+				dbdev_view_staged(t->b)->height[DBDEV_BUS_MMIO],
+				2U);
+		bus_publish(t);
+		mutex_unlock(&t->mgr->lock);
+		bus_test_exit(t);
+	}
+}
+
 static struct kunit_case dbdev_bus_cases[] = {
 	KUNIT_CASE(bus_random_model),
 	KUNIT_CASE(bus_undo_needs_no_reserve),
+	KUNIT_CASE(bus_ordered_shape),
 	KUNIT_CASE(bus_index_size),
 	{}
 };
