@@ -69,7 +69,7 @@ static struct bus_test *bus_test_init(struct kunit *test)
 		dbdev_device_init(&t->dev[i], &bus_test_ops,
 				  i & 1 ? DBDEV_DEVICE_SERIALIZED : 0);
 		t->stats[i] = alloc_percpu(struct dbdev_io_stats);
-		KUNIT_ASSERT_TRUE(test, t->stats[i] != NULL);
+		KUNIT_ASSERT_TRUE(test, t->stats[i]);
 	}
 	return t;
 }
