@@ -632,10 +632,12 @@ void dbdev_buses_free_view(struct dbdev_view *v)
  * them starts one: an unregistration that asks for an expedited grace
  * period while a normal one runs (call_srcu()'s) waits for both,
  * milliseconds rather than microseconds, and one behind another (a
- * worker's) for both too.  Only when DBDEV_DEAD_MAX views wait does a
- * worker take them, to free after a grace period of its own.
+ * worker's) for both too.  Only when DBDEV_DEAD_MAX views wait, or when
+ * one has waited DBDEV_DEAD_IDLE with no change to free it, does a worker
+ * take them, to free after a grace period of its own.
  */
 #define DBDEV_DEAD_MAX	32
+#define DBDEV_DEAD_IDLE	HZ
 
 static LLIST_HEAD(dbdev_views_reclaim_list);
 
@@ -686,6 +688,31 @@ void dbdev_buses_release_dead(struct dbdev_buses *b)
 	queue_work(system_unbound_wq, &dbdev_views_reclaim_work);
 }
 
+/* The buses changed no more for a while: hand their dead views over. */
+static void dbdev_buses_idle(struct work_struct *work)
+{
+	struct dbdev_buses *b = container_of(to_delayed_work(work),
+					     struct dbdev_buses, idle);
+	struct mutex *lock = &dbdev_buses_mgr(b)->lock;
+
+	mutex_lock(lock);
+	dbdev_buses_free_dead(b);
+	dbdev_buses_release_dead(b);
+	mutex_unlock(lock);
+}
+
+/**
+ * dbdev_buses_quiesce() - stop the buses' own work, before destroying them
+ * @b: the buses
+ *
+ * Context: not under the manager's lock, which the work takes; nothing
+ * changes the buses any more.
+ */
+void dbdev_buses_quiesce(struct dbdev_buses *b)
+{
+	cancel_delayed_work_sync(&b->idle);
+}
+
 /**
  * dbdev_buses_retire() - free a view that publishing replaced, when no
  *			  dispatcher can read it any more
@@ -704,6 +731,9 @@ void dbdev_buses_retire(struct dbdev_buses *b, struct dbdev_view *v)
 	list_add_tail(&v->dead, &b->dead);
 	if (++b->nr_dead > DBDEV_DEAD_MAX)
 		dbdev_buses_release_dead(b);
+	else if (b->nr_dead == 1)
+		queue_delayed_work(system_unbound_wq, &b->idle,
+				   DBDEV_DEAD_IDLE);
 }
 
 /**
@@ -788,6 +818,7 @@ int dbdev_buses_init(struct dbdev_buses *b)
 	RCU_INIT_POINTER(b->view, v);
 	b->gen = 1;
 	INIT_LIST_HEAD(&b->dead);
+	INIT_DELAYED_WORK(&b->idle, dbdev_buses_idle);
 	return 0;
 }
 
@@ -795,8 +826,8 @@ int dbdev_buses_init(struct dbdev_buses *b)
  * dbdev_buses_destroy() - free the buses, whatever they hold
  * @b: the buses
  *
- * Context: under the manager's lock; nothing is staged, and no dispatcher
- * can be reading them any more.
+ * Context: under the manager's lock, after dbdev_buses_quiesce(); nothing
+ * is staged, and no dispatcher can be reading them any more.
  */
 void dbdev_buses_destroy(struct dbdev_buses *b)
 {

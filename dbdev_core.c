@@ -1618,6 +1618,7 @@ void dbdev_manager_destroy(struct dbdev_manager *mgr)
 	if (WARN_ON_ONCE(dbdev_in_dispatch()))
 		return;
 
+	dbdev_buses_quiesce(&mgr->buses);
 	mutex_lock(&mgr->lock);
 	if (mgr->tx.open) {
 		dbdev_unstage(mgr, &mgr->tx.ops, &dead);

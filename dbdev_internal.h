@@ -7,6 +7,7 @@
 
 #include <linux/rbtree.h>
 #include <linux/srcu.h>
+#include <linux/workqueue.h>
 
 #include "dbdev.h"
 
@@ -71,6 +72,7 @@ union dbdev_bnode;
  * @spare_view: a free view, for the next change to stage into
  * @dead: replaced views waiting for a grace period, oldest first
  * @nr_dead: how many
+ * @idle: frees them if no change comes to
  *
  * See dbdev_bus.c.
  */
@@ -83,6 +85,7 @@ struct dbdev_buses {
 	struct dbdev_view *spare_view;
 	struct list_head dead;
 	unsigned int nr_dead;
+	struct delayed_work idle;
 };
 
 int dbdev_buses_init(struct dbdev_buses *b);
@@ -104,6 +107,7 @@ void dbdev_buses_cancel(struct dbdev_buses *b);
 void dbdev_buses_free_view(struct dbdev_view *v);
 void dbdev_buses_retire(struct dbdev_buses *b, struct dbdev_view *v);
 void dbdev_buses_release_dead(struct dbdev_buses *b);
+void dbdev_buses_quiesce(struct dbdev_buses *b);
 void dbdev_buses_reclaim_flush(void);
 size_t dbdev_buses_index_bytes(struct dbdev_buses *b);
 

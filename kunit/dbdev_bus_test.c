@@ -478,11 +478,39 @@ static void bus_ordered_shape(struct kunit *test)
 	}
 }
 
+/*
+ * Views that registrations replaced, when no later change frees them: the
+ * buses' idle work hands them to the reclaim worker.
+ */
+static void bus_idle_frees_dead(struct kunit *test)
+{
+	struct bus_test *t = bus_test_init(test);
+	unsigned int i;
+
+	mutex_lock(&t->mgr->lock);
+	for (i = 0; i < 3; i++) {
+		bus_try_insert(test, t, DBDEV_BUS_PIO, i * 8, i * 8 + 7, 0);
+		dbdev_buses_retire(t->b, dbdev_buses_publish(t->b));
+	}
+	KUNIT_EXPECT_EQ(test, t->b->nr_dead, 3U);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&t->b->idle));
+	mutex_unlock(&t->mgr->lock);
+
+	flush_delayed_work(&t->b->idle);
+	mutex_lock(&t->mgr->lock);
+	KUNIT_EXPECT_EQ(test, t->b->nr_dead, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&t->b->dead));
+	mutex_unlock(&t->mgr->lock);
+	dbdev_buses_reclaim_flush();
+	bus_test_exit(t);
+}
+
 static struct kunit_case dbdev_bus_cases[] = {
 	KUNIT_CASE(bus_random_model),
 	KUNIT_CASE(bus_undo_needs_no_reserve),
 	KUNIT_CASE(bus_ordered_shape),
 	KUNIT_CASE(bus_index_size),
+	KUNIT_CASE(bus_idle_frees_dead),
 	{}
 };
 
