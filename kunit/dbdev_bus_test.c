@@ -116,8 +116,9 @@ static bool bus_on_list(const union dbdev_bnode *n,
 
 /*
  * Check the subtree @n of @v at @level against the model's ranges from
- * *@next on; return its lowest base.  A node a tree still uses is neither
- * in the reserve nor, in the next view, retired.
+ * *@next on, its unused keys sealed; return its lowest base.  A node a
+ * tree still uses is neither in the reserve nor, in the next view,
+ * retired.
  */
 static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 			  const union dbdev_bnode *n, unsigned int level,
@@ -143,6 +144,8 @@ static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 
 			KUNIT_EXPECT_EQ(test, n->inner.key[i], low);
 		}
+		for (; i < DBDEV_INNER_SLOTS; i++)
+			KUNIT_EXPECT_EQ(test, n->inner.key[i], U64_MAX);
 		return n->inner.key[0];
 	}
 	KUNIT_ASSERT_GE(test, n->leaf.nr, 1U);
@@ -159,6 +162,8 @@ static u64 bus_check_node(struct kunit *test, struct bus_test *t,
 				    &t->dev[r->dev].io_lock : NULL);
 		KUNIT_EXPECT_TRUE(test, s->stats == t->stats[r->dev]);
 	}
+	for (; i < DBDEV_LEAF_SLOTS; i++)
+		KUNIT_EXPECT_EQ(test, n->leaf.base[i], U64_MAX);
 	return n->leaf.base[0];
 }
 
