@@ -46,6 +46,7 @@
  * the manager's lock, but for those that create the buses and free what a
  * grace period released.
  */
+#include <linux/atomic.h>
 #include <linux/llist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -94,6 +95,7 @@ static_assert(sizeof(union dbdev_bnode) == 256);
  * struct dbdev_view - one state of both buses
  * @root: each bus's tree, or %NULL
  * @height: each tree's number of inner levels
+ * @gen: once published, a number no other view of any buses had
  * @nodes: how many nodes the trees have
  * @retired: once replaced, the nodes the view that replaced it no longer
  *	     uses, freed with it
@@ -104,12 +106,16 @@ static_assert(sizeof(union dbdev_bnode) == 256);
 struct dbdev_view {
 	union dbdev_bnode *root[DBDEV_NR_BUSES];
 	unsigned int height[DBDEV_NR_BUSES];
+	u64 gen;
 	unsigned long nodes;
 	union dbdev_bnode *retired;
 	unsigned long gp;
 	struct list_head dead;
 	struct llist_node reclaim;
 };
+
+/* The generation of the last view published, of any buses */
+static atomic64_t dbdev_view_gen = ATOMIC64_INIT(0);
 
 static struct dbdev_manager *dbdev_buses_mgr(struct dbdev_buses *b)
 {
@@ -191,6 +197,13 @@ static const struct dbdev_slot *dbdev_view_floor(const struct dbdev_view *v,
  * @bus: which bus
  * @addr: the address
  * @base: set to the range's base
+ * @hint: the range this bus's last lookup by the same caller found: taken
+ *	  without a lookup if it holds @addr and nothing was published since,
+ *	  else replaced by the range found
+ *
+ * A hint's generation is its view's, and no two views ever share one, so
+ * a hint that matches the published view points into that view's nodes,
+ * which the read side keeps.
  *
  * Context: under the dbdev_srcu read side, which keeps the result valid; no
  * other lock.
@@ -198,13 +211,21 @@ static const struct dbdev_slot *dbdev_view_floor(const struct dbdev_view *v,
  */
 const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
 					    enum dbdev_bus bus, u64 addr,
-					    u64 *base)
+					    u64 *base,
+					    struct dbdev_caller_hint *hint)
 {
-	const struct dbdev_slot *s;
+	const struct dbdev_view *v = srcu_dereference(b->view, &dbdev_srcu);
+	const struct dbdev_slot *s = hint->slot;
 
-	s = dbdev_view_floor(srcu_dereference(b->view, &dbdev_srcu), bus, addr,
-			     base);
-	return s && addr <= s->last ? s : NULL;
+	if (hint->gen == v->gen && addr - hint->base <= s->last - hint->base) {
+		*base = hint->base;
+		return s;
+	}
+	s = dbdev_view_floor(v, bus, addr, base);
+	if (!s || addr > s->last)
+		return NULL;
+	*hint = (struct dbdev_caller_hint){ v->gen, *base, s };
+	return s;
 }
 
 /**
@@ -802,6 +823,7 @@ struct dbdev_view *dbdev_buses_publish(struct dbdev_buses *b)
 	dbdev_buses_free_dead(b);
 	old->retired = b->next->retired;
 	b->next->retired = NULL;
+	b->next->gen = atomic64_inc_return(&dbdev_view_gen);
 	rcu_assign_pointer(b->view, b->next);
 	b->next = NULL;
 	b->gen++;
@@ -854,6 +876,7 @@ int dbdev_buses_init(struct dbdev_buses *b)
 
 	if (!v)
 		return -ENOMEM;
+	v->gen = atomic64_inc_return(&dbdev_view_gen);
 	RCU_INIT_POINTER(b->view, v);
 	b->gen = 1;
 	INIT_LIST_HEAD(&b->dead);

@@ -197,7 +197,8 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 		return -EDEADLK;
 
 	idx = srcu_read_lock(&dbdev_srcu);
-	s = dbdev_buses_lookup(&mgr->buses, bus, addr, &base);
+	s = dbdev_buses_lookup(&mgr->buses, bus, addr, &base,
+			       &caller->hint[bus]);
 	if (!s)
 		ret = -ENODEV;
 	else if (len - 1 > s->last - addr)

@@ -92,7 +92,8 @@ int dbdev_buses_init(struct dbdev_buses *b);
 void dbdev_buses_destroy(struct dbdev_buses *b);
 const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
 					    enum dbdev_bus bus, u64 addr,
-					    u64 *base);
+					    u64 *base,
+					    struct dbdev_caller_hint *hint);
 const struct dbdev_slot *dbdev_buses_conflict(struct dbdev_buses *b,
 					      enum dbdev_bus bus, u64 base,
 					      u64 last, u64 *hit_base);

@@ -487,10 +487,37 @@ void dbdev_notify(struct dbdev_device *dev);
 #define DBDEV_MAX_NESTING	4
 
 /**
+ * enum dbdev_bus - the two buses of a manager
+ * @DBDEV_BUS_PIO: port I/O, 16-bit addresses
+ * @DBDEV_BUS_MMIO: MMIO, guest-physical addresses
+ * @DBDEV_NR_BUSES: number of buses
+ */
+enum dbdev_bus {
+	DBDEV_BUS_PIO,
+	DBDEV_BUS_MMIO,
+	DBDEV_NR_BUSES,
+};
+
+struct dbdev_slot;
+
+/**
+ * struct dbdev_caller_hint - the range a caller's last access to a bus found
+ * @gen: the state of the buses it was found in; 0 for none
+ * @base: the range's base
+ * @slot: the core's record of the range
+ */
+struct dbdev_caller_hint {
+	u64 gen;
+	u64 base;
+	const struct dbdev_slot *slot;
+};
+
+/**
  * struct dbdev_caller - a thread that dispatches, and the callbacks it is in
  * @mgr: the manager whose buses its accesses go to
  * @depth: how many device callbacks it is inside
  * @inside: those devices, outermost first
+ * @hint: for each bus, the range its last access found
  *
  * The dispatcher owns it, as KVM's exit handlers own their vCPU: a vCPU
  * run loop keeps one per vCPU, an ioctl one on its stack.  Set it up with
@@ -498,12 +525,16 @@ void dbdev_notify(struct dbdev_device *dev);
  * Each callback receives the caller of its access and accesses a bus
  * through it, so the core sees a callback re-enter its own device
  * (-EDEADLK) by looking at @inside, without per-CPU or per-task state and
- * without keeping the task on its CPU.  @depth and @inside are the core's.
+ * without keeping the task on its CPU.  An access that falls in the range
+ * the caller's last access to that bus found, while no change to the buses
+ * was published since, takes that range without a lookup: devices are
+ * mostly accessed in runs.  @depth, @inside and @hint are the core's.
  */
 struct dbdev_caller {
 	struct dbdev_manager *mgr;
 	unsigned int depth;
 	const struct dbdev_device *inside[DBDEV_MAX_NESTING];
+	struct dbdev_caller_hint hint[DBDEV_NR_BUSES];
 };
 
 /**
@@ -554,18 +585,6 @@ int dbdev_tx_register_alloc(struct dbdev_tx *tx, struct dbdev_device *dev,
 int dbdev_tx_unregister(struct dbdev_tx *tx, struct dbdev_device *dev);
 int dbdev_tx_commit(struct dbdev_tx *tx);
 void dbdev_tx_cancel(struct dbdev_tx *tx);
-
-/**
- * enum dbdev_bus - the two buses of a manager
- * @DBDEV_BUS_PIO: port I/O, 16-bit addresses
- * @DBDEV_BUS_MMIO: MMIO, guest-physical addresses
- * @DBDEV_NR_BUSES: number of buses
- */
-enum dbdev_bus {
-	DBDEV_BUS_PIO,
-	DBDEV_BUS_MMIO,
-	DBDEV_NR_BUSES,
-};
 
 /**
  * struct dbdev_io_stats - the accesses a device's callbacks served

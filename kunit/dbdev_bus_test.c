@@ -4,6 +4,7 @@
  * every change: what dispatch finds, what the writer sees staged, and the
  * shape of each tree (levels, key order, each inner key the lowest base
  * under its child, node counts, no node of the next view left published).
+ * Lookups keep their hints across changes, as a dispatching caller does.
  *
  * Included by dbdev_bus.c, whose nodes it inspects.
  */
@@ -32,6 +33,8 @@ struct bus_test {
 	struct dbdev_io_stats __percpu *stats[BUS_DEVS];
 	struct bus_model pub[DBDEV_NR_BUSES];
 	struct bus_model staged[DBDEV_NR_BUSES];
+	/* kept from lookup to lookup, across changes, as a caller's are */
+	struct dbdev_caller_hint hint[DBDEV_NR_BUSES];
 };
 
 static int bus_dummy_read(struct dbdev_caller *caller, struct dbdev_device *dev,
@@ -197,6 +200,7 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 	const union dbdev_bnode *n;
 	enum dbdev_bus bus;
 	unsigned int i;
+	u64 addr;
 
 	for (bus = 0; bus < DBDEV_NR_BUSES; bus++) {
 		bus_check_view(test, t, pub, bus, &t->pub[bus], &nodes[0],
@@ -212,17 +216,22 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 	if (!t->b->next)
 		KUNIT_EXPECT_PTR_EQ(test, staged, pub);
 
-	for (i = 0; lookups && i < 512; i++) {
+	/* every other address near the one before: the hint's */
+	for (i = 0, addr = 0; lookups && i < 512; i++) {
 		const struct bus_model *m;
 		const struct dbdev_slot *s;
-		u64 addr, base = U64_MAX;
+		u64 base = U64_MAX;
 		int idx, k;
 
-		bus = get_random_u32_below(DBDEV_NR_BUSES);
+		if (i & 1) {
+			addr += get_random_u32_below(16);
+		} else {
+			bus = get_random_u32_below(DBDEV_NR_BUSES);
+			addr = get_random_u32_below(BUS_SPACE + 16);
+		}
 		m = &t->pub[bus];
-		addr = get_random_u32_below(BUS_SPACE + 16);
 		idx = srcu_read_lock(&dbdev_srcu);
-		s = dbdev_buses_lookup(t->b, bus, addr, &base);
+		s = dbdev_buses_lookup(t->b, bus, addr, &base, &t->hint[bus]);
 		k = bus_model_floor(m, addr);
 		if (k >= 0 && addr <= m->r[k].last) {
 			KUNIT_ASSERT_NOT_NULL(test, s);

@@ -227,6 +227,20 @@ static void check_last(struct kunit *test, int line, const struct tdev *t,
 	KUNIT_EXPECT_EQ_MSG(test, t->last_len, len, "line %d", line);
 }
 
+/*
+ * The caller of the accesses below: one, kept from access to access as a
+ * vCPU keeps its own, so that every test also checks that its hints (the
+ * range the last access to a bus found) follow the changes it makes.
+ */
+static struct dbdev_caller core_caller;
+
+static struct dbdev_caller *caller_of(struct dbdev_manager *mgr)
+{
+	if (core_caller.mgr != mgr)
+		dbdev_caller_init(&core_caller, mgr);
+	return &core_caller;
+}
+
 /* Dispatch helpers; @val is the little-endian value of the data buffer. */
 static int mmio_rd(struct dbdev_manager *mgr, u64 addr, unsigned int len,
 		   u64 *val)
@@ -234,7 +248,7 @@ static int mmio_rd(struct dbdev_manager *mgr, u64 addr, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 	int ret;
 
-	ret = dbdev_mmio_read(CALLER(mgr), addr, buf, len);
+	ret = dbdev_mmio_read(caller_of(mgr), addr, buf, len);
 	if (val)
 		*val = get_unaligned_le64(buf);
 	return ret;
@@ -246,7 +260,7 @@ static int mmio_wr(struct dbdev_manager *mgr, u64 addr, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 
 	put_unaligned_le64(val, buf);
-	return dbdev_mmio_write(CALLER(mgr), addr, buf, len);
+	return dbdev_mmio_write(caller_of(mgr), addr, buf, len);
 }
 
 static int pio_rd(struct dbdev_manager *mgr, u16 port, unsigned int len,
@@ -255,7 +269,7 @@ static int pio_rd(struct dbdev_manager *mgr, u16 port, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 	int ret;
 
-	ret = dbdev_pio_read(CALLER(mgr), port, buf, len);
+	ret = dbdev_pio_read(caller_of(mgr), port, buf, len);
 	if (val)
 		*val = get_unaligned_le64(buf);
 	return ret;
@@ -267,7 +281,7 @@ static int pio_wr(struct dbdev_manager *mgr, u16 port, unsigned int len,
 	u8 buf[2 * DBDEV_MAX_ACCESS] = { };
 
 	put_unaligned_le64(val, buf);
-	return dbdev_pio_write(CALLER(mgr), port, buf, len);
+	return dbdev_pio_write(caller_of(mgr), port, buf, len);
 }
 
 static int reg1(struct dbdev_manager *mgr, struct tdev *t,
@@ -659,6 +673,78 @@ static void dispatch_pio_top(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->calls, 1U);
 }
 
+/*
+ * A caller's accesses that fall in the range its last one found skip the
+ * lookup, but only while the buses are as they were: after every change,
+ * published or not, each access reaches the device the buses have now.
+ */
+static void dispatch_hint_follows_changes(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct dbdev_resource r = DBDEV_MMIO(0x1000, 0x1000);
+	struct dbdev_caller c = DBDEV_CALLER_INIT(mgr);
+	struct tdev *a = tdev_new(test);
+	struct tdev *b = tdev_new(test);
+	struct tdev *p = tdev_new(test);
+	struct dbdev_tx *tx;
+	u8 buf[8];
+
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, r), 0);
+	KUNIT_ASSERT_EQ(test, reg1(mgr, p, DBDEV_PIO(0x60, 8)), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x64, buf, 1), 0);
+	check_last(test, __LINE__, p, TDEV_PIO_RD, 0x60, 4, 1);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1ff8, buf, 8), 0);
+	check_last(test, __LINE__, a, TDEV_MMIO_RD, 0x1000, 0xff8, 8);
+	/* past the range: refused, and the range is still at hand */
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x2000, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x0fff, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1ffc, buf, 8), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_write(&c, 0x1000, buf, 2), 0);
+	check_last(test, __LINE__, a, TDEV_MMIO_WR, 0x1000, 0, 2);
+	KUNIT_EXPECT_EQ(test, a->calls, 3U);
+
+	/* gone: not reached again */
+	KUNIT_ASSERT_EQ(test, dbdev_unregister(mgr, &a->dev), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, a->calls, 3U);
+	/* another device in its place, the other bus's hint kept */
+	KUNIT_ASSERT_EQ(test, reg1(mgr, b, r), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x67, buf, 1), 0);
+	check_last(test, __LINE__, p, TDEV_PIO_RD, 0x60, 7, 1);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1010, buf, 4), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x1000, 0x10, 4);
+
+	/* a transaction moves it: the old place until the commit */
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, &b->dev), 0);
+	r = DBDEV_MMIO(0x8000, 0x1000);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_register(tx, &b->dev, &r, 1), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1018, buf, 4), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x1000, 0x18, 4);
+	KUNIT_ASSERT_EQ(test, dbdev_tx_commit(tx), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1018, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x8018, buf, 4), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x8000, 0x18, 4);
+	KUNIT_EXPECT_EQ(test, b->calls, 3U);
+
+	/* a transaction cancelled leaves it where it is */
+	tx = dbdev_tx_begin(mgr);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tx));
+	KUNIT_ASSERT_EQ(test, dbdev_tx_unregister(tx, &b->dev), 0);
+	dbdev_tx_cancel(tx);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x8020, buf, 4), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x8000, 0x20, 4);
+
+	/* the caller taken to the other manager finds nothing of this one */
+	dbdev_caller_init(&c, mgr2_of(test));
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x8020, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x60, buf, 1), -ENODEV);
+	KUNIT_EXPECT_EQ(test, b->calls, 4U);
+	KUNIT_EXPECT_EQ(test, p->calls, 2U);
+}
+
 /* A callback's error reaches the caller unchanged. */
 static void dispatch_callback_error(struct kunit *test)
 {
@@ -856,6 +942,7 @@ static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_length_and_crossing),
 	KUNIT_CASE(dispatch_top_of_space),
 	KUNIT_CASE(dispatch_pio_top),
+	KUNIT_CASE(dispatch_hint_follows_changes),
 	KUNIT_CASE(dispatch_callback_error),
 	KUNIT_CASE(dispatch_io_stats),
 	KUNIT_CASE(dispatch_device_or_core),
