@@ -2114,6 +2114,7 @@ static void test_hostile_pointers(void)
 	struct dbdev_list_devices l;
 	struct dbdev_device_ctl ctl;
 	struct dbdev_io_batch b;
+	struct dbdev_io_one one;
 	struct dbdev_io ios[2];
 	struct test_log log;
 	struct dbdev_io io;
@@ -2182,6 +2183,9 @@ static void test_hostile_pointers(void)
 	CHECK(i, 24);
 	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 1, TEST_PIO, ro_page, &io), -EFAULT);
 	CHECK(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_READ, 1, 100, TEST_PIO, NULL, &io), -EFAULT);
+	/* an answer that cannot be written: refused before the access */
+	io_init(&one, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 1, TEST_MMIO, good_page);
+	CHECK(xioctl(fd, DBDEV_IO, ro_copy(&one, sizeof(one))), -EFAULT);
 	/* IO_BATCH: the array */
 	b = (struct dbdev_io_batch){ .argsz = sizeof(b), .nr = 2,
 				     .ios = (uintptr_t)bad_page };
