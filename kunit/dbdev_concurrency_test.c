@@ -182,6 +182,8 @@ struct worker {
 	u64 size;
 	/* 0: until stopped; otherwise that many dispatches, then @done */
 	unsigned int iters;
+	/* the worker's own, kept from dispatch to dispatch, as a vCPU's */
+	struct dbdev_caller caller;
 	/* what the dispatches returned */
 	atomic_t ok;
 	atomic_t enodev;
@@ -254,9 +256,9 @@ static void worker_dispatch(struct worker *w, u64 off, unsigned int len)
 	int ret;
 
 	if (w->pio)
-		ret = dbdev_pio_read(CALLER(ctx->mgr), w->addr + off, buf, len);
+		ret = dbdev_pio_read(&w->caller, w->addr + off, buf, len);
 	else
-		ret = dbdev_mmio_read(CALLER(ctx->mgr), w->addr + off, buf, len);
+		ret = dbdev_mmio_read(&w->caller, w->addr + off, buf, len);
 
 	if (ret == -ENODEV) {
 		atomic_inc(&w->enodev);
@@ -326,6 +328,7 @@ static struct worker *worker_new(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	w->ctx = ctx;
 	w->idx = ctx->nr;
+	dbdev_caller_init(&w->caller, ctx->mgr);
 	atomic_set(&w->ok, 0);
 	atomic_set(&w->enodev, 0);
 	atomic_set(&w->other_err, 0);
