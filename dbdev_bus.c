@@ -167,10 +167,13 @@ static __always_inline unsigned int dbdev_rank_all(const u64 *key,
 	return min(r0 + r1, nr);
 }
 
-/* The range of @v with the greatest base not above @addr, or %NULL. */
-static const struct dbdev_slot *dbdev_view_floor(const struct dbdev_view *v,
-						 enum dbdev_bus bus, u64 addr,
-						 u64 *base)
+/*
+ * The range of @v with the greatest base not above @addr, or %NULL; inline
+ * in the lookup, where a call would be a good part of a short walk.
+ */
+static __always_inline const struct dbdev_slot *
+dbdev_view_floor(const struct dbdev_view *v, enum dbdev_bus bus, u64 addr,
+		 u64 *base)
 {
 	const union dbdev_bnode *n = v->root[bus];
 	unsigned int h = v->height[bus], i;
