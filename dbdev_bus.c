@@ -37,14 +37,15 @@
  * Nodes are not merged: lookups stay O(height), and the height only grows
  * when a full root splits.
  *
- * Lookup is O(log n) with no lock, no atomic and no store.  A change copies
+ * Lookup is O(log n) with no lock, no atomic and no store but to the
+ * caller's own hint (see dbdev_buses_lookup()).  A change copies
  * O(log n) nodes.  The alternative, a sorted array copied on every change
  * (KVM's kvm_io_bus), costs O(n) per update.
  *
  * Locking: dbdev_buses_lookup() needs only the dbdev_srcu read side, which
- * keeps what it returns valid.  The others are the writer's and run under
- * the manager's lock, but for those that create the buses and free what a
- * grace period released.
+ * keeps what it returns valid, and a hint no other thread uses.  The
+ * others are the writer's and run under the manager's lock, but for those
+ * that create the buses and free what a grace period released.
  */
 #include <linux/atomic.h>
 #include <linux/llist.h>
@@ -114,7 +115,10 @@ struct dbdev_view {
 	struct llist_node reclaim;
 };
 
-/* The generation of the last view published, of any buses */
+/*
+ * The number of the last view published, of any buses: each view takes
+ * the next one when the buses are made and at each publish.
+ */
 static atomic64_t dbdev_view_gen = ATOMIC64_INIT(0);
 
 static struct dbdev_manager *dbdev_buses_mgr(struct dbdev_buses *b)
@@ -204,12 +208,13 @@ dbdev_view_floor(const struct dbdev_view *v, enum dbdev_bus bus, u64 addr,
  *	  without a lookup if it holds @addr and nothing was published since,
  *	  else replaced by the range found
  *
- * A hint's generation is its view's, and no two views ever share one, so
- * a hint that matches the published view points into that view's nodes,
- * which the read side keeps.
+ * A hint's generation is its view's, and no two published views ever
+ * share one, so a hint that matches the published view points into that
+ * view's nodes, which the read side keeps.
  *
  * Context: under the dbdev_srcu read side, which keeps the result valid; no
- * other lock.
+ * other lock.  @hint is the caller's own: no other thread reads or writes
+ * it.
  * Return: the range's slot, or %NULL if no range contains @addr.
  */
 const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
@@ -227,7 +232,9 @@ const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
 	s = dbdev_view_floor(v, bus, addr, base);
 	if (!s || addr > s->last)
 		return NULL;
-	*hint = (struct dbdev_caller_hint){ v->gen, *base, s };
+	*hint = (struct dbdev_caller_hint){
+		.gen = v->gen, .base = *base, .slot = s,
+	};
 	return s;
 }
 

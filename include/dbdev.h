@@ -502,7 +502,8 @@ struct dbdev_slot;
 
 /**
  * struct dbdev_caller_hint - the range a caller's last access to a bus found
- * @gen: the state of the buses it was found in; 0 for none
+ * @gen: the number of the published view it was found in (no other
+ *	 published view of any manager has it); 0 for none
  * @base: the range's base
  * @slot: the core's record of the range
  */

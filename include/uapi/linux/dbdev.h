@@ -268,7 +268,8 @@ struct dbdev_io {
  * struct dbdev_io_one - DBDEV_IO
  * @argsz: sizeof(struct dbdev_io_one)
  * @flags: 0
- * @io: the access; its @result and @done are written back
+ * @io: the access; its @device, @result and @done are written back, and
+ *	nothing else
  *
  * The ioctl itself fails only for a malformed request; what the access
  * did is in @io.result.  (A buffer another thread unmaps or protects
