@@ -218,9 +218,9 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 
 	/* every other address near the one before: the hint's */
 	for (i = 0, addr = 0; lookups && i < 512; i++) {
+		const struct dbdev_slot *s, *f;
 		const struct bus_model *m;
-		const struct dbdev_slot *s;
-		u64 base = U64_MAX;
+		u64 base = U64_MAX, fbase;
 		int idx, k;
 
 		if (i & 1) {
@@ -232,6 +232,9 @@ static void bus_check(struct kunit *test, struct bus_test *t, bool lookups)
 		m = &t->pub[bus];
 		idx = srcu_read_lock(&dbdev_srcu);
 		s = dbdev_buses_lookup(t->b, bus, addr, &base, &t->hint[bus]);
+		/* the very slot of the published view, hint or not */
+		f = dbdev_view_floor(pub, bus, addr, &fbase);
+		KUNIT_EXPECT_PTR_EQ(test, s, f && addr <= f->last ? f : NULL);
 		k = bus_model_floor(m, addr);
 		if (k >= 0 && addr <= m->r[k].last) {
 			KUNIT_ASSERT_NOT_NULL(test, s);

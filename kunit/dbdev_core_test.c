@@ -231,6 +231,7 @@ static void check_last(struct kunit *test, int line, const struct tdev *t,
  * The caller of the accesses below: one, kept from access to access as a
  * vCPU keeps its own, so that every test also checks that its hints (the
  * range the last access to a bus found) follow the changes it makes.
+ * Each case starts it afresh (core_init()).
  */
 static struct dbdev_caller core_caller;
 
@@ -303,6 +304,7 @@ static int core_init(struct kunit *test)
 {
 	struct core_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 
+	memset(&core_caller, 0, sizeof(core_caller));
 	if (!ctx)
 		return -ENOMEM;
 	ctx->mgr = dbdev_manager_create();
@@ -641,6 +643,17 @@ static void dispatch_top_of_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->calls, 2U);
 	KUNIT_EXPECT_EQ(test, reg1(mgr, a, DBDEV_MMIO(top, 0x1000)), -EEXIST);
 	KUNIT_EXPECT_EQ(test, reg1(mgr, b, DBDEV_MMIO(0, 1)), 0);
+
+	/* the last byte alone, beside a range at 0 in the same leaf */
+	KUNIT_ASSERT_EQ(test, dbdev_unregister(mgr, &c->dev), 0);
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(U64_MAX, 1)), 0);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, U64_MAX, 1, NULL), 0);
+	check_last(test, __LINE__, a, TDEV_MMIO_RD, U64_MAX, 0, 1);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, U64_MAX - 1, 1, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, U64_MAX - 1, 2, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, mmio_rd(mgr, 0, 1, NULL), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0, 0, 1);
+	KUNIT_EXPECT_EQ(test, a->calls, 4U);
 }
 
 /* The top of the 16-bit port space. */
@@ -692,6 +705,10 @@ static void dispatch_hint_follows_changes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, reg1(mgr, a, r), 0);
 	KUNIT_ASSERT_EQ(test, reg1(mgr, p, DBDEV_PIO(0x60, 8)), 0);
 	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), 0);
+	/* the range found is kept for the next access */
+	KUNIT_EXPECT_EQ(test, c.hint[DBDEV_BUS_MMIO].base, 0x1000ULL);
+	KUNIT_EXPECT_NE(test, c.hint[DBDEV_BUS_MMIO].gen, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.hint[DBDEV_BUS_PIO].gen, 0ULL);
 	KUNIT_EXPECT_EQ(test, dbdev_pio_read(&c, 0x64, buf, 1), 0);
 	check_last(test, __LINE__, p, TDEV_PIO_RD, 0x60, 4, 1);
 	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1ff8, buf, 8), 0);
