@@ -171,6 +171,19 @@ static __always_inline unsigned int dbdev_rank_all(const u64 *key,
 	return min(r0 + r1, nr);
 }
 
+/* The range of leaf @n with the greatest base not above @addr, or %NULL. */
+static __always_inline const struct dbdev_slot *
+dbdev_leaf_floor(const union dbdev_bnode *n, u64 addr, u64 *base)
+{
+	unsigned int i;
+
+	i = dbdev_rank_all(n->leaf.base, n->leaf.nr, DBDEV_LEAF_SLOTS, addr);
+	if (!i)
+		return NULL;
+	*base = n->leaf.base[i - 1];
+	return &n->leaf.slot[i - 1];
+}
+
 /*
  * The range of @v with the greatest base not above @addr, or %NULL; inline
  * in the lookup, where a call would be a good part of a short walk.
@@ -191,11 +204,17 @@ dbdev_view_floor(const struct dbdev_view *v, enum dbdev_bus bus, u64 addr,
 			return NULL;
 		n = n->inner.child[i - 1];
 	}
-	i = dbdev_rank_all(n->leaf.base, n->leaf.nr, DBDEV_LEAF_SLOTS, addr);
-	if (!i)
-		return NULL;
-	*base = n->leaf.base[i - 1];
-	return &n->leaf.slot[i - 1];
+	return dbdev_leaf_floor(n, addr, base);
+}
+
+/*
+ * The leaf that holds @s: nodes are kmalloc()ed with a power-of-two size,
+ * which the allocator aligns to that size.
+ */
+static const union dbdev_bnode *dbdev_slot_leaf(const struct dbdev_slot *s)
+{
+	return (const union dbdev_bnode *)((unsigned long)s &
+					   ~(sizeof(union dbdev_bnode) - 1));
 }
 
 /**
@@ -206,7 +225,8 @@ dbdev_view_floor(const struct dbdev_view *v, enum dbdev_bus bus, u64 addr,
  * @base: set to the range's base
  * @hint: the range this bus's last lookup by the same caller found: taken
  *	  without a lookup if it holds @addr and nothing was published since,
- *	  else replaced by the range found
+ *	  its leaf searched alone if that spans @addr; else replaced by the
+ *	  range found
  *
  * A hint's generation is its view's, and no two published views ever
  * share one, so a hint that matches the published view points into that
@@ -224,12 +244,23 @@ const struct dbdev_slot *dbdev_buses_lookup(const struct dbdev_buses *b,
 {
 	const struct dbdev_view *v = srcu_dereference(b->view, &dbdev_srcu);
 	const struct dbdev_slot *s = hint->slot;
+	const union dbdev_bnode *n;
 
-	if (hint->gen == v->gen && addr - hint->base <= s->last - hint->base) {
-		*base = hint->base;
-		return s;
+	if (hint->gen == v->gen) {
+		if (addr - hint->base <= s->last - hint->base) {
+			*base = hint->base;
+			return s;
+		}
+		/* between the first base and the last byte of the hint's leaf */
+		n = dbdev_slot_leaf(s);
+		if (addr >= n->leaf.base[0] &&
+		    addr <= n->leaf.slot[n->leaf.nr - 1].last) {
+			s = dbdev_leaf_floor(n, addr, base);
+			goto found;
+		}
 	}
 	s = dbdev_view_floor(v, bus, addr, base);
+found:
 	if (!s || addr > s->last)
 		return NULL;
 	*hint = (struct dbdev_caller_hint){
