@@ -138,27 +138,17 @@ static struct dbdev_view *dbdev_view_staged(struct dbdev_buses *b)
 	return b->next ?: dbdev_view_published(b);
 }
 
-/* How many of @nr keys are not above @x: one more than the floor's index. */
-static unsigned int dbdev_rank(const u64 *key, unsigned int nr, u64 x)
-{
-	unsigned int i = 0;
-
-	while (i < nr && key[i] <= x)
-		i++;
-	return i;
-}
-
 /*
- * dbdev_rank() for a lookup: every one of a node's @max keys is compared,
- * those past @nr being sealed (U64_MAX), with no branch on them.  A
- * search that stops at the first key above @x costs a mispredicted branch
- * at each level when addresses come at random; this costs a few cycles
- * more when they do not.  Only an @x of U64_MAX counts a sealed key: the
- * rank is at most @nr.
+ * How many of a node's @nr keys are not above @x: one more than the
+ * floor's index.  Every one of its @max keys is compared, those past @nr
+ * being sealed (U64_MAX), with no branch on them.  A search that stops at
+ * the first key above @x costs a lookup a mispredicted branch at each
+ * level when addresses come at random; this costs a few cycles more when
+ * they do not.  Only an @x of U64_MAX counts a sealed key: the rank is at
+ * most @nr.
  */
-static __always_inline unsigned int dbdev_rank_all(const u64 *key,
-						   unsigned int nr,
-						   unsigned int max, u64 x)
+static __always_inline unsigned int dbdev_rank(const u64 *key, unsigned int nr,
+					       unsigned int max, u64 x)
 {
 	unsigned int i, r0 = 0, r1 = 0;
 
@@ -171,13 +161,25 @@ static __always_inline unsigned int dbdev_rank_all(const u64 *key,
 	return min(r0 + r1, nr);
 }
 
+static __always_inline unsigned int dbdev_inner_rank(const union dbdev_bnode *n,
+						     u64 x)
+{
+	return dbdev_rank(n->inner.key, n->inner.nr, DBDEV_INNER_SLOTS, x);
+}
+
+static __always_inline unsigned int dbdev_leaf_rank(const union dbdev_bnode *n,
+						    u64 x)
+{
+	return dbdev_rank(n->leaf.base, n->leaf.nr, DBDEV_LEAF_SLOTS, x);
+}
+
 /* The range of leaf @n with the greatest base not above @addr, or %NULL. */
 static __always_inline const struct dbdev_slot *
 dbdev_leaf_floor(const union dbdev_bnode *n, u64 addr, u64 *base)
 {
 	unsigned int i;
 
-	i = dbdev_rank_all(n->leaf.base, n->leaf.nr, DBDEV_LEAF_SLOTS, addr);
+	i = dbdev_leaf_rank(n, addr);
 	if (!i)
 		return NULL;
 	*base = n->leaf.base[i - 1];
@@ -198,8 +200,7 @@ dbdev_view_floor(const struct dbdev_view *v, enum dbdev_bus bus, u64 addr,
 	if (!n)
 		return NULL;
 	for (; h; h--) {
-		i = dbdev_rank_all(n->inner.key, n->inner.nr,
-				   DBDEV_INNER_SLOTS, addr);
+		i = dbdev_inner_rank(n, addr);
 		if (!i)
 			return NULL;
 		n = n->inner.child[i - 1];
@@ -396,7 +397,7 @@ static u64 dbdev_bnode_min(const union dbdev_bnode *n)
 	return dbdev_bnode_level(n) ? n->inner.key[0] : n->leaf.base[0];
 }
 
-/* Seal the keys past the last entry (see dbdev_rank_all()). */
+/* Seal the keys past the last entry (see dbdev_rank()). */
 static void dbdev_bnode_seal(struct dbdev_bnode_arrays a)
 {
 	unsigned int i;
@@ -587,7 +588,7 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 	v->root[r->bus] = n;
 	edge[h] = DBDEV_EDGE_LEFT | DBDEV_EDGE_RIGHT;
 	for (l = h; l; l--) {
-		i = dbdev_rank(n->inner.key, n->inner.nr, r->base);
+		i = dbdev_inner_rank(n, r->base);
 		i = i ? i - 1 : 0;
 		n->inner.key[i] = min(n->inner.key[i], r->base);
 		edge[l - 1] = edge[l] &
@@ -600,7 +601,7 @@ int dbdev_buses_insert(struct dbdev_buses *b, const struct dbdev_range *r,
 	}
 
 	/* add to the leaf; each split adds the new sibling one level up */
-	i = dbdev_rank(n->leaf.base, n->leaf.nr, r->base);
+	i = dbdev_leaf_rank(n, r->base);
 	sib = dbdev_bnode_add(b, v, n, i, r->base, &slot, edge[0]);
 	for (l = 1; sib && l <= h; l++)
 		sib = dbdev_bnode_add(b, v, path[l], at[l] + 1,
@@ -652,13 +653,13 @@ void dbdev_buses_erase(struct dbdev_buses *b, const struct dbdev_range *r)
 	h = v->height[r->bus];
 	n = dbdev_bnode_own(b, v, v->root[r->bus]);
 	for (l = h; l; l--) {
-		i = dbdev_rank(n->inner.key, n->inner.nr, r->base) - 1;
+		i = dbdev_inner_rank(n, r->base) - 1;
 		path[l] = n;
 		at[l] = i;
 		n = dbdev_bnode_own(b, v, n->inner.child[i]);
 		path[l]->inner.child[i] = n;
 	}
-	i = dbdev_rank(n->leaf.base, n->leaf.nr, r->base) - 1;
+	i = dbdev_leaf_rank(n, r->base) - 1;
 	WARN_ON_ONCE(n->leaf.base[i] != r->base);
 	dbdev_bnode_del(n, i);
 
