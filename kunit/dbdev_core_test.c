@@ -762,6 +762,34 @@ static void dispatch_hint_follows_changes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->calls, 2U);
 }
 
+/*
+ * A caller kept while its manager went and another came, as the caller of
+ * the helpers above is from case to case, holds a hint of a state the new
+ * manager never had: views are numbered across all managers.  Here two
+ * managers have published as many states each, and the caller of one is
+ * handed to the other with its hints.
+ */
+static void dispatch_hint_of_another_manager(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test), *mgr2 = mgr2_of(test);
+	struct dbdev_caller c = DBDEV_CALLER_INIT(mgr);
+	struct tdev *a = tdev_new(test);
+	struct tdev *b = tdev_new(test);
+	u8 buf[4];
+
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x1000)), 0);
+	KUNIT_ASSERT_EQ(test, reg1(mgr2, b, DBDEV_MMIO(0x3000, 0x1000)), 0);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, a->calls, 1U);
+
+	c.mgr = mgr2;
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1ff0, buf, 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, a->calls, 1U);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x3008, buf, 4), 0);
+	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x3000, 8, 4);
+}
+
 /* A callback's error reaches the caller unchanged. */
 static void dispatch_callback_error(struct kunit *test)
 {
@@ -960,6 +988,7 @@ static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_top_of_space),
 	KUNIT_CASE(dispatch_pio_top),
 	KUNIT_CASE(dispatch_hint_follows_changes),
+	KUNIT_CASE(dispatch_hint_of_another_manager),
 	KUNIT_CASE(dispatch_callback_error),
 	KUNIT_CASE(dispatch_io_stats),
 	KUNIT_CASE(dispatch_device_or_core),
