@@ -1224,7 +1224,7 @@ fault:
 
 static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_caller caller = DBDEV_CALLER_INIT(ctx->mgr);
+	struct dbdev_caller caller __uninitialized;
 	struct dbdev_io_one *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
 	u64 rw_page;
@@ -1232,6 +1232,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 	if (arg->flags)
 		return -EINVAL;
+	dbdev_caller_init(&caller, ctx->mgr);
 	err = dbdev_io_check(&arg->io) ?: dbdev_io_answer(uc->uarg, &arg->io);
 	if (err)
 		return err;
@@ -1251,7 +1252,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 
 static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
-	struct dbdev_caller caller = DBDEV_CALLER_INIT(ctx->mgr);
+	struct dbdev_caller caller __uninitialized;
 	struct dbdev_io_batch *arg = uc->arg;
 	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
 	size_t most = 0;
@@ -1264,6 +1265,7 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		return -EINVAL;
 	if (arg->nr > DBDEV_BATCH_MAX)
 		return -E2BIG;
+	dbdev_caller_init(&caller, ctx->mgr);
 	ios = memdup_user(u64_to_user_ptr(arg->ios), arg->nr * sizeof(*ios));
 	if (IS_ERR(ios))
 		return PTR_ERR(ios);

@@ -790,6 +790,48 @@ static void dispatch_hint_of_another_manager(struct kunit *test)
 	check_last(test, __LINE__, b, TDEV_MMIO_RD, 0x3000, 8, 4);
 }
 
+/*
+ * dbdev_caller_init() sets what the core reads first and leaves @inside:
+ * a caller set up over whatever its memory held, as an ioctl's
+ * uninitialised one on its stack, dispatches as a cleared one.
+ */
+static void dispatch_caller_init_over_garbage(struct kunit *test)
+{
+	struct dbdev_manager *mgr = mgr_of(test);
+	struct tdev *a = tdev_new(test);
+	struct tdev *b = tdev_new(test);
+	struct dbdev_caller c;
+	u8 buf[4];
+
+	KUNIT_ASSERT_EQ(test, reg1(mgr, a, DBDEV_MMIO(0x1000, 0x1000)), 0);
+	memset(&c, 0xa5, sizeof(c));
+	dbdev_caller_init(&c, mgr);
+	KUNIT_EXPECT_PTR_EQ(test, c.mgr, mgr);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+	KUNIT_EXPECT_EQ(test, c.hint[DBDEV_BUS_PIO].gen, 0ULL);
+	KUNIT_EXPECT_EQ(test, c.hint[DBDEV_BUS_MMIO].gen, 0ULL);
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), 0);
+	check_last(test, __LINE__, a, TDEV_MMIO_RD, 0x1000, 8, 4);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+	KUNIT_EXPECT_EQ(test, c.hint[DBDEV_BUS_MMIO].base, 0x1000ULL);
+
+	/* the re-entry check reads only what the dispatch wrote there */
+	KUNIT_ASSERT_EQ(test, reg1(mgr, b, DBDEV_MMIO(0x3000, 0x1000)), 0);
+	a->nest = true;
+	a->nest_addr = 0x1010;
+	a->nest_ret = 1;
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x1008, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, a->nest_ret, -EDEADLK);
+	a->nest = false;
+	b->nest = true;
+	b->nest_addr = 0x1010;
+	b->nest_ret = 1;
+	KUNIT_EXPECT_EQ(test, dbdev_mmio_read(&c, 0x3008, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, b->nest_ret, 0);
+	KUNIT_EXPECT_EQ(test, a->calls, 3U);
+	KUNIT_EXPECT_EQ(test, c.depth, 0U);
+}
+
 /* A callback's error reaches the caller unchanged. */
 static void dispatch_callback_error(struct kunit *test)
 {
@@ -989,6 +1031,7 @@ static struct kunit_case dbdev_dispatch_cases[] = {
 	KUNIT_CASE(dispatch_pio_top),
 	KUNIT_CASE(dispatch_hint_follows_changes),
 	KUNIT_CASE(dispatch_hint_of_another_manager),
+	KUNIT_CASE(dispatch_caller_init_over_garbage),
 	KUNIT_CASE(dispatch_callback_error),
 	KUNIT_CASE(dispatch_io_stats),
 	KUNIT_CASE(dispatch_device_or_core),
