@@ -348,7 +348,8 @@ static void test_io_basic(void)
 /*
  * An access's data at every size and every misalignment of the caller's
  * buffer, both ways: the bytes arrive as they were, in order, and the
- * bytes around them stay as they were.
+ * bytes around them stay as they were.  The argument structure at any
+ * misalignment is taken as at an aligned address.
  */
 static void test_io_sizes(void)
 {
@@ -382,6 +383,27 @@ static void test_io_sizes(void)
 				CHECK(back[i], inside ? buf[i] : 0xee);
 			}
 		}
+	}
+	/* and the argument itself at every misalignment */
+	for (mis = 0; mis < 8; mis++) {
+		uint8_t raw[sizeof(struct dbdev_io_one) + 8];
+		uint32_t val = 0x12345670 + mis;
+		struct dbdev_io_one a;
+
+		io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, 1,
+			TEST_MMIO + 0x200, &val);
+		memcpy(raw + mis, &a, sizeof(a));
+		REQUIRE(xioctl(fd, DBDEV_IO, raw + mis), 0);
+		val = 0;
+		io_init(&a, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1,
+			TEST_MMIO + 0x200, &val);
+		memcpy(raw + mis, &a, sizeof(a));
+		REQUIRE(xioctl(fd, DBDEV_IO, raw + mis), 0);
+		memcpy(&a, raw + mis, sizeof(a));
+		CHECK(a.io.device, 1);
+		CHECK(a.io.result, 0);
+		CHECK(a.io.done, 1);
+		CHECK(val, 0x12345670 + mis);
 	}
 	close(fd);
 }
