@@ -1203,18 +1203,23 @@ static int dbdev_io_run(struct dbdev_caller *caller, struct dbdev_io *io,
 }
 
 /*
- * Write what DBDEV_IO changes in the caller's structure: the access's
- * device, result and done.  Before the access, with the values the caller
- * passed, it checks that the answer can be written and changes nothing.
+ * Write what DBDEV_IO and DBDEV_IO_BATCH change in the caller's @nr
+ * accesses at @u: each one's device, result and done, in one user access
+ * section.  Before the accesses, with the values the caller passed, it
+ * checks that the answer can be written and changes nothing.
  */
-static int dbdev_io_answer(struct dbdev_io_one __user *u,
-			   const struct dbdev_io *io)
+static int dbdev_io_answer(struct dbdev_io __user *u,
+			   const struct dbdev_io *io, unsigned int nr)
 {
-	if (!user_access_begin(u, sizeof(*u)))
+	unsigned int i;
+
+	if (!user_access_begin(u, nr * sizeof(*u)))
 		return -EFAULT;
-	unsafe_put_user(io->device, &u->io.device, fault);
-	unsafe_put_user(io->result, &u->io.result, fault);
-	unsafe_put_user(io->done, &u->io.done, fault);
+	for (i = 0; i < nr; i++) {
+		unsafe_put_user(io[i].device, &u[i].device, fault);
+		unsafe_put_user(io[i].result, &u[i].result, fault);
+		unsafe_put_user(io[i].done, &u[i].done, fault);
+	}
 	user_access_end();
 	return 0;
 fault:
@@ -1226,6 +1231,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_caller caller __uninitialized;
 	struct dbdev_io_one *arg = uc->arg;
+	struct dbdev_io_one __user *uarg = uc->uarg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
 	u64 rw_page;
 	int err;
@@ -1233,7 +1239,8 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	if (arg->flags)
 		return -EINVAL;
 	dbdev_caller_init(&caller, ctx->mgr);
-	err = dbdev_io_check(&arg->io) ?: dbdev_io_answer(uc->uarg, &arg->io);
+	err = dbdev_io_check(&arg->io) ?:
+	      dbdev_io_answer(&uarg->io, &arg->io, 1);
 	if (err)
 		return err;
 	rw_page = dbdev_one_page((unsigned long)uc->uarg, sizeof(*arg));
@@ -1244,7 +1251,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	if (!buf)
 		return -ENOMEM;
 	err = dbdev_io_run(&caller, &arg->io, buf) ?:
-	      dbdev_io_answer(uc->uarg, &arg->io);
+	      dbdev_io_answer(&uarg->io, &arg->io, 1);
 	if (buf != small)
 		kfree(buf);
 	return err;
@@ -1254,6 +1261,7 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 {
 	struct dbdev_caller caller __uninitialized;
 	struct dbdev_io_batch *arg = uc->arg;
+	struct dbdev_io __user *uios;
 	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
 	size_t most = 0;
 	u64 rw_page = 0;
@@ -1266,7 +1274,8 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	if (arg->nr > DBDEV_BATCH_MAX)
 		return -E2BIG;
 	dbdev_caller_init(&caller, ctx->mgr);
-	ios = memdup_user(u64_to_user_ptr(arg->ios), arg->nr * sizeof(*ios));
+	uios = u64_to_user_ptr(arg->ios);
+	ios = memdup_user(uios, arg->nr * sizeof(*ios));
 	if (IS_ERR(ios))
 		return PTR_ERR(ios);
 	/*
@@ -1277,10 +1286,8 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 		err = dbdev_io_check(&ios[i]) ?: dbdev_io_probe(&ios[i], &rw_page);
 		most = max_t(size_t, most, (size_t)ios[i].size * ios[i].count);
 	}
-	/* where the results go: the caller's bytes, written back unchanged */
-	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
-				 arg->nr * sizeof(*ios)))
-		err = -EFAULT;
+	if (!err)
+		err = dbdev_io_answer(uios, ios, arg->nr);
 	if (!err) {
 		buf = dbdev_io_buf(most, small);
 		if (!buf)
@@ -1296,9 +1303,8 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 			err = -EINTR;
 		cond_resched();
 	}
-	if (!err && copy_to_user(u64_to_user_ptr(arg->ios), ios,
-				 arg->nr * sizeof(*ios)))
-		err = -EFAULT;
+	if (!err)
+		err = dbdev_io_answer(uios, ios, arg->nr);
 	if (buf != small)
 		kfree(buf);
 	kfree(ios);
@@ -2219,8 +2225,9 @@ static int dbdev_ioctl_copy_in(const struct dbdev_ioctl_desc *desc,
 
 /*
  * Check the ioctl against its entry, copy its structure in and call the
- * handler, which answers with dbdev_respond() (DBDEV_IO, on its hot path,
- * writes back only the fields it answers: dbdev_io_answer()).
+ * handler, which answers with dbdev_respond() (DBDEV_IO and DBDEV_IO_BATCH,
+ * on the hot path, write back only the fields they answer:
+ * dbdev_io_answer()).
  */
 static long dbdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {

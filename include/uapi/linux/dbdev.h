@@ -289,8 +289,8 @@ struct dbdev_io_one {
  * struct dbdev_io_batch - DBDEV_IO_BATCH
  * @argsz: sizeof(struct dbdev_io_batch)
  * @nr: accesses in @ios, 1 to DBDEV_BATCH_MAX
- * @ios: pointer to @nr struct dbdev_io, done in order; each one's @result
- *	 and @done are written back
+ * @ios: pointer to @nr struct dbdev_io, done in order; each one's @device,
+ *	 @result and @done are written back, and nothing else
  * @reserved: 0
  *
  * Every access is checked before the first one runs: one malformed access
