@@ -1096,9 +1096,9 @@ static void dbdev_io_element(struct dbdev_caller *caller, struct dbdev_io *io,
 }
 
 /*
- * Room for @bytes of access data: @small, or an allocation (to kfree() if
- * it is not @small).  Taken before any access runs, so that a call does
- * not fail for want of memory halfway.
+ * Room for @bytes of access data, and for at least DBDEV_MAX_ACCESS:
+ * @small, or an allocation (to kfree() if it is not @small).  Taken before
+ * any access runs, so that a call does not fail for want of memory halfway.
  */
 static u8 *dbdev_io_buf(size_t bytes, u8 small[DBDEV_MAX_ACCESS])
 {
@@ -1183,9 +1183,15 @@ static int dbdev_io_run(struct dbdev_caller *caller, struct dbdev_io *io,
 	size_t bytes = (size_t)io->size * io->count;
 	unsigned int i;
 
-	memset(buf, 0, bytes);
-	if (io->dir == DBDEV_IO_WRITE && dbdev_io_copy_in(buf, udata, bytes))
-		return -EFAULT;
+	if (io->dir == DBDEV_IO_WRITE) {
+		if (dbdev_io_copy_in(buf, udata, bytes))
+			return -EFAULT;
+	} else if (bytes <= DBDEV_MAX_ACCESS) {
+		/* a read hands back what the device wrote, or zeroes */
+		memset(buf, 0, DBDEV_MAX_ACCESS);	/* in line: constant */
+	} else {
+		memset(buf, 0, bytes);
+	}
 
 	io->result = 0;
 	for (i = 0; i < io->count && !io->result; i++) {
