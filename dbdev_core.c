@@ -175,28 +175,15 @@ static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
 		       s ? dbdev_slot_dev(s) : NULL, s ? base : 0, err);
 }
 
-/**
- * dbdev_dispatch() - route one access, keeping the core's refusals apart
- * @caller: the dispatching thread (see struct dbdev_caller); in a callback,
- *	    the one the callback received
- * @bus: %DBDEV_BUS_PIO or %DBDEV_BUS_MMIO
- * @addr: the port or guest-physical address
- * @data: @len bytes: read into, or written from
- * @len: 1 to %DBDEV_MAX_ACCESS
- * @write: true for a write
- * @result: set to the device's result when a device was called
- *
- * What an exit handler needs to tell an access that no device owns (to be
- * handled elsewhere) from one that a device failed.
- *
- * Context: process context; may sleep.  Takes no lock unless the device is
- * serialised.
- * Return: 0 if a device was called, with its result (0 or a negative
- * errno) in *@result; else a core error listed in dbdev.h, and no device
- * was called.
+/*
+ * dbdev_dispatch(), in line in it and in the bus accessors below: what one
+ * call more costs is a good part of a dispatch to a range the caller's
+ * hint holds.
  */
-int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
-		   void *data, unsigned int len, bool write, int *result)
+static __always_inline int dbdev_dispatch_one(struct dbdev_caller *caller,
+					      enum dbdev_bus bus, u64 addr,
+					      void *data, unsigned int len,
+					      bool write, int *result)
 {
 	struct dbdev_manager *mgr = caller->mgr;
 	const struct dbdev_slot *s;
@@ -227,15 +214,43 @@ int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
 	srcu_read_unlock(&dbdev_srcu, idx);
 	return ret;
 }
+
+/**
+ * dbdev_dispatch() - route one access, keeping the core's refusals apart
+ * @caller: the dispatching thread (see struct dbdev_caller); in a callback,
+ *	    the one the callback received
+ * @bus: %DBDEV_BUS_PIO or %DBDEV_BUS_MMIO
+ * @addr: the port or guest-physical address
+ * @data: @len bytes: read into, or written from
+ * @len: 1 to %DBDEV_MAX_ACCESS
+ * @write: true for a write
+ * @result: set to the device's result when a device was called
+ *
+ * What an exit handler needs to tell an access that no device owns (to be
+ * handled elsewhere) from one that a device failed.
+ *
+ * Context: process context; may sleep.  Takes no lock unless the device is
+ * serialised.
+ * Return: 0 if a device was called, with its result (0 or a negative
+ * errno) in *@result; else a core error listed in dbdev.h, and no device
+ * was called.
+ */
+int dbdev_dispatch(struct dbdev_caller *caller, enum dbdev_bus bus, u64 addr,
+		   void *data, unsigned int len, bool write, int *result)
+{
+	return dbdev_dispatch_one(caller, bus, addr, data, len, write, result);
+}
 EXPORT_SYMBOL_NS_GPL(dbdev_dispatch, DBDEV_NS);
 
 /* The core's error, else the device's result. */
-static int dbdev_route(struct dbdev_caller *caller, enum dbdev_bus bus,
-		       u64 addr, void *data, unsigned int len, bool write)
+static __always_inline int dbdev_route(struct dbdev_caller *caller,
+				       enum dbdev_bus bus, u64 addr,
+				       void *data, unsigned int len,
+				       bool write)
 {
 	int result, err;
 
-	err = dbdev_dispatch(caller, bus, addr, data, len, write, &result);
+	err = dbdev_dispatch_one(caller, bus, addr, data, len, write, &result);
 	return err ?: result;
 }
 
