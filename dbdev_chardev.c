@@ -1218,6 +1218,23 @@ static __always_inline int dbdev_io_run(struct dbdev_caller *caller,
 	return 0;
 }
 
+/* dbdev_io_answer() where the CPU minds alignment and @u is not aligned */
+static noinline int dbdev_io_answer_unaligned(struct dbdev_io __user *u,
+					      const struct dbdev_io *io,
+					      unsigned int nr)
+{
+	unsigned int i;
+
+	static_assert(offsetof(struct dbdev_io, done) ==
+		      offsetof(struct dbdev_io, result) + sizeof(io->result));
+	for (i = 0; i < nr; i++)
+		if (put_user(io[i].device, &u[i].device) ||
+		    copy_to_user(&u[i].result, &io[i].result,
+				 sizeof(io->result) + sizeof(io->done)))
+			return -EFAULT;
+	return 0;
+}
+
 /*
  * Write what DBDEV_IO and DBDEV_IO_BATCH change in the caller's @nr
  * accesses at @u: each one's device, result and done, in one user access
@@ -1230,6 +1247,8 @@ static __always_inline int dbdev_io_answer(struct dbdev_io __user *u,
 {
 	unsigned int i;
 
+	if (!dbdev_io_one_access(u, sizeof(u32)))
+		return dbdev_io_answer_unaligned(u, io, nr);
 	if (!user_access_begin(u, nr * sizeof(*u)))
 		return -EFAULT;
 	for (i = 0; i < nr; i++) {
