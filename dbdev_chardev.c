@@ -1097,8 +1097,8 @@ static void dbdev_io_element(struct dbdev_caller *caller, struct dbdev_io *io,
 {
 	int err;
 
-	err = dbdev_dispatch(caller, io->bus, addr, data, io->size,
-			     io->dir == DBDEV_IO_WRITE, &io->result);
+	err = dbdev_dispatch_held(caller, io->bus, addr, data, io->size,
+				  io->dir == DBDEV_IO_WRITE, &io->result);
 	io->device = !err;
 	if (err)
 		io->result = err;
@@ -1182,19 +1182,93 @@ static int dbdev_io_copy_out(void __user *to, const u8 *from, size_t bytes)
 }
 
 /*
- * Run a checked and probed access, with room for its data at @buf; its
- * outcome goes to io->result and io->done.  A read writes back the
- * elements done, nothing else.
+ * An injection ioctl's callbacks run under a dbdev_srcu read side it
+ * holds across them, where each dispatch would take and drop its own: an
+ * access of a batch is spared two full barriers.  Every unregistration in
+ * the system waits for the read sides in flight, so this one stays short:
+ * it is dropped and taken again (other tasks given way in between) every
+ * DBDEV_IO_HOLD dispatches, and it never waits for a page fault, which a
+ * userfaultfd or a FUSE server may hold up for as long as it likes.  The
+ * access data is copied with page faults off, and a copy that faulted is
+ * made again with the read side dropped.
+ */
+#define DBDEV_IO_HOLD	16
+
+struct dbdev_io_reader {
+	int idx;
+	unsigned int calls;	/* dispatches since the read side was taken */
+};
+
+static __always_inline void dbdev_io_enter(struct dbdev_io_reader *rd)
+{
+	rd->idx = srcu_read_lock(&dbdev_srcu);
+	rd->calls = 0;
+}
+
+static __always_inline void dbdev_io_leave(struct dbdev_io_reader *rd)
+{
+	srcu_read_unlock(&dbdev_srcu, rd->idx);
+}
+
+/* After a dispatch: let grace periods through if it is time. */
+static __always_inline void dbdev_io_relax(struct dbdev_io_reader *rd)
+{
+	if (++rd->calls < DBDEV_IO_HOLD)
+		return;
+	dbdev_io_leave(rd);
+	cond_resched();
+	dbdev_io_enter(rd);
+}
+
+/*
+ * A copy that faulted under the read side, made again without it; the
+ * read side is taken anew, as by dbdev_io_relax(), after giving way.
+ */
+static noinline int dbdev_io_copy_slow(struct dbdev_io_reader *rd, u8 *buf,
+				       void __user *udata, size_t bytes,
+				       bool out)
+	__must_hold(&dbdev_srcu)
+{
+	int err;
+
+	dbdev_io_leave(rd);
+	err = out ? dbdev_io_copy_out(udata, buf, bytes) :
+		    dbdev_io_copy_in(buf, udata, bytes);
+	cond_resched();
+	dbdev_io_enter(rd);
+	return err;
+}
+
+/* Copy an access's data in (@out false) or out, under @rd's read side. */
+static __always_inline int dbdev_io_copy(struct dbdev_io_reader *rd, u8 *buf,
+					 void __user *udata, size_t bytes,
+					 bool out)
+{
+	int err;
+
+	pagefault_disable();
+	err = out ? dbdev_io_copy_out(udata, buf, bytes) :
+		    dbdev_io_copy_in(buf, udata, bytes);
+	pagefault_enable();
+	return likely(!err) ? 0 :
+	       dbdev_io_copy_slow(rd, buf, udata, bytes, out);
+}
+
+/*
+ * Run a checked and probed access, with room for its data at @buf, under
+ * @rd's read side; its outcome goes to io->result and io->done.  A read
+ * writes back the elements done, nothing else.
  */
 static __always_inline int dbdev_io_run(struct dbdev_caller *caller,
-					struct dbdev_io *io, u8 *buf)
+					struct dbdev_io *io, u8 *buf,
+					struct dbdev_io_reader *rd)
 {
 	void __user *udata = u64_to_user_ptr(io->data);
 	size_t bytes = (size_t)io->size * io->count;
 	unsigned int i;
 
 	if (io->dir == DBDEV_IO_WRITE) {
-		if (dbdev_io_copy_in(buf, udata, bytes))
+		if (dbdev_io_copy(rd, buf, udata, bytes, false))
 			return -EFAULT;
 	} else if (bytes <= DBDEV_MAX_ACCESS) {
 		/* a read hands back what the device wrote, or zeroes */
@@ -1210,10 +1284,11 @@ static __always_inline int dbdev_io_run(struct dbdev_caller *caller,
 		if (io->bus == DBDEV_IO_MMIO)
 			addr += (u64)i * io->size;
 		dbdev_io_element(caller, io, addr, buf + i * io->size);
+		dbdev_io_relax(rd);
 	}
 	io->done = io->result ? i - 1 : i;
 	if (io->dir == DBDEV_IO_READ &&
-	    dbdev_io_copy_out(udata, buf, (size_t)io->done * io->size))
+	    dbdev_io_copy(rd, buf, udata, (size_t)io->done * io->size, true))
 		return -EFAULT;
 	return 0;
 }
@@ -1269,6 +1344,7 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	struct dbdev_io_one *arg = uc->arg;
 	struct dbdev_io_one __user *uarg = uc->uarg;
 	u8 small[DBDEV_MAX_ACCESS], *buf;
+	struct dbdev_io_reader rd;
 	u64 rw_page;
 	int err;
 
@@ -1286,8 +1362,10 @@ static int dbdev_ioctl_io(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	buf = dbdev_io_buf((size_t)arg->io.size * arg->io.count, small);
 	if (!buf)
 		return -ENOMEM;
-	err = dbdev_io_run(&caller, &arg->io, buf) ?:
-	      dbdev_io_answer(&uarg->io, &arg->io, 1);
+	dbdev_io_enter(&rd);
+	err = dbdev_io_run(&caller, &arg->io, buf, &rd);
+	dbdev_io_leave(&rd);
+	err = err ?: dbdev_io_answer(&uarg->io, &arg->io, 1);
 	if (buf != small)
 		kfree(buf);
 	return err;
@@ -1300,6 +1378,7 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 	struct dbdev_io __user *uios;
 	u8 small[DBDEV_MAX_ACCESS], *buf = NULL;
 	size_t most = 0;
+	struct dbdev_io_reader rd;
 	u64 rw_page = 0;
 	struct dbdev_io *ios;
 	unsigned int i;
@@ -1330,14 +1409,17 @@ static int dbdev_ioctl_io_batch(struct dbdev_ctx *ctx, struct dbdev_ucmd *uc)
 			err = -ENOMEM;
 	}
 	/*
-	 * Up to DBDEV_BATCH_MAX * DBDEV_IO_MAX_BYTES callbacks: give way
-	 * between accesses, and stop for a process that is being killed.
+	 * Up to DBDEV_BATCH_MAX * DBDEV_IO_MAX_BYTES callbacks: stop for a
+	 * process that is being killed (and give way: dbdev_io_relax()).
 	 */
-	for (i = 0; i < arg->nr && !err; i++) {
-		err = dbdev_io_run(&caller, &ios[i], buf);
-		if (!err && fatal_signal_pending(current))
-			err = -EINTR;
-		cond_resched();
+	if (!err) {
+		dbdev_io_enter(&rd);
+		for (i = 0; i < arg->nr && !err; i++) {
+			err = dbdev_io_run(&caller, &ios[i], buf, &rd);
+			if (!err && fatal_signal_pending(current))
+				err = -EINTR;
+		}
+		dbdev_io_leave(&rd);
 	}
 	if (!err)
 		err = dbdev_io_answer(uios, ios, arg->nr);

@@ -9,19 +9,22 @@
  *			the staged bus copies, mgr->devices, mgr->tx and the
  *			private fields of every device bound to the manager.
  *   dbdev_srcu		read side held by each dispatch from the bus lookup
- *			until the device callback has returned.  Writers wait
- *			for it (an expedited grace period) only after
- *			dropping mgr->lock, so a callback may register
+ *			until the device callback has returned; the
+ *			injection ioctls hold it across up to DBDEV_IO_HOLD
+ *			(16) dispatches and never wait for a page fault
+ *			with it (dbdev_chardev.c).
+ *			Writers wait for it (an expedited grace period) only
+ *			after dropping mgr->lock, so a callback may register
  *			devices; it must not unregister or commit, which
  *			would wait for itself (with lockdep, which tracks
  *			the read side per task, they refuse: -EDEADLK).  One
- *			SRCU for every manager: an
- *			srcu_struct's per-CPU data is not charged to any
- *			memory cgroup, so one per VM would be memory a
- *			process makes the kernel spend outside its limit
- *			(about 0.5 KiB per possible CPU).  An unregistration
- *			then also waits for the dispatches of other VMs in
- *			flight, each one callback long.
+ *			SRCU for every manager: an srcu_struct's per-CPU
+ *			data is not charged to any memory cgroup, so one per
+ *			VM would be memory a process makes the kernel spend
+ *			outside its limit (about 0.5 KiB per possible CPU).
+ *			An unregistration then also waits for the
+ *			dispatches of other VMs in flight, each at most 16
+ *			callbacks long.
  *   dev->io_lock	held around each callback of a serialised device;
  *			nested by dispatch depth for lockdep.
  *
@@ -179,30 +182,17 @@ static void dbdev_trace_io(struct dbdev_manager *mgr, enum dbdev_bus bus,
 		       s ? dbdev_slot_dev(s) : NULL, s ? base : 0, err);
 }
 
-/*
- * dbdev_dispatch(), in line in it and in the bus accessors below: what one
- * call more costs is a good part of a dispatch to a range the caller's
- * hint holds.
- */
-static __always_inline int dbdev_dispatch_one(struct dbdev_caller *caller,
-					      enum dbdev_bus bus, u64 addr,
-					      void *data, unsigned int len,
-					      bool write, int *result)
+/* The part of a dispatch under the dbdev_srcu read side */
+static __always_inline int dbdev_dispatch_srcu(struct dbdev_caller *caller,
+					       enum dbdev_bus bus, u64 addr,
+					       void *data, unsigned int len,
+					       bool write, int *result)
 {
 	struct dbdev_manager *mgr = caller->mgr;
 	const struct dbdev_slot *s;
-	int idx, ret;
 	u64 base;
+	int ret;
 
-	/* the check of might_sleep(), without its preemption point */
-	__might_sleep(__FILE__, __LINE__);
-	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
-		return -EINVAL;
-	/* a callback that did not pass on the caller it received */
-	if (!caller->depth && dbdev_in_dispatch())
-		return -EDEADLK;
-
-	idx = srcu_read_lock(&dbdev_srcu);
 	s = dbdev_buses_lookup(&mgr->buses, bus, addr, &base,
 			       &caller->hint[bus]);
 	if (!s)
@@ -215,8 +205,49 @@ static __always_inline int dbdev_dispatch_one(struct dbdev_caller *caller,
 	if (trace_dbdev_io_enabled())
 		dbdev_trace_io(mgr, bus, addr, data, len, write, s, base,
 			       ret ?: *result);
+	return ret;
+}
+
+/*
+ * dbdev_dispatch(), in line in it and in the bus accessors below: what one
+ * call more costs is a good part of a dispatch to a range the caller's
+ * hint holds.
+ */
+static __always_inline int dbdev_dispatch_one(struct dbdev_caller *caller,
+					      enum dbdev_bus bus, u64 addr,
+					      void *data, unsigned int len,
+					      bool write, int *result)
+{
+	int idx, ret;
+
+	/* the check of might_sleep(), without its preemption point */
+	__might_sleep(__FILE__, __LINE__);
+	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
+		return -EINVAL;
+	/* a callback that did not pass on the caller it received */
+	if (!caller->depth && dbdev_in_dispatch())
+		return -EDEADLK;
+
+	idx = srcu_read_lock(&dbdev_srcu);
+	ret = dbdev_dispatch_srcu(caller, bus, addr, data, len, write, result);
 	srcu_read_unlock(&dbdev_srcu, idx);
 	return ret;
+}
+
+/*
+ * dbdev_dispatch() under a dbdev_srcu read side the caller holds across
+ * several dispatches: an injection ioctl's, never a callback's (with
+ * lockdep, dbdev_dispatch() tells the two apart by that read side).
+ */
+int dbdev_dispatch_held(struct dbdev_caller *caller, enum dbdev_bus bus,
+			u64 addr, void *data, unsigned int len, bool write,
+			int *result)
+{
+	lockdep_assert_held(&dbdev_srcu);
+	__might_sleep(__FILE__, __LINE__);
+	if (!len || len > DBDEV_MAX_ACCESS || bus >= DBDEV_NR_BUSES)
+		return -EINVAL;
+	return dbdev_dispatch_srcu(caller, bus, addr, data, len, write, result);
 }
 
 /**

@@ -13,6 +13,11 @@
 
 extern struct srcu_struct dbdev_srcu;
 
+/* dbdev_dispatch() under a dbdev_srcu read side the (ioctl) caller holds */
+int dbdev_dispatch_held(struct dbdev_caller *caller, enum dbdev_bus bus,
+			u64 addr, void *data, unsigned int len, bool write,
+			int *result);
+
 /**
  * struct dbdev_range - one range of a binding, as the binding keeps it
  * @base: first address

@@ -2573,6 +2573,142 @@ static void test_uffd_create_answer(void)
 	close(fd);
 }
 
+/* The next fault of @uffd within @ms, on the page of @pg bytes at *@page */
+static bool uffd_fault_at(int uffd, int ms, size_t pg, char **page)
+{
+	struct pollfd p = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&p, 1, ms) != 1 ||
+	    read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return false;
+	*page = (char *)(uintptr_t)(msg.arg.pagefault.address & ~(pg - 1));
+	return true;
+}
+
+/*
+ * Give @page, which faulted, a copy of @src (@pg bytes) with the 32-bit
+ * @val first, and wake the waiter.
+ */
+static bool uffd_give(int uffd, char *page, char *src, size_t pg,
+		      uint32_t val)
+{
+	struct uffdio_copy cp = {
+		.dst = (uintptr_t)page, .src = (uintptr_t)src, .len = pg,
+	};
+
+	memcpy(src, &val, sizeof(val));
+	return CHECK(xioctl(uffd, UFFDIO_COPY, &cp), 0);
+}
+
+/*
+ * An injected access whose data faults holds up no unregistration, in any
+ * context: the accesses of a DBDEV_IO_BATCH share the read side that
+ * unregistrations wait for, but a copy that faults lets it go.  Three
+ * pages of a userfaultfd hold the data of a write from A, a read into B
+ * and a write from C.  The call takes them in that order before any access
+ * runs; when C's fault arrives, A and B are taken away.  The faults that
+ * follow, A's as the first write's data is copied in and B's as the read's
+ * is copied out, are each held while a device of another context is
+ * destroyed, which waits for the dispatches under way.  Whatever fails,
+ * closing the userfaultfd ends the call.
+ */
+static void test_uffd_io_no_stall(void)
+{
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_api api = { .api = UFFD_API };
+	size_t pg = sysconf(_SC_PAGESIZE);
+	uint32_t id, other[2], wval = 0x5aa5f00d;
+	struct ioctl_thread injector, destroyer[2];
+	bool injecting = false, joined[2] = { true, true };
+	struct dbdev_destroy_device d[2];
+	struct dbdev_io_batch b;
+	struct dbdev_io ios[3];
+	int fd, fd2, uffd, i;
+	char *pages, *at;
+
+	OPEN_CTX(fd);
+	OPEN_CTX(fd2);
+	REQUIRE(create_std(fd, &id), 0);
+	for (i = 0; i < 2; i++) {
+		struct dbdev_uresource r = RES_PIO(0x60 + i, 1);
+
+		REQUIRE(create_res(fd2, &r, 1, &other[i]), 0);
+	}
+	/* three pages of the userfaultfd, and a fourth to copy from */
+	pages = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(pages != MAP_FAILED, 1);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	reg.range.start = (uintptr_t)pages;
+	reg.range.len = 3 * pg;
+	if (!CHECK(uffd >= 0, 1) || !CHECK(xioctl(uffd, UFFDIO_API, &api), 0) ||
+	    !CHECK(xioctl(uffd, UFFDIO_REGISTER, &reg), 0))
+		goto out;
+	for (i = 0; i < 3; i++)
+		ios[i] = (struct dbdev_io){ .bus = DBDEV_IO_MMIO,
+			.dir = i == 1 ? DBDEV_IO_READ : DBDEV_IO_WRITE,
+			.size = 4, .count = 1, .addr = TEST_MMIO + 4 * (i / 2),
+			.data = (uintptr_t)(pages + pg * i) };
+	b = (struct dbdev_io_batch){ .argsz = sizeof(b), .nr = 3,
+				     .ios = (uintptr_t)ios };
+
+	injecting = ioctl_thread_start(&injector, fd, DBDEV_IO_BATCH, &b);
+	if (!injecting)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		if (!CHECK(uffd_fault_at(uffd, 10000, pg, &at), 1))
+			goto out;
+		CHECK(at == pages + pg * i, 1);
+		if (i == 2)
+			CHECK(madvise(pages, 2 * pg, MADV_DONTNEED), 0);
+		if (!uffd_give(uffd, at, pages + 3 * pg, pg, wval))
+			goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!CHECK(uffd_fault_at(uffd, 10000, pg, &at), 1))
+			goto out;
+		CHECK(at == pages + pg * i, 1);
+		d[i] = (struct dbdev_destroy_device){ .argsz = sizeof(d[i]),
+						      .id = other[i] };
+		if (!ioctl_thread_start(&destroyer[i], fd2,
+					DBDEV_DESTROY_DEVICE, &d[i]))
+			goto out;
+		joined[i] = ioctl_thread_join(&destroyer[i], 3000);
+		if (CHECK(joined[i], 1))
+			CHECK(destroyer[i].ret, 0);
+		if (!uffd_give(uffd, at, pages + 3 * pg, pg, i ? 0 : wval))
+			goto out;
+	}
+	if (!CHECK(ioctl_thread_join(&injector, 10000), 1))
+		goto out;
+	injecting = false;
+	CHECK(injector.ret, 0);
+	for (i = 0; i < 3; i++) {
+		CHECK(ios[i].device, 1);
+		CHECK(ios[i].result, 0);
+		CHECK(ios[i].done, 1);
+	}
+	/* the read got what the first write put there, not what B held */
+	CHECK(*(uint32_t *)(pages + pg), wval);
+out:
+	/* a fault still waiting fails, and the call with it */
+	if (uffd >= 0)
+		close(uffd);
+	if (injecting)
+		pthread_join(injector.th, NULL);
+	for (i = 0; i < 2; i++) {
+		if (joined[i])
+			continue;
+		pthread_join(destroyer[i].th, NULL);
+		CHECK(destroyer[i].ret, 0);
+	}
+	munmap(pages, 4 * pg);
+	close(fd2);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 12. At most 1024 devices per context
  */
@@ -4448,6 +4584,7 @@ static const struct test tests[] = {
 	T(hostile_tx_create),
 	T(uffd_list_no_stall),
 	T(uffd_create_answer),
+	T(uffd_io_no_stall),
 	T(limit),
 	T(ctx_percpu),
 	T(isolation),

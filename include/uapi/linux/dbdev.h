@@ -296,8 +296,8 @@ struct dbdev_io_one {
  * Every access is checked before the first one runs: one malformed access
  * fails the call (-EINVAL, or -E2BIG for too many bytes) with none done.
  * A failing access does not stop the ones after it.  The kernel gives way
- * to other tasks between accesses, and a process being killed stops after
- * the access it is in.  As for DBDEV_IO, a buffer unmapped or protected
+ * to other tasks every few elements, and a process being killed stops
+ * after the access it is in.  As for DBDEV_IO, a buffer unmapped or protected
  * by another thread during the call can fail it with -EFAULT after
  * accesses ran.
  */
