@@ -49,8 +49,11 @@ finish() {
 		echo "$VM_NAME: timed out after $VM_TIMEOUT s" >&2
 		status=
 	fi
-	grep -qx 'dbdev-vm: running' "$RUN/console" ||
+	# the console's end shows why a guest died or stopped; once the
+	# command ran, only if the command did not finish
+	if ! grep -qx 'dbdev-vm: running' "$RUN/console" || [ -z "$status" ]; then
 		tail -n 40 "$RUN/console" >&2
+	fi
 	python3 "$TOP/tools/vm/kreports.py" "$RUN/dmesg" "$RUN/console" >&2 ||
 		report=1
 	if [ -z "$status" ]; then
