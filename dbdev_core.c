@@ -119,7 +119,7 @@ static void dbdev_count(const struct dbdev_slot *s, enum dbdev_bus bus,
  * (re-entry, or nested too deep).  Whether @caller is inside the device
  * already is a look at its own, thread-local, list: nothing is shared,
  * nothing pins the task to a CPU.  In line: GCC, left to choose, kept it
- * out of line once dispatch was in line in five places, which cost an
+ * out of line once dispatch was in line in several places, which cost an
  * access of a batch about a tenth more under TCG.
  */
 static __always_inline int dbdev_call(struct dbdev_caller *caller,

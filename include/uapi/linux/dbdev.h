@@ -297,9 +297,9 @@ struct dbdev_io_one {
  * fails the call (-EINVAL, or -E2BIG for too many bytes) with none done.
  * A failing access does not stop the ones after it.  The kernel gives way
  * to other tasks every few elements, and a process being killed stops
- * after the access it is in.  As for DBDEV_IO, a buffer unmapped or protected
- * by another thread during the call can fail it with -EFAULT after
- * accesses ran.
+ * after the access it is in.  As for DBDEV_IO, a buffer unmapped or
+ * protected by another thread during the call can fail it with -EFAULT
+ * after accesses ran.
  */
 struct dbdev_io_batch {
 	__u32 argsz;
