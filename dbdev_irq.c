@@ -499,10 +499,13 @@ static void dbdev_irqfd_release(struct dbdev_irq_sink *sink)
 	dbdev_irqfd_free(container_of(sink, struct dbdev_irqfd, sink));
 }
 
-/* Take and claim the eventfd @fd, as a trigger or a resample eventfd. */
-static struct eventfd_ctx *dbdev_irqfd_get(int fd, bool resample)
+/*
+ * Claim @ctx, an eventfd reference just taken (or an error pointer), as a
+ * trigger or a resample eventfd; on error the reference is dropped.
+ */
+static struct eventfd_ctx *dbdev_irqfd_claim(struct eventfd_ctx *ctx,
+					     bool resample)
 {
-	struct eventfd_ctx *ctx = eventfd_ctx_fdget(fd);
 	int err;
 
 	if (IS_ERR(ctx))
@@ -550,13 +553,20 @@ int dbdev_irq_eventfd(struct dbdev_device *dev, enum dbdev_irq_kind kind,
 	irqfd->sink.release = dbdev_irqfd_release;
 	INIT_WORK(&irqfd->work, dbdev_irqfd_work);
 
-	irqfd->trigger = dbdev_irqfd_get(fd, false);
+	irqfd->trigger = dbdev_irqfd_claim(eventfd_ctx_fdget(fd), false);
 	err = PTR_ERR_OR_ZERO(irqfd->trigger);
 	if (!err && resample_fd >= 0) {
+		/*
+		 * The file is looked up once: another thread may make
+		 * @resample_fd another file at any time, and the eventfd
+		 * listened to must be the one whose count is consumed.
+		 */
 		rfile = eventfd_fget(resample_fd);
 		err = PTR_ERR_OR_ZERO(rfile);
 		if (!err) {
-			irqfd->resample = dbdev_irqfd_get(resample_fd, true);
+			irqfd->resample =
+				dbdev_irqfd_claim(eventfd_ctx_fileget(rfile),
+						  true);
 			err = PTR_ERR_OR_ZERO(irqfd->resample);
 			if (err)
 				irqfd->resample = NULL;
