@@ -10,7 +10,7 @@ Oops, ...) counts if its text mentions dbdev, not counting the "Modules
 linked in:" line, which names dbdev in every report once it is loaded.
 Reports that do not involve dbdev are ignored (UML 6.1 prints a lockdep-RCU
 splat from force_flush_all at shutdown by itself).  A kernel panic always
-counts.  Without a KERNEL_LOG (the guest died first) the console is read
+counts, and then every report is printed.  Without a KERNEL_LOG (the guest died first) the console is read
 instead.  Prints what counts; exits 1 if anything does.
 """
 
@@ -76,10 +76,15 @@ def involves_dbdev(block):
 
 def main():
     klog, console = read(sys.argv[1]), read(sys.argv[2]) or []
-    found = [b for b in reports(klog if klog is not None else console)
-             if involves_dbdev(b) or PANIC.search(b[0])]
+    blocks = list(reports(klog if klog is not None else console))
+    found = [b for b in blocks if involves_dbdev(b) or PANIC.search(b[0])]
     if klog is not None:
         found += [[l] for l in console if PANIC.search(l)]
+    # after a panic every report may be the one that led to it: the
+    # oops whose stack names no dbdev code may come from memory it
+    # corrupted
+    if any(PANIC.search(b[0]) for b in found):
+        found = blocks + [b for b in found if b not in blocks]
     for block in found:
         print('--- kernel report ---')
         print('\n'.join(block))
