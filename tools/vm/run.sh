@@ -20,6 +20,8 @@
 # (a terminal: QEMU's, Ctrl-A x quits), and the whole console is shown as
 # it comes, byte by byte, boot messages included.
 #
+# DBDEV_VM_APPEND: more for the guest kernel's command line (slub_debug=FZPU,
+# say).
 # Exits with CMD's status.  A kernel panic, a timeout (DBDEV_VM_TIMEOUT
 # seconds, default 600) or a kernel report (WARNING, BUG, Oops, ...) that
 # involves dbdev fails the run.  The kernel and its modules are cached in
@@ -93,7 +95,7 @@ qemu() {
 	timeout "${fg[@]}" -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -machine accel=tcg \
 		"${cpu[@]}" -smp "$cpus" -m 1G -nographic -no-reboot -nic none \
 		-kernel "$img/vmlinuz" -initrd "$RUN/initramfs.cpio" \
-		-append "console=ttyS0 quiet panic=-1" \
+		-append "console=ttyS0 quiet panic=-1 ${DBDEV_VM_APPEND:-}" \
 		-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$share" \
 		-virtfs "local,path=$RUN,mount_tag=run,$share" \
 		-virtfs "local,path=$TOP,mount_tag=project,$share"
