@@ -20,8 +20,9 @@
 #   debugfs    tools/debugfstest.sh, TAP: a context's directory in debugfs,
 #              its devices and counters
 #   fuzz       tools/fuzz/run.sh, TAP: the fuzzer, FUZZ_SECONDS (20 unless
-#              set) split between model mode and four threads, from
-#              FUZZ_SEED (fixed unless set, so that `make test` replays)
+#              set) split between model mode and four threads (on 6.1
+#              also as a 32-bit process), from FUZZ_SEED (fixed unless
+#              set, so that `make test` replays)
 # Usage: tools/vmtest.sh [TEST...], all of them by default; `make fuzz`
 # is `tools/vmtest.sh fuzz` with the seconds and seed it is given.
 # A run also fails on a kernel report that involves dbdev, a panic or a
@@ -112,8 +113,18 @@ for k in "${KERNELS[@]}"; do
 				run "$k" trace -- tools/tracetest.sh
 			run "$k" debugfs -- tools/debugfstest.sh ;;
 		fuzz)
-			run "$k" fuzz -- tools/fuzz/run.sh "$FUZZ_SECONDS" \
-				"$FUZZ_SEED" ;;
+			# Debian 12's QEMU, emulating (TCG), corrupts the
+			# flags register of a 6.12 guest that runs the
+			# fuzzer's 32-bit threads, whether they call dbdev or
+			# /dev/null: WARNINGs in exc_debug_kernel(), slab
+			# corruption, double faults (three boots in three with
+			# /dev/null; none on 6.1, none with the 64-bit
+			# threads, none with -cpu max).  The compat path is the
+			# same code on both lines: 6.1 fuzzes it.
+			compat=1
+			[ "$k" != 6.12 ] || compat=0
+			run "$k" fuzz -- env DBDEV_FUZZ_COMPAT=$compat \
+				tools/fuzz/run.sh "$FUZZ_SECONDS" "$FUZZ_SEED" ;;
 		esac
 	done
 done

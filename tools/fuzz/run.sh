@@ -14,6 +14,8 @@
 # 32-bit process, through the compat ioctl path (SEED + 2), and where
 # there is /dev/kvm, the threads each with a KVM guest under
 # DBDEV_KVM_RUN (`dbdev_fuzz -k`, SEED + 3).
+# DBDEV_FUZZ_COMPAT=0 leaves the 32-bit process out (tools/vmtest.sh says
+# where, and why).
 # In a kernel where dbdev is a module, the last test unloads dbdev and the
 # samples: a context, device or type reference the fuzzer's calls leaked
 # would keep one of them in use.  A kernel report fails the run too (the
@@ -25,6 +27,7 @@ seed=$(($2))
 modular=0 compat=0 kvm=0
 grep -qs '^dbdev ' /proc/modules && modular=1
 ./dbdev_fuzz32 -h >/dev/null 2>&1; [ $? = 2 ] && compat=1
+[ "${DBDEV_FUZZ_COMPAT:-1}" != 0 ] || compat=0
 [ -c /dev/kvm ] && kvm=1
 part=$(($1 / (2 + compat + kvm)))
 n=0 fails=0
