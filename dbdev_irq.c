@@ -428,10 +428,18 @@ static void dbdev_irqfd_work(struct work_struct *work)
 }
 
 /*
- * Called by the resample eventfd, with its wait queue locked: consume the
- * count and let the work item signal the line again, since signalling an
- * eventfd from another one's wake-up is not allowed.
+ * The guest acknowledged the line (the resample eventfd's wait queue is
+ * locked, its count consumed): let the work item signal the line again,
+ * since signalling an eventfd from another one's wake-up is not allowed.
  */
+static void dbdev_irqfd_acked(struct dbdev_irqfd *irqfd)
+{
+	WRITE_ONCE(irqfd->acked_at, atomic_read(&irqfd->fired));
+	set_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending);
+	schedule_work(&irqfd->work);
+}
+
+/* Called by the resample eventfd, with its wait queue locked. */
 static int dbdev_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 			      int sync, void *key)
 {
@@ -440,9 +448,7 @@ static int dbdev_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 
 	if (key_to_poll(key) & EPOLLIN) {
 		eventfd_ctx_do_read(irqfd->resample, &count);
-		WRITE_ONCE(irqfd->acked_at, atomic_read(&irqfd->fired));
-		set_bit(DBDEV_IRQFD_RESAMPLE, &irqfd->pending);
-		schedule_work(&irqfd->work);
+		dbdev_irqfd_acked(irqfd);
 	}
 	return 0;
 }
@@ -457,9 +463,14 @@ static void dbdev_irqfd_queue(struct file *file, wait_queue_head_t *wqh,
 }
 
 /*
- * Listen to the resample eventfd @file.  A count it holds already is not
- * an acknowledgment of this connection (the line, if high, was signalled
- * when it was connected): drop it.
+ * Listen to the resample eventfd @file, once the line is connected (a
+ * refused connection must not act on it).  A count it holds already came
+ * before we listened.  If the line was signalled since it was connected,
+ * the guest may have taken that interrupt and acknowledged it meanwhile:
+ * dropped, the acknowledgment would be lost, and with it the interrupt of
+ * a line that stays high.  It is taken for one; if it was older, that
+ * costs a signal of a line still high, which KVM finds asserted already.
+ * Else it is older than the connection: dropped.
  */
 static void dbdev_irqfd_listen(struct dbdev_irqfd *irqfd, struct file *file)
 {
@@ -467,11 +478,13 @@ static void dbdev_irqfd_listen(struct dbdev_irqfd *irqfd, struct file *file)
 
 	init_waitqueue_func_entry(&irqfd->wait, dbdev_irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, dbdev_irqfd_queue);
-	if (vfs_poll(file, &irqfd->pt) & EPOLLIN) {
-		spin_lock_irq(&irqfd->wqh->lock);
-		eventfd_ctx_do_read(irqfd->resample, &count);
-		spin_unlock_irq(&irqfd->wqh->lock);
-	}
+	if (!(vfs_poll(file, &irqfd->pt) & EPOLLIN))
+		return;
+	spin_lock_irq(&irqfd->wqh->lock);
+	eventfd_ctx_do_read(irqfd->resample, &count);
+	if (count && atomic_read(&irqfd->fired))
+		dbdev_irqfd_acked(irqfd);
+	spin_unlock_irq(&irqfd->wqh->lock);
 }
 
 /* Give back what an irqfd holds; it was never connected or is no more. */

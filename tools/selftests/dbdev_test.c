@@ -4553,6 +4553,57 @@ static void test_irq_eventfd_refused(void)
 	close(ack.efd);
 }
 
+/*
+ * 17g. A count the resample eventfd holds when it is connected: dbdev
+ * cannot tell the guest's acknowledgment of the signal the connection
+ * just sent (a guest running meanwhile) from an older count.  Of a line
+ * that was signalled since it was connected, it is taken for the
+ * acknowledgment, so that the interrupt is not lost; else it is dropped.
+ */
+static void test_irq_eventfd_ack_at_connect(void)
+{
+	struct dbdev_uresource r[] = { RES_IRQ(5), RES_IRQ(7) };
+	long long n;
+	int fd, e, rs;
+	uint32_t id;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_res(fd, r, ARRAY_SIZE(r), &id), 0);
+	e = efd_new();
+	rs = efd_new();
+
+	/* line 0 is high: connected, it is signalled, and resampled */
+	REQUIRE(LINE_UP(fd, id, 0), 0);
+	REQUIRE(efd_add(rs, 1), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 0, e, rs), 0);
+	CHECK(efd_take(rs), -EAGAIN);
+	n = efd_take(e);
+	if (n == 1 && CHECK(efd_wait(e, IRQ_WAIT_MS), 1))
+		n += efd_take(e);
+	CHECK(n, 2);
+	CHECK_STATS(fd, id, 1, 1, 1, 0);
+	/* the connection works as any other: one acknowledgment, one signal */
+	REQUIRE(efd_add(rs, 1), 0);
+	CHECK(efd_wait(e, IRQ_WAIT_MS), 1);
+	CHECK(efd_take(e), 1);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK_STATS(fd, id, 1, 1, 2, 0);
+	REQUIRE(efd_disconnect(fd, id, DBDEV_EVENTFD_LINE, 0), 0);
+
+	/* line 1 is low: nothing was signalled, the count is dropped */
+	REQUIRE(efd_add(rs, 1), 0);
+	REQUIRE(efd_connect(fd, id, DBDEV_EVENTFD_LINE, 1, e, rs), 0);
+	CHECK(efd_take(rs), -EAGAIN);
+	CHECK(efd_wait(e, IRQ_QUIET_MS), 0);
+	CHECK_STATS(fd, id, 1, 1, 2, 0);
+	REQUIRE(LINE_UP(fd, id, 1), 0);
+	CHECK(efd_take(e), 1);
+	CHECK_STATS(fd, id, 2, 1, 2, 0);
+	close(fd);
+	close(e);
+	close(rs);
+}
+
 static const struct test tests[] = {
 	T(create_explicit),
 	T(create_constraints),
@@ -4598,6 +4649,7 @@ static const struct test tests[] = {
 	T(irq_eventfd_lifetime),
 	T(io_device_flag),
 	T(irq_eventfd_refused),
+	T(irq_eventfd_ack_at_connect),
 	T(io_stats),
 	T(io_batch_killed),
 	T(irq_reset),

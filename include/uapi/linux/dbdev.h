@@ -553,7 +553,9 @@ struct dbdev_upools {
  * that dbdev keeps: its rising edge signals @fd; with a resample eventfd
  * (KVM_IRQFD with KVM_IRQFD_FLAG_RESAMPLE and the same @resample_fd), each
  * acknowledgment signals @fd again while the device still holds the line
- * high, and a line that is high when it is connected is signalled at once.
+ * high, and a line that is high when it is connected is signalled at once
+ * (a count the resample eventfd holds as it connects is then taken for
+ * the acknowledgment of that signal; of a line not signalled, dropped).
  * A vector signals @fd each time the device sends it.  The notification
  * signals @fd whenever the device has something for the VMM (the UART
  * sample: bytes the guest transmitted), so that the VMM can wait for it
