@@ -122,7 +122,7 @@ int dbdev_constraint_validate(const struct dbdev_constraint *con)
 		break;
 	case DBDEV_CON_KVM_SLOT:
 		allowed = DBDEV_CON_F_FIXED;
-		if (!con->size || (u64)con->fixed + con->size - 1 > U32_MAX)
+		if (!con->size || con->size - 1 > U32_MAX - con->fixed)
 			return -EINVAL;
 		break;
 	default:

@@ -220,6 +220,12 @@ static const struct con_case con_cases[] = {
 	{ DBDEV_CON_KVM_SLOT, 0, 0, 0, 0, 0, 0, -EINVAL },
 	{ DBDEV_CON_KVM_SLOT, F, 0, 0, 0, 0, 10, -EINVAL },
 	{ DBDEV_CON_KVM_SLOT, W, 1, 0, 0, 31, 0, -EINVAL },
+	/* ... up to slot U32_MAX, without wrapping past 2^64 on the way */
+	{ DBDEV_CON_KVM_SLOT, F, 2, 0, 0, 0, U32_MAX - 1, 0 },
+	{ DBDEV_CON_KVM_SLOT, F, 2, 0, 0, 0, U32_MAX, -EINVAL },
+	{ DBDEV_CON_KVM_SLOT, 0, 1ULL << 32, 0, 0, 0, 0, 0 },
+	{ DBDEV_CON_KVM_SLOT, F, 1ULL << 32, 0, 0, 0, 1, -EINVAL },
+	{ DBDEV_CON_KVM_SLOT, F, U64_MAX, 0, 0, 0, 2, -EINVAL },
 	/* not a kind */
 	{ DBDEV_CON_NR_TYPES, 0, 1, 1, 0, 0, 0, -EINVAL },
 };
