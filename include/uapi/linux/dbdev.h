@@ -982,9 +982,9 @@ struct dbdev_stats {
 #define DBDEV_STATS_SIZE_VER0	72
 
 /*
- * DBDEV_GET_API_VERSION takes 0 and returns DBDEV_API_VERSION, which
- * changes only if the ABI ever breaks; what it gains is found with
- * DBDEV_CHECK_EXTENSION.
+ * DBDEV_GET_API_VERSION takes 0 (else -EINVAL) and returns
+ * DBDEV_API_VERSION, which changes only if the ABI ever breaks; what it
+ * gains is found with DBDEV_CHECK_EXTENSION.
  */
 #define DBDEV_API_VERSION	1
 #define DBDEV_GET_API_VERSION	_IO(DBDEV_IOC_MAGIC, 0x00)
