@@ -216,8 +216,11 @@ static enum dbdev_kvm_served dbdev_kvm_access(struct dbdev_caller *caller,
 	u8 buf[DBDEV_MAX_ACCESS];
 	int err, result;
 
+	/* a read hands back what the device wrote, or zeroes: not our stack */
 	if (write)
 		memcpy(buf, data, len);
+	else
+		memset(buf, 0, sizeof(buf));
 	err = dbdev_dispatch(caller, bus, addr, buf, len, write, &result);
 	if (err == -ENODEV && !done)
 		return DBDEV_KVM_UNOWNED;
