@@ -292,7 +292,7 @@ static long dbdev_testdev_save(struct dbdev_device *dev, void *buf,
 {
 	struct dbdev_testdev *t = to_testdev(dev);
 	struct dbdev_testdev_state *st = buf;
-	struct dbdev_test_access *log;
+	u8 *log;
 	u32 i;
 
 	if (!buf)
@@ -304,9 +304,12 @@ static long dbdev_testdev_save(struct dbdev_device *dev, void *buf,
 		.reads = t->reads, .writes = t->writes,
 	};
 	memcpy(st + 1, t->store, t->store_bytes);
-	log = (void *)(st + 1) + t->store_bytes;
+	/* after a store of any length: not aligned for a structure store */
+	log = (u8 *)(st + 1) + t->store_bytes;
 	for (i = 0; i < t->log_nr; i++)
-		log[i] = t->log[(t->log_head + i) % t->log_cap];
+		memcpy(log + i * sizeof(*t->log),
+		       &t->log[(t->log_head + i) % t->log_cap],
+		       sizeof(*t->log));
 	mutex_unlock(&t->lock);
 	return dbdev_testdev_state_len(st->store_bytes, st->log_nr);
 }
