@@ -1241,6 +1241,42 @@ static void test_device_state(void)
 #undef BAD_STATE
 }
 
+/*
+ * 9e. A store of an odd length: the saved log entries follow it at an
+ * offset no structure is aligned to, and come back whole.
+ */
+static void test_device_state_odd(void)
+{
+	static uint8_t st[4096];
+	struct test_log log;
+	uint32_t id, len, v;
+	int fd;
+
+	OPEN_CTX(fd);
+	REQUIRE(create_sized(fd, 5, 4, &id), 0);
+	v = 0xa5;
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 1, TEST_MMIO + 4, &v), 0);
+	v = 0x01020304;
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, &v), 0);
+	REQUIRE(dev_save(fd, id, st, sizeof(st), &len), 0);
+	CHECK(len, sizeof(struct dbdev_state_header) + 32 + 5 +
+		   2 * sizeof(struct dbdev_test_access));
+	CHECK(dev_reset(fd, id), 0);
+	CHECK(dev_restore(fd, id, st, len), 0);
+	CHECK(read_log(fd, id, &log), 0);
+	CHECK(log.head.nr, 2);
+	CHECK(log.head.writes, 2);
+	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 1, TEST_MMIO, 4,
+		  0xa5, 0);
+	CHECK_LOG(&log.e[1], DBDEV_IO_MMIO, DBDEV_IO_WRITE, 4, TEST_MMIO, 0,
+		  0x01020304, 1);
+	CHECK(mmio_read32(fd, TEST_MMIO, &v), 0);
+	CHECK(v, 0x01020304);
+	CHECK(io_result(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 1, TEST_MMIO + 4, &v), 0);
+	CHECK(v & 0xff, 0xa5);
+	close(fd);
+}
+
 /* ------------------------------------------------------------------------
  * 10. Resource pools
  */
@@ -4619,6 +4655,7 @@ static const struct test tests[] = {
 	T(tx_destroyed_alive),
 	T(names),
 	T(device_state),
+	T(device_state_odd),
 	T(sample_state),
 	T(types),
 	T(pools),
