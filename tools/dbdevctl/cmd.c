@@ -219,20 +219,22 @@ static int create_einval(const struct dbdev_create_device *arg, char **items)
 	const struct dbdev_uconstraint *con = (const void *)(uintptr_t)arg->items;
 	const struct dbdev_uresource *res = (const void *)(uintptr_t)arg->items;
 	struct dbdev_upools p = { .argsz = sizeof(p) };
-	bool alloc = arg->flags & DBDEV_CREATE_CONSTRAINTS;
+	bool alloc = arg->flags & DBDEV_CREATE_CONSTRAINTS, explain;
 	char why[128];
 	unsigned int i;
 
-	if (alloc && dev_ioctl(DBDEV_GET_POOLS, &p))
-		return fail_errno(EINVAL, "the kernel refused an item or the parameters");
-	for (i = 0; i < arg->nr_items; i++)
+	/* constraints are explained against the pools, if they can be read */
+	explain = !alloc || !dev_ioctl(DBDEV_GET_POOLS, &p);
+	for (i = 0; explain && i < arg->nr_items; i++)
 		if (alloc ? explain_con(&con[i], &p, why, sizeof(why)) :
 			    explain_res(&res[i], why, sizeof(why)))
 			return fail_errno(EINVAL, "%s '%s': %s", alloc ? "constraint" :
 					  "resource", items[i], why);
-	return fail_errno(EINVAL, arg->params_len ?
-			  "the kernel refused an item or the parameters" :
-			  "the kernel refused an item");
+	/* what the kernel checks and this cannot: the device's callbacks */
+	return fail_errno(EINVAL, "the kernel refused %s (%s)",
+			  arg->params_len ? "an item or the parameters" :
+					    "an item",
+			  "a range on a bus the device has no callbacks for?");
 }
 
 static int create_failed(int err, const struct dbdev_create_device *arg,

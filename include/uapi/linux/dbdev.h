@@ -176,8 +176,9 @@ struct dbdev_uconstraint {
  * -EMFILE the context has its maximum of devices; -ENOTUNIQ another
  * device of the context has that name (one destroyed in the open
  * transaction keeps it until the commit); -EINVAL a malformed name,
- * resource or constraint, a window that meets no pool of its kind, a fixed
- * IRQ or slot (block) not inside one, or parameters the type refuses.
+ * resource or constraint, a port-I/O or MMIO range on a bus the device of
+ * the type has no callbacks for, a window that meets no pool of its kind, a
+ * fixed IRQ or slot (block) not inside one, or parameters the type refuses.
  */
 struct dbdev_create_device {
 	__u32 argsz;
