@@ -32,8 +32,11 @@ CASE = re.compile(r'^ {4}(not )?ok \d+ (?:- )?(\S+)(.*)')
 SUITE_END = re.compile(r'^(not )?ok \d+ (?:- )?(\S+)')
 # A line that is KUnit's own output ends any kernel report before it.
 KTAP = re.compile(r'^\s*(KTAP version|# |\d+\.\.\d+|(not )?ok \d+)')
-# First lines of kernel reports, and the lines that close one.
-REPORT = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+# First lines of kernel reports (a stall or lockup report's after its
+# detector's prefix), and the lines that close one.
+REPORT = re.compile(r'^((rcu|watchdog|NMI watchdog): )?'
+                    r'(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+                    r'(CPU\d+: )?Watchdog detected hard LOCKUP|'
                     r'-+\[ cut here \]-+|kernel BUG at|Kernel panic|'
                     r'general protection fault|Oops|list_(add|del) corruption|'
                     r'Unable to handle)')

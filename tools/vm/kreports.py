@@ -19,7 +19,11 @@ import re
 import sys
 
 TIME = re.compile(r'^\[\s*\d+\.\d+\] ?')
-START = re.compile(r'^(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+# First lines of kernel reports; a stall or lockup report's comes after its
+# detector's prefix.
+START = re.compile(r'^((rcu|watchdog|NMI watchdog): )?'
+                   r'(BUG: |WARNING: |INFO: |ODEBUG: |UBSAN: |'
+                   r'(CPU\d+: )?Watchdog detected hard LOCKUP|'
                    r'-+\[ cut here \]-+|kernel BUG at|Kernel panic|'
                    r'general protection fault|Oops|list_(add|del) corruption|'
                    r'Unable to handle|Internal error)')
