@@ -95,6 +95,13 @@ static const struct msi_case msi_cases[] = {
 	{ DBDEV_MSI_GENERIC, 32, 64, 0 },
 	{ DBDEV_MSI_GENERIC, 0, 4096, 0 },
 	{ DBDEV_MSI_GENERIC, 0, 0, -EINVAL },
+	/* up to vector U32_MAX, not past it */
+	{ DBDEV_MSI_GENERIC, U32_MAX, 1, 0 },
+	{ DBDEV_MSI_GENERIC, U32_MAX - 3, 4, 0 },
+	{ DBDEV_MSI_GENERIC, U32_MAX, 2, -EINVAL },
+	{ DBDEV_MSI_GENERIC, 1, U32_MAX, 0 },
+	{ DBDEV_MSI_GENERIC, 2, U32_MAX, -EINVAL },
+	{ DBDEV_MSI_PCI_MSIX, U32_MAX - 2046, 2048, -EINVAL },
 	{ DBDEV_MSI_NR_TYPES, 0, 1, -EINVAL },
 };
 
@@ -226,6 +233,24 @@ static const struct con_case con_cases[] = {
 	{ DBDEV_CON_KVM_SLOT, 0, 1ULL << 32, 0, 0, 0, 0, 0 },
 	{ DBDEV_CON_KVM_SLOT, F, 1ULL << 32, 0, 0, 0, 1, -EINVAL },
 	{ DBDEV_CON_KVM_SLOT, F, U64_MAX, 0, 0, 0, 2, -EINVAL },
+	/* MAC: exactly one address, no flags */
+	{ DBDEV_CON_MAC, 0, 1, 0, 0, 0, 0, 0 },
+	{ DBDEV_CON_MAC, 0, 0, 0, 0, 0, 0, -EINVAL },
+	{ DBDEV_CON_MAC, 0, 2, 0, 0, 0, 0, -EINVAL },
+	{ DBDEV_CON_MAC, F, 1, 0, 0, 0, 0, -EINVAL },
+	{ DBDEV_CON_MAC, W, 1, 0, 0, 0, 0, -EINVAL },
+	/* a field that neither the kind nor its flags use is zero */
+	{ DBDEV_CON_PIO, 0, 8, 1, 0x100, 0, 0, -EINVAL },
+	{ DBDEV_CON_PIO, 0, 8, 1, 0, 0x1ff, 0, -EINVAL },
+	{ DBDEV_CON_MMIO, 0, 0x1000, 0x1000, 0, 0, 1, -EINVAL },
+	{ DBDEV_CON_LEGACY_IRQ, 0, 1, 0, 0, 0, 4, -EINVAL },
+	{ DBDEV_CON_LEGACY_IRQ, 0, 1, 1, 0, 0, 0, -EINVAL },
+	{ DBDEV_CON_LEGACY_IRQ, F, 1, 0, 0, 15, 4, -EINVAL },
+	{ DBDEV_CON_PCI_MSI, 0, 4, 4, 0, 0, 0, -EINVAL },
+	{ DBDEV_CON_GENERIC_MSI, 0, 4, 0, 0, 0, 24, -EINVAL },
+	{ DBDEV_CON_KVM_SLOT, 0, 2, 0, 0, 0, 10, -EINVAL },
+	{ DBDEV_CON_KVM_SLOT, F, 2, 1, 0, 0, 10, -EINVAL },
+	{ DBDEV_CON_MAC, 0, 1, 0, 1, 0, 0, -EINVAL },
 	/* not a kind */
 	{ DBDEV_CON_NR_TYPES, 0, 1, 1, 0, 0, 0, -EINVAL },
 };
