@@ -432,27 +432,6 @@ static void model_free(struct model *m, const struct dbdev_resource *res,
 }
 
 /*
- * An MSI block over the vectors of a live block of another type.
- * dbdev_free() accepts it (see alloc_free_msi_type in dbdev_alloc_test.c),
- * so the random frees leave it out.
- */
-static bool model_type_clash(const struct model *m,
-			     const struct dbdev_resource *r)
-{
-	unsigned int i;
-
-	if (r->type != DBDEV_RES_MSI)
-		return false;
-	for (i = 0; i < m->nr_live; i++)
-		if (m->live[i].type == DBDEV_RES_MSI &&
-		    m->live[i].msi.type != r->msi.type &&
-		    m->live[i].msi.base == r->msi.base &&
-		    m->live[i].msi.size == r->msi.size)
-			return true;
-	return false;
-}
-
-/*
  * A resource over part of @r, or over more than @r, of the same kind.  A
  * legacy IRQ becomes a random line near the pool, allocated or not.
  */
@@ -540,9 +519,6 @@ static void model_free_op(struct model *m)
 		else
 			nr = 2;
 	}
-	for (i = 0; i < nr; i++)
-		if (model_type_clash(m, &r[i]))
-			return;
 	model_free(m, r, nr);
 }
 
