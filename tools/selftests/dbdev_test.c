@@ -1015,15 +1015,14 @@ static void test_names(void)
 	CHECK(l.nr_devices, 3);
 	for (i = 0; i < 3; i++) {
 		static const char *const names[] = { "com1", "", "virtio-net.0:a_B" };
-		char zero[16] = { 0 };
+		char zero[96] = { 0 };
 
 		info = (void *)(buf + i * 96);
 		check_note = names[i];
 		CHECK(info->first_resource, i);
 		CHECK(strcmp(info->name, names[i]), 0);
-		CHECK(memchr(info->name, 0, sizeof(info->name)) != NULL, 1);
 		CHECK_MEM(info->name + strlen(names[i]), zero,
-			  sizeof(zero) - strlen(names[i]) % 16);
+			  sizeof(info->name) - strlen(names[i]));
 		CHECK_MEM(buf + i * 96 + sizeof(*info), zero, 96 - sizeof(*info));
 	}
 	check_note = NULL;
@@ -1918,20 +1917,27 @@ static void test_abi_readonly(void)
 	REQUIRE(create_std(fd, &id), 0);
 	ro = open(dev_path, O_RDONLY | O_CLOEXEC);
 	REQUIRE(ro >= 0, 1);
+	/*
+	 * With a zeroed argument, an ioctl that only looks answers as on a
+	 * writable file: no devices, pools and stats as they are, a type list
+	 * with no room, no device or type without an id or name.
+	 */
 	for (i = 0; i < ARRAY_SIZE(arg_ioctls); i++) {
 		unsigned long req = arg_ioctls[i].req;
-		bool looks = req == DBDEV_LIST_DEVICES || req == DBDEV_GET_POOLS ||
-			     req == DBDEV_DEVICE_STATS || req == DBDEV_GET_STATS ||
-			     req == DBDEV_DEVICE_SAVE || req == DBDEV_LIST_TYPES ||
-			     req == DBDEV_DESCRIBE_TYPE;
+		int want = -EBADF;
 
+		if (req == DBDEV_LIST_DEVICES || req == DBDEV_GET_POOLS ||
+		    req == DBDEV_GET_STATS)
+			want = 0;
+		else if (req == DBDEV_LIST_TYPES)
+			want = -E2BIG;
+		else if (req == DBDEV_DEVICE_STATS || req == DBDEV_DEVICE_SAVE ||
+			 req == DBDEV_DESCRIBE_TYPE)
+			want = -ENOENT;
 		check_note = arg_ioctls[i].name;
 		memset(buf, 0, sizeof(buf));
 		*(uint32_t *)buf = arg_ioctls[i].size;
-		if (looks)
-			CHECK(xioctl(ro, req, buf) != -EBADF, 1);
-		else
-			CHECK(xioctl(ro, req, buf), -EBADF);
+		CHECK(xioctl(ro, req, buf), want);
 	}
 	check_note = NULL;
 	CHECK(xioctl(ro, DBDEV_TX_BEGIN, NULL), -EBADF);
@@ -3450,8 +3456,8 @@ static void test_types(void)
 	struct dbdev_describe_type d;
 	struct dbdev_ufield f[32];
 	struct dbdev_uctl c[4];
-	uint8_t wide[4 * 80];
-	uint32_t n;
+	uint8_t wide[17 * 80], zero[80], untouched[80];
+	uint32_t n, i;
 	int fd;
 
 	OPEN_CTX(fd);
@@ -3491,12 +3497,27 @@ static void test_types(void)
 	REQUIRE(t != NULL, 1);
 	CHECK(t->flags, DBDEV_TYPE_RESET | DBDEV_TYPE_STATE);
 
-	/* entries as wide as the caller says, their tails zeroed */
+	/*
+	 * Entries as wide as the caller says, their tails zeroed, and
+	 * nothing written past the last: room for one type less is too
+	 * little.
+	 */
 	memset(wide, 0x5a, sizeof(wide));
-	l.nr_types = 4;
+	l.nr_types = n - 1;
 	l.info_size = 80;
 	l.types = (uintptr_t)wide;
-	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), n > 4 ? -E2BIG : 0);
+	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), -E2BIG);
+	CHECK(l.nr_types, n);
+	REQUIRE(xioctl(fd, DBDEV_LIST_TYPES, &l), 0);
+	CHECK(l.nr_types, n);
+	memset(zero, 0, sizeof(zero));
+	memset(untouched, 0x5a, sizeof(untouched));
+	for (i = 0; i < n; i++) {
+		CHECK_MEM(wide + i * 80, &types[i], sizeof(types[i]));
+		CHECK_MEM(wide + i * 80 + sizeof(types[i]), zero,
+			  80 - sizeof(types[i]));
+	}
+	CHECK_MEM(wide + n * 80, untouched, 80);
 	l.nr_types = 16;
 	l.info_size = DBDEV_TYPE_INFO_SIZE_VER0 - 1;
 	CHECK(xioctl(fd, DBDEV_LIST_TYPES, &l), -EINVAL);
