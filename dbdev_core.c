@@ -65,17 +65,32 @@ static bool dbdev_in_dispatch(void)
 }
 
 /*
- * A callback's result must be 0 or an errno.  Anything else is a driver
- * bug: say which callback, once, and give the caller -EIO rather than a
- * value it would take for a length or pass on as a bogus errno.
+ * dbdev_callback_result() for the errnos that the kernel keeps to itself
+ * (ERESTARTSYS and above) and for what is no errno at all.
  */
-static int dbdev_callback_result(const void *callback, int ret)
+static noinline int dbdev_callback_rare(const void *callback, int ret)
 {
-	if (likely(ret <= 0 && ret >= -MAX_ERRNO))
-		return ret;
+	if (ret < 0 && ret >= -MAX_ERRNO)
+		return dbdev_restart_errno(ret);
 	WARN_ONCE(1, "dbdev: %ps returned %d, neither 0 nor an errno\n",
 		  callback, ret);
 	return -EIO;
+}
+
+/*
+ * A callback's result must be 0 or an errno.  Anything else is a driver
+ * bug: say which callback, once, and give the caller -EIO rather than a
+ * value it would take for a length or pass on as a bogus errno.  A
+ * restart code, from a wait that a signal interrupted, is -EINTR: the
+ * access is over, and no syscall restarts it.  0 and the errnos userspace
+ * knows take one test in line.
+ */
+static __always_inline int dbdev_callback_result(const void *callback,
+						 int ret)
+{
+	if (likely(ret <= 0 && ret > -ERESTARTSYS))
+		return ret;
+	return dbdev_callback_rare(callback, ret);
 }
 
 /*

@@ -5,6 +5,7 @@
 #ifndef _DBDEV_INTERNAL_H
 #define _DBDEV_INTERNAL_H
 
+#include <linux/errno.h>
 #include <linux/rbtree.h>
 #include <linux/srcu.h>
 #include <linux/workqueue.h>
@@ -52,6 +53,24 @@ struct dbdev_slot {
 };
 
 #define DBDEV_SLOT_SERIALIZED	1UL
+
+/*
+ * @err as a syscall's caller would see it: a restart code, which a wait
+ * interrupted by a signal returns on its way out to the syscall's end, is
+ * -EINTR (dbdev restarts neither a device's access nor KVM_RUN).
+ */
+static inline long dbdev_restart_errno(long err)
+{
+	switch (err) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	default:
+		return err;
+	}
+}
 
 static inline struct dbdev_device *dbdev_slot_dev(const struct dbdev_slot *s)
 {

@@ -276,25 +276,6 @@ static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_caller *caller,
 				READ_ONCE(v->run->mmio.is_write), 0);
 }
 
-/*
- * KVM_RUN's errno as the caller would have seen it from the syscall.  The
- * restart codes of a pending signal are for the syscall's way out only,
- * which restarts the call or makes it -EINTR: here they are -EINTR, and
- * the caller's next DBDEV_KVM_RUN goes on where the vCPU stopped.
- */
-static long dbdev_kvm_errno(long err)
-{
-	switch (err) {
-	case -ERESTARTSYS:
-	case -ERESTARTNOINTR:
-	case -ERESTARTNOHAND:
-	case -ERESTART_RESTARTBLOCK:
-		return -EINTR;
-	default:
-		return err;
-	}
-}
-
 /**
  * dbdev_kvm_run() - DBDEV_KVM_RUN: run a vCPU, serving its accesses to the
  * devices of @mgr
@@ -321,7 +302,8 @@ int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		return err;
 
 	while (ret == DBDEV_KVM_SERVED) {
-		err = dbdev_kvm_errno(vfs_ioctl(v.file, KVM_RUN, 0));
+		/* the caller's next DBDEV_KVM_RUN goes on where it stopped */
+		err = dbdev_restart_errno(vfs_ioctl(v.file, KVM_RUN, 0));
 		if (err)
 			break;
 		switch (READ_ONCE(v.run->exit_reason)) {

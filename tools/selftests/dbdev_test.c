@@ -4412,6 +4412,13 @@ static void test_io_device_flag(void)
 	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 0,
 		  0xa5a5a5a5, 4);
 
+	/* a wait of the device that a signal interrupted (-ERESTARTSYS) */
+	REQUIRE(dev_fail(fd, id, 0, -512), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, -EINTR);
+	CHECK(io.done, 0);
+	CHECK(io.device, 1);
+
 	/* string I/O: two elements done, the third fails, the rest never run */
 	REQUIRE(dev_fail(fd, id, 2, -EIO), 0);
 	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 5, TEST_PIO, bytes, &io), 0);
