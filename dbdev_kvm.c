@@ -276,6 +276,19 @@ static enum dbdev_kvm_served dbdev_kvm_mmio(struct dbdev_caller *caller,
 				READ_ONCE(v->run->mmio.is_write), 0);
 }
 
+/*
+ * Does KVM flag the exit as a bus lock too?  The flag is the VMM's to see,
+ * and the next KVM_RUN clears it: such an exit goes back to the VMM.
+ */
+static bool dbdev_kvm_bus_lock(const struct kvm_run *run)
+{
+#ifdef KVM_RUN_X86_BUS_LOCK
+	return READ_ONCE(run->flags) & KVM_RUN_X86_BUS_LOCK;
+#else
+	return false;
+#endif
+}
+
 /**
  * dbdev_kvm_run() - DBDEV_KVM_RUN: run a vCPU, serving its accesses to the
  * devices of @mgr
@@ -306,6 +319,10 @@ int dbdev_kvm_run(struct dbdev_manager *mgr, struct dbdev_kvm *kvm,
 		err = dbdev_restart_errno(vfs_ioctl(v.file, KVM_RUN, 0));
 		if (err)
 			break;
+		if (dbdev_kvm_bus_lock(v.run)) {
+			ret = DBDEV_KVM_NOT_OURS;
+			break;
+		}
 		switch (READ_ONCE(v.run->exit_reason)) {
 		case KVM_EXIT_IO:
 			ret = dbdev_kvm_pio(&caller, &v, arg);

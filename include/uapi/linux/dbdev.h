@@ -907,7 +907,11 @@ struct dbdev_device_state {
  *
  *  - DBDEV_KVM_RUN_EXIT: for any other exit, an access no device of the
  *    context owns among them; kvm_run is exactly as KVM left it, to be
- *    handled as without dbdev;
+ *    handled as without dbdev.  So is an access of a device that KVM
+ *    flags as a bus lock too (x86: KVM_RUN_X86_BUS_LOCK in kvm_run's
+ *    flags, with KVM_CAP_X86_BUS_LOCK_EXIT enabled), which the next
+ *    KVM_RUN would clear: the VMM sees it, and serves the access itself
+ *    (DBDEV_IO);
  *  - DBDEV_KVM_RUN_KVM_ERROR: when KVM_RUN fails, signals included: the
  *    caller's handlers run on the way out, and the next call goes on
  *    where the vCPU stopped.  An exit that was served is complete before
