@@ -1610,81 +1610,104 @@ static void test_hostile_run(void)
 	close(h.ctx);
 }
 
+/* What another thread takes away from a vCPU running under DBDEV_KVM_RUN */
+enum pulled { PULL_RUN_AREA, PULL_CONTEXT, PULL_VCPU, NR_PULLS };
+
 struct closer {
+	enum pulled what;
 	int ctx, vcpu;
+	uint32_t dev;		/* a device the guest accesses */
 	pid_t runner;
 	void *run;
 	size_t run_size;
-	int efaulted;		/* the runner has seen the run area gone */
 };
 
 /*
- * Unmap the run area, then close the context once the runner has seen
- * the area gone (however slowly it is scheduled), then the vCPU, each
- * while the other thread runs.
+ * Once the runner is inside its first DBDEV_KVM_RUN, which the guest's
+ * device has seen accesses of (the guest loops on accesses the kernel
+ * serves, so the call does not return by itself), take one thing away,
+ * then signal the runner to end the call.
  */
 static void *closer_fn(void *arg)
 {
 	struct closer *c = arg;
+	struct test_log log;
+	int tries;
 
-	usleep(20000);
-	munmap(c->run, c->run_size);
-	tgkill(getpid(), c->runner, SIGUSR1);
-	while (!__atomic_load_n(&c->efaulted, __ATOMIC_ACQUIRE))
+	for (tries = 0; tries < 10000; tries++) {
+		if (read_log(c->ctx, c->dev, &log) || log.head.writes)
+			break;
 		usleep(1000);
-	close(c->ctx);
-	tgkill(getpid(), c->runner, SIGUSR1);
-	usleep(20000);
-	close(c->vcpu);
+	}
+	if (c->what == PULL_CONTEXT)
+		close(c->ctx);
+	else
+		munmap(c->run, c->run_size);
+	if (c->what == PULL_VCPU)
+		close(c->vcpu);
 	tgkill(getpid(), c->runner, SIGUSR1);
 	return NULL;
 }
 
 /*
- * The run area unmapped, then the context and the vCPU closed, by another
- * thread while a vCPU runs under DBDEV_KVM_RUN: the call under way ends
- * normally (it holds the vCPU's pages and both files); the next one finds
- * nothing mapped at the run area (-EFAULT), and once the context is
- * closed, no context (-EBADF).
+ * The run area unmapped, the context closed, or the vCPU's run area
+ * unmapped and its fd closed (then only the call holds the vCPU's file,
+ * whose release waits for it), by another thread while a vCPU runs under
+ * DBDEV_KVM_RUN: the call under way ends as any does at a signal (it holds
+ * the vCPU's pages and file; the syscall holds the context's); the next
+ * one finds nothing mapped at the run area (-EFAULT), or no context or no
+ * vCPU at its fd (-EBADF, the vCPU's from dbdev).
  */
 static void test_closed_under_run(void)
 {
+	static const int next_err[NR_PULLS] = {
+		[PULL_RUN_AREA] = -EFAULT,
+		[PULL_CONTEXT] = -EBADF,
+		[PULL_VCPU] = -EBADF,
+	};
+	static const char *const name[NR_PULLS] = {
+		[PULL_RUN_AREA] = "run area unmapped",
+		[PULL_CONTEXT] = "context closed",
+		[PULL_VCPU] = "vCPU closed",
+	};
 	struct guest_regs gr = loop_regs(0xffff, DEV_PORT, DEV_MMIO, DATA_OFF);
 	struct sigaction sa = { .sa_handler = on_tick };
-	struct closer c = { .runner = gettid() };
-	unsigned long calls, efaults = 0;
 	struct dbdev_kvm_run kr;
 	uint32_t pio_id, mmio_id;
+	enum pulled what;
 	pthread_t th;
 	struct vm vm;
-	int err = 0;
 
-	OPEN_CTX(c.ctx);
-	REQUIRE(vm_open(&vm), 0);
-	c.vcpu = vm.cpu.fd;
-	c.run = vm.cpu.run;
-	c.run_size = vm.run_size;
-	REQUIRE(create_devs(c.ctx, &pio_id, &mmio_id), 0);
-	REQUIRE(GUEST_START(&vm, &vm.cpu, guest_loop, &gr), 0);
 	REQUIRE(sigaction(SIGUSR1, &sa, NULL), 0);
-	REQUIRE(pthread_create(&th, NULL, closer_fn, &c), 0);
+	for (what = 0; what < NR_PULLS; what++) {
+		struct closer c = { .what = what, .runner = gettid() };
 
-	kr_init(&kr, &vm, &vm.cpu);
-	for (calls = 0; calls < MAX_CALLS; calls++) {
-		err = kvm_run(c.ctx, &kr);
-		if (err == -EFAULT) {
-			efaults++;
-			__atomic_store_n(&c.efaulted, 1, __ATOMIC_RELEASE);
-			continue;
-		}
-		if (err || kr.reason != DBDEV_KVM_RUN_KVM_ERROR ||
-		    kr.error != -EINTR)
-			break;
+		check_note = name[what];
+		OPEN_CTX(c.ctx);
+		REQUIRE(vm_open(&vm), 0);
+		c.vcpu = vm.cpu.fd;
+		c.run = vm.cpu.run;
+		c.run_size = vm.run_size;
+		REQUIRE(create_devs(c.ctx, &pio_id, &mmio_id), 0);
+		c.dev = pio_id;
+		REQUIRE(GUEST_START(&vm, &vm.cpu, guest_loop, &gr), 0);
+		REQUIRE(pthread_create(&th, NULL, closer_fn, &c), 0);
+
+		kr_init(&kr, &vm, &vm.cpu);
+		CHECK(kvm_run(c.ctx, &kr), 0);
+		CHECK(kr.reason, DBDEV_KVM_RUN_KVM_ERROR);
+		CHECK(kr.error, -EINTR);
+		CHECK(kr.served > 0, 1);
+		pthread_join(th, NULL);
+		CHECK(kvm_run(c.ctx, &kr), next_err[what]);
+		if (what != PULL_CONTEXT)
+			close(c.ctx);
+		if (what != PULL_VCPU)
+			close(vm.cpu.fd);
+		close(vm.fd);
+		close(vm.kvm);
 	}
-	__atomic_store_n(&c.efaulted, 1, __ATOMIC_RELEASE);	/* if it broke off */
-	pthread_join(th, NULL);
-	CHECK(err, -EBADF);
-	CHECK(efaults > 0, 1);
+	check_note = NULL;
 }
 
 static const struct test tests[] = {
