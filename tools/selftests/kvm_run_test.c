@@ -724,6 +724,12 @@ static void test_validation(void)
 	CHECK_REFUSED(ctx, &kr, -EINVAL);
 	kr.run_size = UINT64_MAX & ~(PAGE_SIZE - 1);
 	CHECK_REFUSED(ctx, &kr, -EINVAL);
+	/* no user addresses: the kernel's half, the last page */
+	kr = good;
+	kr.run = 0xffff800000000000ULL;
+	CHECK_REFUSED(ctx, &kr, -EINVAL);
+	kr.run = UINT64_MAX & ~(PAGE_SIZE - 1);
+	CHECK_REFUSED(ctx, &kr, -EINVAL);
 
 	/* nothing mapped there (any more) */
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,

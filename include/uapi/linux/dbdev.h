@@ -923,8 +923,9 @@ struct dbdev_device_state {
  *
  * The ioctl itself fails, before the vCPU runs, only for arguments it
  * refuses: -EBADF an fd is not open; -EINVAL @vcpu_fd is not a KVM vCPU,
- * @vm_fd not a KVM VM, @run not page aligned, @run_size too small, or the
- * mapping at @run is not all of @vcpu_fd from offset 0; -EXDEV the vCPU
+ * @vm_fd not a KVM VM, @run not page aligned, @run_size too small, the
+ * @run_size bytes at @run not all user addresses, or the mapping at @run
+ * is not all of @vcpu_fd from offset 0; -EXDEV the vCPU
  * belongs to another VM than @vm_fd; -EFAULT nothing mapped at @run;
  * -EACCES the mapping is private or not readable and writable; or the
  * errno of the security module that refuses KVM_RUN on the vCPU;
