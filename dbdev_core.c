@@ -70,20 +70,32 @@ static bool dbdev_in_dispatch(void)
  */
 static noinline int dbdev_callback_rare(const void *callback, int ret)
 {
-	if (ret < 0 && ret >= -MAX_ERRNO)
-		return dbdev_restart_errno(ret);
-	WARN_ONCE(1, "dbdev: %ps returned %d, neither 0 nor an errno\n",
-		  callback, ret);
-	return -EIO;
+	if (ret > 0 || ret < -MAX_ERRNO) {
+		WARN_ONCE(1, "dbdev: %ps returned %d, neither 0 nor an errno\n",
+			  callback, ret);
+		return -EIO;
+	}
+	switch (ret) {
+	case -ENOIOCTLCMD:
+		return -ENOTTY;
+	case -ENOTSUPP:
+		return -EOPNOTSUPP;
+	default:
+		ret = dbdev_restart_errno(ret);
+		return ret > -ERESTARTSYS ? ret : -EIO;
+	}
 }
 
 /*
  * A callback's result must be 0 or an errno.  Anything else is a driver
  * bug: say which callback, once, and give the caller -EIO rather than a
- * value it would take for a length or pass on as a bogus errno.  A
- * restart code, from a wait that a signal interrupted, is -EINTR: the
- * access is over, and no syscall restarts it.  0 and the errnos userspace
- * knows take one test in line.
+ * value it would take for a length or pass on as a bogus errno.  An errno
+ * that the kernel keeps to itself becomes what a syscall would return for
+ * it, so that one taken to userspace means something there: a restart
+ * code, from a wait that a signal interrupted, -EINTR (the access is over,
+ * and no syscall restarts it), -ENOIOCTLCMD -ENOTTY, -ENOTSUPP
+ * -EOPNOTSUPP, the others -EIO.  0 and the errnos userspace knows take
+ * one test in line.
  */
 static __always_inline int dbdev_callback_result(const void *callback,
 						 int ret)

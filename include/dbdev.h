@@ -372,9 +372,11 @@ struct dbdev_caller;
  *
  * @len is 1 to 8 and [@offset, @offset + @len) lies inside the range.  @data
  * is little-endian, as the guest sees it.  A callback returns 0 or a negative
- * errno, which the dispatcher returns to its caller; a restart code
- * (-ERESTARTSYS from a wait a signal interrupted) reaches it as -EINTR, as
- * it would the caller of a syscall: no access is restarted.  Callbacks run
+ * errno, which the dispatcher returns to its caller; one that the kernel
+ * keeps to itself reaches it as a syscall would return it: a restart code
+ * (-ERESTARTSYS from a wait a signal interrupted) as -EINTR, since no
+ * access is restarted, -ENOIOCTLCMD as -ENOTTY, -ENOTSUPP as -EOPNOTSUPP,
+ * the others (-EPROBE_DEFER, ...) as -EIO.  Callbacks run
  * in process context and may sleep; without %DBDEV_DEVICE_SERIALIZED they
  * may run on several CPUs at once.  @caller is the dispatching thread's
  * (struct dbdev_caller): a callback that accesses a bus itself does so

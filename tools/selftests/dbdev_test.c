@@ -4412,11 +4412,18 @@ static void test_io_device_flag(void)
 	CHECK_LOG(&log.e[0], DBDEV_IO_MMIO, DBDEV_IO_READ, 4, TEST_MMIO, 0,
 		  0xa5a5a5a5, 4);
 
-	/* a wait of the device that a signal interrupted (-ERESTARTSYS) */
+	/*
+	 * Errnos the kernel keeps to itself, as a syscall returns them: a
+	 * wait that a signal interrupted (-ERESTARTSYS), -ENOTSUPP
+	 */
 	REQUIRE(dev_fail(fd, id, 0, -512), 0);
 	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
 	CHECK(io.result, -EINTR);
 	CHECK(io.done, 0);
+	CHECK(io.device, 1);
+	REQUIRE(dev_fail(fd, id, 0, -524), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_PIO, DBDEV_IO_WRITE, 1, 1, TEST_PIO, &b8, &io), 0);
+	CHECK(io.result, -EOPNOTSUPP);
 	CHECK(io.device, 1);
 
 	/* string I/O: two elements done, the third fails, the rest never run */
@@ -4447,10 +4454,17 @@ static void test_io_device_flag(void)
 	CHECK(v, 0);
 	CHECK(mmio_read32(fd, TEST_MMIO + 0x108, &v), 0);
 	CHECK(v, 0);
-	/* the largest errno is a device's result like any other */
+	/*
+	 * The largest errno userspace knows is a device's result like any
+	 * other; the largest the kernel keeps to itself is -EIO.
+	 */
+	REQUIRE(dev_fail(fd, id, 0, -EHWPOISON), 0);
+	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
+	CHECK(io.result, -EHWPOISON);
+	CHECK(io.device, 1);
 	REQUIRE(dev_fail(fd, id, 0, -4095), 0);
 	REQUIRE(do_io(fd, DBDEV_IO_MMIO, DBDEV_IO_READ, 4, 1, TEST_MMIO, &v, &io), 0);
-	CHECK(io.result, -4095);
+	CHECK(io.result, -EIO);
 	CHECK(io.device, 1);
 
 	/* batches: each access says whose its result is */

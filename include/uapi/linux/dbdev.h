@@ -241,10 +241,10 @@ struct dbdev_destroy_device {
  *	  of the elements of MMIO string I/O must not wrap past 2^64 - 1
  * @data: pointer to @size * @count bytes: read into, or written from
  * @result: out: 0, or the negative errno of the first element that failed:
- *	    the device's own (-EINTR if a signal interrupted it), or one of
- *	    the core (@device 0): -ENODEV no device there, -ERANGE the
- *	    access runs past the end of the range (or the device went away
- *	    in the middle of string I/O)
+ *	    the device's own (as a syscall returns it: -EINTR if a signal
+ *	    interrupted it), or one of the core (@device 0): -ENODEV no
+ *	    device there, -ERANGE the access runs past the end of the range
+ *	    (or the device went away in the middle of string I/O)
  * @done: out: how many elements completed before that
  *
  * Port I/O sends every element to @addr, as string I/O does (the port stays,
